@@ -1,0 +1,61 @@
+# The two commands: `make run` serves the demo, `make test` runs the suite.
+# Both create .venv and install the pinned requirements on first use.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+PYTEST_ARGS ?=
+
+.DEFAULT_GOAL := help
+.PHONY: help run test setup lint format messages clean
+
+help:
+	@echo "make run    set up .venv, migrate, load the geography, serve http://$(HOST):$(PORT)"
+	@echo "make test   set up .venv and run the whole test suite (SQLite)"
+	@echo "make lint   ruff check and format check"
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' || { \
+	  echo "Python 3.11 or newer is needed; found: $$($(PYTHON) --version 2>&1)."; \
+	  echo "Run with another interpreter, e.g.: make run PYTHON=python3.12"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/python -m pip install --disable-pip-version-check -q -r requirements.txt
+	@touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
+	$(BIN)/python -m pip install --disable-pip-version-check -q -r requirements-dev.txt
+	@touch $@
+
+setup: $(VENV)/.installed
+	$(MANAGE) migrate --noinput
+	$(MANAGE) load_geography
+	$(MANAGE) ensure_superuser
+
+run: setup
+	@echo "Serving the OTOP Selection Portal on http://$(HOST):$(PORT)/ (Ctrl+C stops it)"
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+# pytest exits 5 when it collects no tests; that is not a failure of the code.
+test: $(VENV)/.installed-dev
+	$(BIN)/pytest $(PYTEST_ARGS) || { rc=$$?; [ $$rc -eq 5 ] && echo "pytest: no tests collected" || exit $$rc; }
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.installed-dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# Needs GNU gettext (developers only); the compiled .mo files are committed.
+messages: $(VENV)/.installed
+	$(MANAGE) makemessages -l th --ignore=.venv --ignore=tests
+	$(MANAGE) compilemessages --ignore=.venv
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

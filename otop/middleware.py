@@ -4,21 +4,26 @@ from django.utils import translation
 
 
 class UserLanguageMiddleware(LocaleMiddleware):
-    """Django's LocaleMiddleware, falling back to the signed-in user's preference.
+    """Thai first: the page language is the visitor's explicit choice, else
+    the signed-in user's saved preference, else Thai.
 
-    An explicit choice (the language cookie set by the switcher) wins; without
-    one, a signed-in user sees the language saved on their profile, and everyone
-    else the browser's language or Thai.
+    The browser's Accept-Language is deliberately not consulted: many Thai
+    officers' browsers are set to English, and the portal must open in Thai
+    unless someone asks otherwise.
     """
 
     def process_request(self, request):
-        super().process_request(request)
+        translation.activate(self._language_for(request))
+        request.LANGUAGE_CODE = translation.get_language()
+
+    @staticmethod
+    def _language_for(request) -> str:
+        available = dict(settings.LANGUAGES)
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if chosen in available:
+            return chosen
         user = getattr(request, "user", None)
-        if (
-            user is not None
-            and user.is_authenticated
-            and settings.LANGUAGE_COOKIE_NAME not in request.COOKIES
-            and user.preferred_language
-        ):
-            translation.activate(user.preferred_language)
-            request.LANGUAGE_CODE = translation.get_language()
+        if user is not None and user.is_authenticated:
+            if user.preferred_language in available:
+                return user.preferred_language
+        return settings.LANGUAGE_CODE

@@ -115,3 +115,9 @@ def test_unknown_pages_answer_a_friendly_404(client):
 
     assert response.status_code == 404
     assert 'href="/"' in response.content.decode()
+
+
+def test_an_english_browser_still_gets_thai_until_someone_chooses(client):
+    response = client.get("/", headers={"accept-language": "en-US,en;q=0.9"})
+
+    assert '<html lang="th">' in response.content.decode()

@@ -23,7 +23,10 @@ class UserLanguageMiddleware(LocaleMiddleware):
         if chosen in available:
             return chosen
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
-            if user.preferred_language in available:
-                return user.preferred_language
+        if (
+            user is not None
+            and user.is_authenticated
+            and user.preferred_language in available
+        ):
+            return user.preferred_language
         return settings.LANGUAGE_CODE

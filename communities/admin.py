@@ -1,6 +1,16 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext_lazy as _
 
-from communities.models import Amphoe, Province, Region, Tambon
+from communities.models import (
+    Amphoe,
+    OfficerAssignment,
+    Producer,
+    Province,
+    Region,
+    Tambon,
+)
+from communities.services import assignment_grant, assignment_revoke
 
 
 class ReadOnlyGeographyAdmin(admin.ModelAdmin):
@@ -50,3 +60,56 @@ class TambonAdmin(ReadOnlyGeographyAdmin):
         "amphoe__name_th",
         "amphoe__name_en",
     )
+
+
+@admin.register(OfficerAssignment)
+class OfficerAssignmentAdmin(admin.ModelAdmin):
+    """Central staff assign officers; saving calls the assignment service,
+    which grants the tambon permissions."""
+
+    list_display = ("user", "tambon", "amphoe", "assigned_at", "revoked_at")
+    list_filter = ("revoked_at",)
+    search_fields = ("user__username", "user__display_name", "tambon__name_th")
+    list_select_related = ("user", "tambon", "amphoe")
+    autocomplete_fields = ("user", "tambon", "amphoe")
+    fields = ("user", "tambon", "amphoe")
+    actions = ("revoke",)
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # revoke instead: the row stays as history
+
+    def save_model(self, request, obj, form, change):
+        try:
+            saved = assignment_grant(
+                actor=request.user, user=obj.user, tambon=obj.tambon, amphoe=obj.amphoe
+            )
+        except (PermissionDenied, ValidationError) as error:
+            raise PermissionDenied(str(error)) from error
+        obj.pk = saved.pk
+
+    @admin.action(description=_("Revoke the selected assignments"))
+    def revoke(self, request, queryset):
+        for assignment in queryset.filter(revoked_at__isnull=True):
+            assignment_revoke(actor=request.user, assignment=assignment)
+        self.message_user(request, _("Assignments revoked."), messages.SUCCESS)
+
+
+@admin.register(Producer)
+class ProducerAdmin(admin.ModelAdmin):
+    list_display = ("name_th", "kind", "registration_number", "tambon")
+    list_filter = ("kind", "tambon__province")
+    search_fields = ("name_th", "name_en", "registration_number", "tambon__name_th")
+    list_select_related = ("tambon",)
+
+    # Producers are registered by officers through the services; the admin shows them.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -7,9 +7,12 @@ can use the code alone. Rows are loaded by ``manage.py load_geography`` from the
 ``geothai`` package (data: GeoThai, CC BY 4.0) and are read-only in the admin.
 """
 
+from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 
 class BilingualName(models.Model):
@@ -97,7 +100,176 @@ class Tambon(BilingualName):
         ordering = ["code"]
         verbose_name = _("tambon (subdistrict)")
         verbose_name_plural = _("tambons (subdistricts)")
+        permissions = [
+            ("manage_tambon", _("Can register the tambon's producers and products")),
+        ]
 
     @property
     def postal_code_list(self) -> list[str]:
         return [code for code in self.postal_codes.split(",") if code]
+
+
+class TambonUserObjectPermission(UserObjectPermissionBase):
+    """guardian's direct foreign-key table for per-tambon grants: joins by key,
+    not by a text ``object_pk``, so scoping a list is one indexed query."""
+
+    content_object = models.ForeignKey(Tambon, on_delete=models.CASCADE)
+
+
+class TambonGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Tambon, on_delete=models.CASCADE)
+
+
+class OfficerAssignment(models.Model):
+    """A community development officer's responsibility for a tambon, or for
+    every tambon of an amphoe. The assignment services turn it into guardian
+    grants on the Tambon rows; revoking keeps the row as history."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="officer_assignments",
+        verbose_name=_("officer"),
+    )
+    tambon = models.ForeignKey(
+        Tambon,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="officer_assignments",
+        verbose_name=_("tambon"),
+    )
+    amphoe = models.ForeignKey(
+        Amphoe,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="officer_assignments",
+        verbose_name=_("whole amphoe"),
+    )
+    assigned_at = models.DateTimeField(_("assigned at"), auto_now_add=True)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("assigned by"),
+    )
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("revoked by"),
+    )
+
+    class Meta:
+        ordering = ["-assigned_at"]
+        verbose_name = _("officer assignment")
+        verbose_name_plural = _("officer assignments")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(tambon__isnull=False, amphoe__isnull=True)
+                    | models.Q(tambon__isnull=True, amphoe__isnull=False)
+                ),
+                name="assignment_is_a_tambon_or_an_amphoe",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "tambon"],
+                condition=models.Q(revoked_at__isnull=True, tambon__isnull=False),
+                name="one_active_assignment_per_officer_and_tambon",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "amphoe"],
+                condition=models.Q(revoked_at__isnull=True, amphoe__isnull=False),
+                name="one_active_assignment_per_officer_and_amphoe",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.tambon or self.amphoe}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+
+class Producer(models.Model):
+    """Who makes an OTOP product: a community group or enterprise, a single
+    owner, or an SME, producing in one tambon."""
+
+    class Kind(models.TextChoices):
+        COMMUNITY = "community", _("Community group / community enterprise")
+        SINGLE_OWNER = "single_owner", _("Single owner")
+        SME = "sme", _("SME")
+
+    kind = models.CharField(_("producer type"), max_length=16, choices=Kind.choices)
+    name_th = models.CharField(_("name (Thai)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    registration_number = models.CharField(
+        _("registration number"),
+        max_length=50,
+        blank=True,
+        help_text=_("Community enterprise or company registration number, if any."),
+    )
+    tambon = models.ForeignKey(
+        Tambon,
+        on_delete=models.PROTECT,
+        related_name="producers",
+        verbose_name=_("tambon of the production site"),
+    )
+    address = models.TextField(_("address"), blank=True)
+    contact_person = models.CharField(_("contact person"), max_length=150, blank=True)
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    member_count = models.PositiveIntegerField(
+        _("members"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("For community groups and enterprises."),
+    )
+    founded_year = models.PositiveSmallIntegerField(
+        _("founded (year)"), null=True, blank=True
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="producers",
+        verbose_name=_("producer's user account"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("registered by"),
+    )
+
+    class Meta:
+        ordering = ["name_th"]
+        verbose_name = _("producer")
+        verbose_name_plural = _("producers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["registration_number"],
+                condition=~models.Q(registration_number=""),
+                name="producer_registration_number_unique_when_given",
+            ),
+            # The import's natural key when there is no registration number.
+            models.UniqueConstraint(
+                fields=["tambon", "name_th"], name="producer_name_unique_in_tambon"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name_th

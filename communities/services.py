@@ -2,9 +2,22 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from guardian.shortcuts import assign_perm, remove_perm
 
-from communities.models import Amphoe, Province, Region, Tambon
+from accounts.models import User
+from communities.models import (
+    Amphoe,
+    OfficerAssignment,
+    Producer,
+    Province,
+    Region,
+    Tambon,
+    TambonUserObjectPermission,
+)
 from communities.regions import REGIONS, region_code_for_province
 
 
@@ -146,3 +159,137 @@ def _differences(obj: models.Model, row: dict[str, Any]) -> list[str]:
         for name, value in row.items()
         if name != "code" and getattr(obj, name) != value
     ]
+
+
+# Officer assignments and their guardian grants ---------------------------------
+
+MANAGE_TAMBON = "communities.manage_tambon"
+
+
+@transaction.atomic
+def assignment_grant(
+    *,
+    actor: User,
+    user: User,
+    tambon: Tambon | None = None,
+    amphoe: Amphoe | None = None,
+) -> OfficerAssignment:
+    """Make ``user`` responsible for a tambon, or for every tambon of an amphoe."""
+    if not actor.has_perm("communities.add_officerassignment"):
+        raise PermissionDenied(_("Only central staff can assign officers."))
+    if (tambon is None) == (amphoe is None):
+        raise ValidationError(_("Choose either one tambon or one whole amphoe."))
+    # Lock the officer's row: concurrent grants and revocations for one officer
+    # take turns, so the grants always match the active assignments.
+    User.objects.select_for_update().get(pk=user.pk)
+    active = OfficerAssignment.objects.filter(user=user, revoked_at__isnull=True)
+    if active.filter(tambon=tambon, amphoe=amphoe).exists():
+        raise ValidationError(_("This officer already has this assignment."))
+    assignment = OfficerAssignment.objects.create(
+        user=user, tambon=tambon, amphoe=amphoe, assigned_by=actor
+    )
+    _sync_tambon_grants(user)
+    return assignment
+
+
+@transaction.atomic
+def assignment_revoke(*, actor: User, assignment: OfficerAssignment) -> None:
+    if not actor.has_perm("communities.change_officerassignment"):
+        raise PermissionDenied(_("Only central staff can revoke assignments."))
+    User.objects.select_for_update().get(pk=assignment.user_id)
+    assignment = OfficerAssignment.objects.select_for_update().get(pk=assignment.pk)
+    if assignment.revoked_at is not None:
+        return
+    assignment.revoked_at = timezone.now()
+    assignment.revoked_by = actor
+    assignment.save(update_fields=["revoked_at", "revoked_by"])
+    _sync_tambon_grants(assignment.user)
+
+
+def _sync_tambon_grants(user: User) -> None:
+    """Grant exactly the tambons the officer's active assignments cover.
+
+    The only code that writes ``manage_tambon`` grants; a tambon still covered
+    by another assignment (its amphoe, say) keeps its grant on revocation.
+    """
+    active = OfficerAssignment.objects.filter(user=user, revoked_at__isnull=True)
+    wanted = set(
+        Tambon.objects.filter(
+            models.Q(pk__in=active.values("tambon"))
+            | models.Q(amphoe__in=active.values("amphoe"))
+        ).values_list("pk", flat=True)
+    )
+    granted = set(
+        TambonUserObjectPermission.objects.filter(
+            user=user, permission__codename="manage_tambon"
+        ).values_list("content_object_id", flat=True)
+    )
+    if wanted - granted:
+        assign_perm(
+            MANAGE_TAMBON, user, list(Tambon.objects.filter(pk__in=wanted - granted))
+        )
+    if granted - wanted:
+        remove_perm(MANAGE_TAMBON, user, Tambon.objects.filter(pk__in=granted - wanted))
+
+
+# Producers ------------------------------------------------------------------
+
+PRODUCER_FIELDS = (
+    "kind",
+    "name_th",
+    "name_en",
+    "registration_number",
+    "address",
+    "contact_person",
+    "phone",
+    "email",
+    "member_count",
+    "founded_year",
+)
+
+
+def ensure_manages_tambon(actor: User, tambon: Tambon) -> None:
+    if not actor.has_perm(MANAGE_TAMBON, tambon):
+        raise PermissionDenied(
+            _("You are not assigned to tambon %(tambon)s.") % {"tambon": tambon}
+        )
+
+
+@transaction.atomic
+def producer_create(*, actor: User, tambon: Tambon, **fields: Any) -> Producer:
+    """Register a producer whose production site lies in ``tambon``, which the
+    officer must be assigned to (the programme's rule)."""
+    ensure_manages_tambon(actor, tambon)
+    producer = Producer(tambon=tambon, created_by=actor, **_only(fields))
+    producer.full_clean()
+    producer.save()
+    return producer
+
+
+@transaction.atomic
+def producer_update(
+    *, actor: User, producer: Producer, tambon: Tambon | None = None, **fields: Any
+) -> Producer:
+    producer = Producer.objects.select_for_update().get(pk=producer.pk)
+    ensure_manages_tambon(actor, producer.tambon)
+    if tambon is not None and tambon.pk != producer.tambon_id:
+        ensure_manages_tambon(actor, tambon)
+        producer.tambon = tambon
+    for name, value in _only(fields).items():
+        setattr(producer, name, value)
+    producer.full_clean()
+    producer.save()
+    return producer
+
+
+def _only(fields: dict[str, Any]) -> dict[str, Any]:
+    unknown = set(fields) - set(PRODUCER_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown producer fields: {sorted(unknown)}")
+    return {
+        name: ("" if value is None and name not in _NULLABLE else value)
+        for name, value in fields.items()
+    }
+
+
+_NULLABLE = {"member_count", "founded_year"}

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "otop",
     "accounts",
     "communities",
+    "products",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,172 @@
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import Max
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from communities.models import Producer
+from communities.services import ensure_manages_tambon
+from products.images import make_thumbnail, validate_image
+from products.models import (
+    MAX_IMAGES_PER_PRODUCT,
+    Category,
+    Certification,
+    Product,
+    ProductImage,
+    RawMaterial,
+    Standard,
+)
+
+PRODUCT_FIELDS = (
+    "category",
+    "name_th",
+    "name_en",
+    "description",
+    "story",
+    "price",
+    "unit",
+    "monthly_capacity",
+)
+
+
+def _check_category(category: Category | None) -> None:
+    if category is not None and category.parent_id is None:
+        raise ValidationError(
+            {"category": _("Choose a sub-type, not a whole product type.")}
+        )
+
+
+@transaction.atomic
+def product_create(*, actor: User, producer: Producer, **fields: Any) -> Product:
+    ensure_manages_tambon(actor, producer.tambon)
+    _check_category(fields.get("category"))
+    product = Product(producer=producer, **_product_fields(fields))
+    product.full_clean()
+    product.save()
+    return product
+
+
+@transaction.atomic
+def product_update(
+    *, actor: User, product: Product, producer: Producer | None = None, **fields: Any
+) -> Product:
+    product = (
+        Product.objects.select_for_update()
+        .select_related("producer__tambon")
+        .get(pk=product.pk)
+    )
+    ensure_manages_tambon(actor, product.producer.tambon)
+    if producer is not None and producer.pk != product.producer_id:
+        ensure_manages_tambon(actor, producer.tambon)
+        product.producer = producer
+    _check_category(fields.get("category"))
+    for name, value in _product_fields(fields).items():
+        setattr(product, name, value)
+    product.full_clean()
+    product.save()
+    return product
+
+
+def _product_fields(fields: dict[str, Any]) -> dict[str, Any]:
+    unknown = set(fields) - set(PRODUCT_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown product fields: {sorted(unknown)}")
+    text = {"name_th", "name_en", "description", "story", "unit"}
+    return {
+        name: ("" if value is None and name in text else value)
+        for name, value in fields.items()
+    }
+
+
+@transaction.atomic
+def product_raw_materials_set(
+    *, actor: User, product: Product, materials: list[tuple[str, bool]]
+) -> list[RawMaterial]:
+    """Replace the product's raw materials with ``(name, is_local)`` pairs."""
+    ensure_manages_tambon(actor, product.producer.tambon)
+    product.raw_materials.all().delete()
+    return RawMaterial.objects.bulk_create(
+        RawMaterial(product=product, name=name.strip(), is_local=is_local, order=i)
+        for i, (name, is_local) in enumerate(materials)
+        if name and name.strip()
+    )
+
+
+@transaction.atomic
+def product_image_add(
+    *, actor: User, product: Product, upload: UploadedFile, caption: str = ""
+) -> ProductImage:
+    """Add a photo checked by content, with its thumbnail; the first is primary."""
+    ensure_manages_tambon(actor, product.producer.tambon)
+    Product.objects.select_for_update().get(pk=product.pk)  # count and insert in turn
+    count = product.images.count()
+    if count >= MAX_IMAGES_PER_PRODUCT:
+        raise ValidationError(
+            _("A product can have at most %(max)s photos.")
+            % {"max": MAX_IMAGES_PER_PRODUCT}
+        )
+    suffix = validate_image(upload)
+    image = ProductImage(
+        product=product,
+        caption=caption,
+        order=(product.images.aggregate(m=Max("order"))["m"] or 0) + 1,
+        is_primary=count == 0,
+    )
+    image.image.save(f"photo{suffix}", upload, save=False)
+    image.thumbnail.save("thumb.webp", make_thumbnail(upload), save=False)
+    image.save()
+    return image
+
+
+@transaction.atomic
+def product_image_set_primary(*, actor: User, image: ProductImage) -> ProductImage:
+    ensure_manages_tambon(actor, image.product.producer.tambon)
+    Product.objects.select_for_update().get(pk=image.product_id)
+    ProductImage.objects.filter(product_id=image.product_id, is_primary=True).update(
+        is_primary=False
+    )
+    ProductImage.objects.filter(pk=image.pk).update(is_primary=True)
+    image.is_primary = True
+    return image
+
+
+@transaction.atomic
+def product_image_delete(*, actor: User, image: ProductImage) -> None:
+    product = image.product
+    ensure_manages_tambon(actor, product.producer.tambon)
+    Product.objects.select_for_update().get(pk=product.pk)
+    was_primary = image.is_primary
+    files = [image.image, image.thumbnail]
+    image.delete()
+    if was_primary:
+        successor = product.images.order_by("order", "pk").first()
+        if successor is not None:
+            ProductImage.objects.filter(pk=successor.pk).update(is_primary=True)
+    # Files go only once the rows are gone for good.
+    transaction.on_commit(lambda: [f.delete(save=False) for f in files if f])
+
+
+@transaction.atomic
+def certification_add(
+    *, actor: User, product: Product, standard: Standard, number: str, **dates: Any
+) -> Certification:
+    ensure_manages_tambon(actor, product.producer.tambon)
+    certification = Certification(
+        product=product,
+        standard=standard,
+        number=number.strip(),
+        issued_on=dates.get("issued_on"),
+        expires_on=dates.get("expires_on"),
+    )
+    certification.full_clean()
+    certification.save()
+    return certification
+
+
+@transaction.atomic
+def certification_delete(*, actor: User, certification: Certification) -> None:
+    ensure_manages_tambon(actor, certification.product.producer.tambon)
+    certification.delete()

@@ -20,7 +20,7 @@ class Category(models.Model):
     """The five OTOP product types and their sub-types (a two-level tree).
     Products take a leaf; central staff edit the tree in the admin."""
 
-    code = models.CharField(_("code"), max_length=16, unique=True)
+    code = models.CharField(_("code"), max_length=32, unique=True)
     parent = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
@@ -51,7 +51,7 @@ class Category(models.Model):
 class Standard(models.Model):
     """A standard a product can be certified to (อย., มผช., มอก., GMP …)."""
 
-    code = models.CharField(_("code"), max_length=16, unique=True)
+    code = models.CharField(_("code"), max_length=32, unique=True)
     name_th = models.CharField(_("name (Thai)"), max_length=150)
     name_en = models.CharField(_("name (English)"), max_length=150)
     order = models.PositiveSmallIntegerField(_("order"), default=0)

@@ -29,7 +29,7 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "code",
-                    models.CharField(max_length=16, unique=True, verbose_name="code"),
+                    models.CharField(max_length=32, unique=True, verbose_name="code"),
                 ),
                 (
                     "name_th",
@@ -65,7 +65,7 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "code",
-                    models.CharField(max_length=16, unique=True, verbose_name="code"),
+                    models.CharField(max_length=32, unique=True, verbose_name="code"),
                 ),
                 (
                     "name_th",

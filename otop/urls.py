@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from otop import views
+from products import views as product_views
 
 admin.site.site_header = _("OTOP Selection Portal")
 admin.site.site_title = _("OTOP Selection Portal")
@@ -14,6 +15,9 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("i18n/setlang/", views.switch_language, name="set_language"),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("officer/", product_views.dashboard, name="officer_dashboard"),
+    path("officer/producers/", include("communities.urls")),
+    path("officer/products/", include("products.urls")),
     path("admin/", admin.site.urls),
 ]
 

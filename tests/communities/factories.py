@@ -1,0 +1,29 @@
+import factory
+
+from communities.models import Producer, Tambon
+from communities.services import assignment_grant
+from tests.accounts.factories import UserFactory
+
+
+def tambon(code: str) -> Tambon:
+    """A real tambon; needs the ``geography`` fixture."""
+    return Tambon.objects.get(code=code)
+
+
+def officer_for(*tambons: Tambon, **kwargs):
+    """A user assigned, through the assignment service, to ``tambons``."""
+    central = UserFactory(username="central-staff", is_superuser=True, is_staff=True)
+    officer = UserFactory(**kwargs)
+    for area in tambons:
+        assignment_grant(actor=central, user=officer, tambon=area)
+    return officer
+
+
+class ProducerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Producer
+
+    kind = Producer.Kind.COMMUNITY
+    name_th = factory.Sequence(lambda n: f"กลุ่มผู้ผลิต {n}")
+    name_en = factory.Sequence(lambda n: f"Producer group {n}")
+    tambon = factory.LazyFunction(lambda: Tambon.objects.get(code="100101"))

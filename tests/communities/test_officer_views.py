@@ -1,0 +1,182 @@
+import pytest
+from django.urls import reverse
+
+from communities.models import Producer
+from tests.accounts.factories import UserFactory
+from tests.communities.factories import ProducerFactory, officer_for, tambon
+from tests.products.factories import ProductFactory
+
+
+@pytest.fixture
+def area_a(geography):
+    return tambon("100101")
+
+
+@pytest.fixture
+def area_b(geography):
+    return tambon("500101")
+
+
+@pytest.fixture
+def officer_a(area_a):
+    return officer_for(area_a, username="officer-a")
+
+
+@pytest.fixture
+def officer_b(area_b):
+    return officer_for(area_b, username="officer-b")
+
+
+def producer_data(area, **overrides):
+    return {
+        "tambon": area.code,
+        "kind": Producer.Kind.COMMUNITY,
+        "name_th": "วิสาหกิจชุมชนทอผ้าบ้านใหม่",
+        "name_en": "Ban Mai Weavers",
+        "registration_number": "",
+        "address": "",
+        "contact_person": "",
+        "phone": "",
+        "email": "",
+        "member_count": "12",
+        "founded_year": "2550",
+        **overrides,
+    }
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/officer/",
+        "/officer/producers/",
+        "/officer/producers/new/",
+        "/officer/producers/1/edit/",
+    ],
+)
+def test_anonymous_users_are_sent_to_log_in(client, db, url):
+    response = client.get(url)
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_dashboard_tells_an_unassigned_user_to_contact_the_provincial_office(
+    client, db, english
+):
+    client.force_login(UserFactory())
+
+    html = client.get("/officer/").content.decode()
+
+    assert "provincial community development office" in html
+
+
+def test_dashboard_counts_producers_and_products_per_tambon(
+    client, officer_a, area_a, english, django_assert_max_num_queries
+):
+    producer = ProducerFactory(tambon=area_a)
+    ProducerFactory(tambon=area_a)
+    ProductFactory.create_batch(3, producer=producer)
+    client.force_login(officer_a)
+
+    with django_assert_max_num_queries(8):
+        response = client.get("/officer/")
+
+    rows = response.context["rows"]
+    assert [row["tambon"].code for row in rows] == [area_a.code]
+    assert rows[0]["producers"] == 2
+    assert rows[0]["products"] == 3
+    assert rows[0]["complete"] == 0  # no photo, no certificate
+    assert rows[0]["incomplete"] == 3
+
+
+def test_officer_sees_only_producers_of_their_tambons(
+    client, officer_a, officer_b, area_a, area_b
+):
+    mine = ProducerFactory(tambon=area_a, name_th="ของฉัน")
+    ProducerFactory(tambon=area_b, name_th="ของคนอื่น")
+    client.force_login(officer_a)
+
+    response = client.get("/officer/producers/")
+
+    assert list(response.context["page"]) == [mine]
+    assert "ของคนอื่น" not in response.content.decode()
+
+
+def test_producer_list_searches_by_name_and_filters_by_tambon(
+    client, geography, area_a
+):
+    second = tambon("100102")
+    officer = officer_for(area_a, second)
+    ProducerFactory(tambon=area_a, name_th="กลุ่มจักสาน")
+    weavers = ProducerFactory(tambon=second, name_th="กลุ่มทอผ้า")
+    client.force_login(officer)
+
+    by_name = client.get("/officer/producers/", {"q": "ทอผ้า"})
+    by_tambon = client.get("/officer/producers/", {"tambon": second.code})
+
+    assert list(by_name.context["page"]) == [weavers]
+    assert list(by_tambon.context["page"]) == [weavers]
+
+
+def test_officer_registers_a_producer_in_their_tambon(client, officer_a, area_a):
+    client.force_login(officer_a)
+
+    response = client.post("/officer/producers/new/", producer_data(area_a))
+
+    assert response.status_code == 302
+    producer = Producer.objects.get()
+    assert producer.tambon == area_a
+    assert producer.founded_year == 2007  # typed as B.E. 2550
+    assert producer.created_by == officer_a
+
+
+def test_officer_cannot_register_a_producer_in_another_officers_tambon(
+    client, officer_a, officer_b, area_b
+):
+    client.force_login(officer_a)
+
+    response = client.post("/officer/producers/new/", producer_data(area_b))
+
+    assert response.status_code == 200
+    assert "tambon" in response.context["form"].errors
+    assert not Producer.objects.exists()
+
+
+def test_officer_edits_their_producer(client, officer_a, area_a):
+    producer = ProducerFactory(tambon=area_a)
+    client.force_login(officer_a)
+
+    response = client.post(
+        f"/officer/producers/{producer.pk}/edit/",
+        producer_data(area_a, name_th="ชื่อใหม่"),
+    )
+
+    assert response.status_code == 302
+    producer.refresh_from_db()
+    assert producer.name_th == "ชื่อใหม่"
+
+
+def test_officer_cannot_view_or_edit_another_officers_producer(
+    client, officer_a, officer_b, area_b
+):
+    theirs = ProducerFactory(tambon=area_b, name_th="ของคนอื่น")
+    client.force_login(officer_a)
+    url = f"/officer/producers/{theirs.pk}/edit/"
+
+    assert client.get(url).status_code == 404
+    assert client.post(url, producer_data(area_b, name_th="ถูกแก้")).status_code == 404
+    theirs.refresh_from_db()
+    assert theirs.name_th == "ของคนอื่น"
+
+
+def test_duplicate_producer_name_in_a_tambon_is_a_form_error(client, officer_a, area_a):
+    ProducerFactory(tambon=area_a, name_th="ซ้ำ")
+    client.force_login(officer_a)
+
+    response = client.post(
+        "/officer/producers/new/", producer_data(area_a, name_th="ซ้ำ")
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors
+    assert Producer.objects.count() == 1

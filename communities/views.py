@@ -14,12 +14,11 @@ from communities.services import PRODUCER_FIELDS, producer_create, producer_upda
 PAGE_SIZE = 25
 
 
-@login_required
-def producer_list(request: HttpRequest) -> HttpResponse:
+def filtered_producers(request: HttpRequest):
+    """The officer's producers narrowed by the list's filters (also exported)."""
     producers = (
         producers_visible_to(request.user)
         .select_related("tambon__amphoe")
-        .annotate(product_count=Count("products"))
         .order_by("name_th", "pk")
     )
     filters = ProducerFilterForm(request.GET or None, user=request.user)
@@ -32,6 +31,13 @@ def producer_list(request: HttpRequest) -> HttpResponse:
                 | Q(name_en__icontains=q)
                 | Q(registration_number__icontains=q)
             )
+    return producers, filters
+
+
+@login_required
+def producer_list(request: HttpRequest) -> HttpResponse:
+    producers, filters = filtered_producers(request)
+    producers = producers.annotate(product_count=Count("products"))
     page = Paginator(producers, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,

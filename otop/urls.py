@@ -1,10 +1,11 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 
 from otop import views
 from products import views as product_views
+from products.urls import import_urlpatterns
 
 admin.site.site_header = _("OTOP Selection Portal")
 admin.site.site_title = _("OTOP Selection Portal")
@@ -16,7 +17,13 @@ urlpatterns = [
     path("i18n/setlang/", views.switch_language, name="set_language"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("officer/", product_views.dashboard, name="officer_dashboard"),
+    re_path(
+        r"^officer/producers/export\.(?P<fmt>csv|xlsx)$",
+        product_views.producer_export,
+        name="producer_export",
+    ),
     path("officer/producers/", include("communities.urls")),
+    path("officer/imports/", include((import_urlpatterns, "imports"))),
     path("officer/products/", include("products.urls")),
     path("admin/", admin.site.urls),
 ]

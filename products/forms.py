@@ -6,7 +6,14 @@ from communities.forms import managed_tambon_field
 from communities.models import Producer
 from communities.selectors import producers_visible_to
 from otop.forms import BuddhistEraDateField
-from products.models import Category, Certification, Product, ProductImage, Standard
+from products.models import (
+    Category,
+    Certification,
+    ImportJob,
+    Product,
+    ProductImage,
+    Standard,
+)
 
 
 def leaf_categories():
@@ -185,3 +192,25 @@ class ProductFilterForm(forms.Form):
             empty_label=_("All categories"),
         )
         self.order_fields(["tambon", "category", "completeness", "q"])
+
+
+class ImportUploadForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("The file holds"),
+        choices=ImportJob.Kind.choices,
+        widget=forms.RadioSelect,
+        initial=ImportJob.Kind.PRODUCTS,
+    )
+    file = forms.FileField(
+        label=_("CSV or Excel (.xlsx) file"),
+        help_text=_(
+            "The first row holds the column names, as in the template. "
+            "Up to 100,000 rows and 50 MB."
+        ),
+        widget=forms.ClearableFileInput(
+            attrs={
+                "accept": ".csv,.xlsx,text/csv,application/"
+                "vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            }
+        ),
+    )

@@ -36,6 +36,7 @@ from products.models import Category, Certification, Product, Standard
 
 MAX_ROWS = 100_000
 BATCH_SIZE = 1000
+PROGRESS_EVERY = 1000  # rows between progress reports
 BUDDHIST_ERA_OFFSET = 543
 FIRST_BUDDHIST_YEAR = 2400  # a year at or above this is B.E.
 
@@ -72,6 +73,36 @@ PRODUCER_COLUMNS = (
     "founded_year",
 )
 PRODUCER_REQUIRED_COLUMNS = ("tambon_code", "kind", "name_th")
+
+# One example row for the downloadable templates.
+PRODUCT_EXAMPLE = {
+    "tambon_code": "500101",
+    "producer_name_th": "กลุ่มทอผ้าบ้านตัวอย่าง",
+    "category_code": "TEXTILE-COTTON",
+    "name_th": "ผ้าฝ้ายทอมือลายดอกแก้ว",
+    "name_en": "Hand-woven cotton, Dok Kaeo pattern",
+    "story": "ลายผ้าที่สืบทอดจากบรรพบุรุษ ย้อมสีธรรมชาติจากเปลือกไม้ในชุมชน",
+    "price": "450",
+    "unit": "ผืน",
+    "monthly_capacity": "120",
+    "certificate_standard": "TCPS",
+    "certificate_number": "มผช. 12/2568",
+    "certificate_issued_on": "01/03/2568",
+    "certificate_expires_on": "28/02/2571",
+}
+PRODUCER_EXAMPLE = {
+    "tambon_code": "500101",
+    "kind": "community",
+    "name_th": "กลุ่มทอผ้าบ้านตัวอย่าง",
+    "name_en": "Ban Tua Yang Weaving Group",
+    "registration_number": "",
+    "address": "12 หมู่ 3",
+    "contact_person": "นางสมศรี ใจดี",
+    "phone": "081-234-5678",
+    "email": "",
+    "member_count": "25",
+    "founded_year": "2548",
+}
 
 NEW = "new"
 UPDATE = "update"
@@ -292,8 +323,10 @@ class _Rows:
         *,
         columns: tuple[str, ...],
         required_columns: tuple[str, ...],
+        on_progress: Callable[[int, int], None] | None = None,
     ):
         self.report = report
+        self.on_progress = on_progress
         self.dataset = dataset
         headers = [_header(h) for h in (dataset.headers or [])]
         self.headers = headers
@@ -311,8 +344,10 @@ class _Rows:
         report.total_rows = dataset.height
 
     def __iter__(self) -> Iterator[tuple[int, dict[str, str]]]:
-        headers = self.headers
+        headers, total = self.headers, self.dataset.height
         for index, raw in enumerate(self.dataset):
+            if self.on_progress is not None and index % PROGRESS_EVERY == 0:
+                self.on_progress(index, total)
             cells = dict.fromkeys(self.columns, "")
             for header, value in zip(headers, raw, strict=False):
                 if header in cells:
@@ -430,7 +465,11 @@ _PRODUCER_WRITABLE = (
 
 
 def producers_import(
-    *, actor: User, rows: tablib.Dataset, dry_run: bool
+    *,
+    actor: User,
+    rows: tablib.Dataset,
+    dry_run: bool,
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> ImportReport:
     """Create or update producers from a sheet of ``PRODUCER_COLUMNS``."""
     report = ImportReport(dry_run=dry_run)
@@ -439,6 +478,7 @@ def producers_import(
         report,
         columns=PRODUCER_COLUMNS,
         required_columns=PRODUCER_REQUIRED_COLUMNS,
+        on_progress=on_progress,
     )
     if report.has_errors:
         return report
@@ -627,14 +667,22 @@ class _ProductRow:
 
 
 def products_import(
-    *, actor: User, rows: tablib.Dataset, dry_run: bool
+    *,
+    actor: User,
+    rows: tablib.Dataset,
+    dry_run: bool,
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> ImportReport:
     """Create or update products (and add certificates) from a sheet of
     ``PRODUCT_COLUMNS``. Producers must exist already; a row repeating a product
     adds another certificate to it."""
     report = ImportReport(dry_run=dry_run)
     table = _Rows(
-        rows, report, columns=PRODUCT_COLUMNS, required_columns=PRODUCT_REQUIRED_COLUMNS
+        rows,
+        report,
+        columns=PRODUCT_COLUMNS,
+        required_columns=PRODUCT_REQUIRED_COLUMNS,
+        on_progress=on_progress,
     )
     if "producer_registration_number" not in table.headers and not (
         "tambon_code" in table.headers and "producer_name_th" in table.headers

@@ -269,3 +269,87 @@ class Certification(models.Model):
     @property
     def is_expired(self) -> bool:
         return self.expires_on is not None and self.expires_on < timezone.localdate()
+
+
+def _private_storage():
+    from django.conf import settings
+    from django.core.files.storage import FileSystemStorage
+
+    return FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT)
+
+
+def _import_path(instance: "ImportJob", filename: str) -> str:
+    return f"imports/{uuid.uuid4().hex}{PurePath(filename).suffix.lower()}"
+
+
+class ImportJob(models.Model):
+    """One uploaded spreadsheet on its way in: checked, previewed, confirmed.
+
+    Small files are checked and written during the request; large ones by
+    Celery tasks, with progress saved here for the job page to show. The file
+    is kept in private storage (never served) until the job ends.
+    """
+
+    class Kind(models.TextChoices):
+        PRODUCERS = "producers", _("Producers")
+        PRODUCTS = "products", _("Products")
+
+    class Status(models.TextChoices):
+        CHECKING = "checking", _("Checking the file")
+        READY = "ready", _("Checked: ready to import")
+        INVALID = "invalid", _("Has errors: nothing imported")
+        IMPORTING = "importing", _("Importing")
+        DONE = "done", _("Imported")
+        FAILED = "failed", _("Failed: nothing imported")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    user = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.CASCADE,
+        related_name="import_jobs",
+        verbose_name=_("uploaded by"),
+    )
+    kind = models.CharField(_("what"), max_length=16, choices=Kind.choices)
+    file = models.FileField(
+        _("file"), upload_to=_import_path, storage=_private_storage, blank=True
+    )
+    filename = models.CharField(_("file name"), max_length=255)
+    total_rows = models.PositiveIntegerField(_("rows"), default=0)
+    processed_rows = models.PositiveIntegerField(_("rows checked"), default=0)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.CHECKING
+    )
+    # {"errors": [[row, column, message], …], "new": n, "update": n,
+    #  "created": n, "updated": n, "certificates_created": n, …}
+    report = models.JSONField(_("report"), default=dict, blank=True)
+    failure = models.TextField(_("failure"), blank=True)
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    # Touched by every progress report: the sweeper's sign of life.
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        indexes = [
+            # The officer's list of their own imports, newest first.
+            models.Index(fields=["user", "-created_at"], name="importjob_user_recent"),
+        ]
+
+    def __str__(self) -> str:
+        return self.filename
+
+    @property
+    def is_working(self) -> bool:
+        return self.status in {self.Status.CHECKING, self.Status.IMPORTING}
+
+    @property
+    def percent(self) -> int:
+        if not self.total_rows:
+            return 0
+        return min(100, round(100 * self.processed_rows / self.total_rows))
+
+    @property
+    def errors(self) -> list[list]:
+        return self.report.get("errors", [])

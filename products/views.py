@@ -1,21 +1,37 @@
+import csv
+import io
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Prefetch, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from communities.forms import add_service_errors
 from communities.selectors import tambons_managed_by
+from communities.views import filtered_producers
+from otop.exports import export_response
 from products.forms import (
     CertificationFormSet,
+    ImportUploadForm,
     ProductFilterForm,
     ProductForm,
 )
-from products.models import Certification, Product, ProductImage
+from products.imports import (
+    PRODUCER_COLUMNS,
+    PRODUCER_EXAMPLE,
+    PRODUCT_COLUMNS,
+    PRODUCT_EXAMPLE,
+)
+from products.jobs import import_job_cancel, import_job_confirm, import_job_start
+from products.models import Certification, ImportJob, Product, ProductImage
+from products.resources import ProducerResource, ProductResource
 from products.selectors import product_list_for, products_visible_to
 from products.services import (
     PRODUCT_FIELDS,
@@ -72,8 +88,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "officer/dashboard.html", {"page": page, "rows": rows})
 
 
-@login_required
-def product_list(request: HttpRequest) -> HttpResponse:
+def filtered_products(request: HttpRequest):
+    """The officer's products narrowed by the list's filters (also exported)."""
     products = product_list_for(request.user)
     filters = ProductFilterForm(request.GET or None, user=request.user)
     if filters.is_valid():
@@ -92,6 +108,12 @@ def product_list(request: HttpRequest) -> HttpResponse:
             )
     if (producer := request.GET.get("producer", "")).isdigit():
         products = products.filter(producer_id=int(producer))
+    return products, filters
+
+
+@login_required
+def product_list(request: HttpRequest) -> HttpResponse:
+    products, filters = filtered_products(request)
     page = Paginator(products, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -226,3 +248,101 @@ def _update_photos(actor, product: Product, data: dict) -> None:
     primary: ProductImage | None = data.get("primary_photo")
     if primary is not None and not primary.is_primary and primary.pk not in removed:
         product_image_set_primary(actor=actor, image=primary)
+
+
+# Exports ------------------------------------------------------------------------
+
+
+@login_required
+def product_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    products, _filters = filtered_products(request)
+    return export_response(ProductResource(), products, name="otop-products", fmt=fmt)
+
+
+@login_required
+def producer_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    producers, _filters = filtered_producers(request)
+    return export_response(
+        ProducerResource(), producers, name="otop-producers", fmt=fmt
+    )
+
+
+# Imports ------------------------------------------------------------------------
+
+
+@login_required
+def import_list(request: HttpRequest) -> HttpResponse:
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = import_job_start(
+                actor=request.user,
+                kind=form.cleaned_data["kind"],
+                upload=form.cleaned_data["file"],
+            )
+        except ValidationError as error:
+            form.add_error("file", error)
+        else:
+            return redirect("imports:import_detail", pk=job.pk)
+    jobs = ImportJob.objects.filter(user=request.user).order_by("-created_at")
+    page = Paginator(jobs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "officer/import_list.html",
+        {"form": form, "page": page, "async_rows": settings.IMPORT_ASYNC_ROWS},
+    )
+
+
+ERRORS_PER_PAGE = 100
+
+
+@login_required
+def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    job = get_object_or_404(ImportJob, pk=pk, user=request.user)
+    errors = Paginator(job.errors, ERRORS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "officer/import_detail.html", {"job": job, "errors": errors})
+
+
+@login_required
+@require_POST
+def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    job = get_object_or_404(ImportJob, pk=pk, user=request.user)
+    try:
+        import_job_confirm(actor=request.user, job=job)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("imports:import_detail", pk=job.pk)
+
+
+@login_required
+@require_POST
+def import_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    job = get_object_or_404(ImportJob, pk=pk, user=request.user)
+    try:
+        import_job_cancel(actor=request.user, job=job)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Import cancelled; nothing was imported."))
+    return redirect("imports:import_list")
+
+
+TEMPLATE_EXAMPLES = {
+    ImportJob.Kind.PRODUCERS: PRODUCER_EXAMPLE,
+    ImportJob.Kind.PRODUCTS: PRODUCT_EXAMPLE,
+}
+
+
+@login_required
+def import_template(request: HttpRequest, kind: str) -> HttpResponse:
+    """An empty sheet with the right columns and one example row."""
+    if kind not in TEMPLATE_EXAMPLES:
+        raise Http404
+    columns = PRODUCER_COLUMNS if kind == ImportJob.Kind.PRODUCERS else PRODUCT_COLUMNS
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(columns)
+    writer.writerow([TEMPLATE_EXAMPLES[kind].get(column, "") for column in columns])
+    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv")
+    response["Content-Disposition"] = f'attachment; filename="otop-{kind}-template.csv"'
+    return response

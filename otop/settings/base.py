@@ -137,6 +137,11 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "media")
+# Uploaded spreadsheets waiting to be imported: never served. Web and Celery
+# hosts must share it (a network volume) when they are separate machines.
+PRIVATE_MEDIA_ROOT = env.path("DJANGO_PRIVATE_MEDIA_ROOT", default=BASE_DIR / "private")
+# Files with at least this many rows are checked and imported by Celery tasks.
+IMPORT_ASYNC_ROWS = env.int("IMPORT_ASYNC_ROWS", default=5000)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -167,6 +172,12 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_ENABLE_UTC = True
+CELERY_BEAT_SCHEDULE = {
+    "sweep-import-jobs": {
+        "task": "products.tasks.sweep_import_jobs",
+        "schedule": 5 * 60,
+    },
+}
 # How long /healthz waits for the broker before calling it "down".
 HEALTHZ_BROKER_TIMEOUT = env.float("HEALTHZ_BROKER_TIMEOUT", default=2.0)
 

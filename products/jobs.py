@@ -1,0 +1,225 @@
+"""The life of an import: upload → check (preview) → confirm → import.
+
+Small files go through during the request; files of ``IMPORT_ASYNC_ROWS`` rows
+or more are checked and imported by Celery tasks (``products.tasks``), which
+save progress on the job. Every step is idempotent and guarded by the job's
+status, so a task delivered twice (a worker lost mid-way, the sweeper) does
+the work once; the import itself is one transaction, so a worker dying
+mid-write leaves nothing behind and the redelivered task starts afresh.
+"""
+
+import datetime as dt
+import logging
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from products.imports import (
+    ImportReport,
+    load_dataset,
+    producers_import,
+    products_import,
+)
+from products.models import ImportJob
+
+logger = logging.getLogger(__name__)
+
+IMPORTERS = {
+    ImportJob.Kind.PRODUCERS: producers_import,
+    ImportJob.Kind.PRODUCTS: products_import,
+}
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+STALE_AFTER = dt.timedelta(minutes=10)
+
+
+def _is_large(job: ImportJob) -> bool:
+    return job.total_rows >= settings.IMPORT_ASYNC_ROWS
+
+
+@transaction.atomic
+def import_job_start(*, actor: User, kind: str, upload: UploadedFile) -> ImportJob:
+    """Store the upload and check it; a bad file is refused with a clear
+    message and nothing is kept."""
+    if not (actor.is_authenticated and actor.is_active):
+        raise PermissionDenied
+    if kind not in IMPORTERS:
+        raise ValidationError(_("Choose what the file holds: producers or products."))
+    if upload.size is not None and upload.size > MAX_UPLOAD_BYTES:
+        raise ValidationError(
+            _("The file is %(size).1f MB; the limit is 50 MB.")
+            % {"size": upload.size / 1024 / 1024}
+        )
+    dataset = load_dataset(upload, upload.name)
+    job = ImportJob(
+        user=actor,
+        kind=kind,
+        filename=upload.name[-255:],
+        total_rows=dataset.height,
+    )
+    upload.seek(0)
+    job.file.save(upload.name, upload, save=False)
+    job.save()
+    if _is_large(job):
+        from products.tasks import check_import_job
+
+        transaction.on_commit(lambda: check_import_job.delay(job.pk))
+    else:
+        _check(job, dataset)
+    return job
+
+
+def import_job_check(*, job_id: int) -> None:
+    """Dry-run the whole file and keep the preview (Celery, large files)."""
+    job = ImportJob.objects.select_related("user").get(pk=job_id)
+    if job.status != ImportJob.Status.CHECKING:
+        return
+    dataset = _load(job)
+    if dataset is not None:
+        _check(job, dataset)
+
+
+def _check(job: ImportJob, dataset) -> None:
+    def on_progress(done: int, total: int) -> None:
+        ImportJob.objects.filter(pk=job.pk).update(processed_rows=done)
+
+    with translation.override(job.user.preferred_language):
+        report = IMPORTERS[job.kind](
+            actor=job.user, rows=dataset, dry_run=True, on_progress=on_progress
+        )
+    job.report = _as_json(report)
+    job.processed_rows = job.total_rows
+    job.status = (
+        ImportJob.Status.INVALID if report.has_errors else ImportJob.Status.READY
+    )
+    if report.has_errors:
+        job.finished_at = timezone.now()
+        _discard_file(job)
+    job.save()
+
+
+@transaction.atomic
+def import_job_confirm(*, actor: User, job: ImportJob) -> ImportJob:
+    job = ImportJob.objects.select_for_update().get(pk=job.pk)
+    if job.user_id != actor.pk:
+        raise PermissionDenied
+    if job.status != ImportJob.Status.READY:
+        raise ValidationError(
+            _("This import cannot be confirmed: it is “%(status)s”.")
+            % {"status": job.get_status_display()}
+        )
+    job.status = ImportJob.Status.IMPORTING
+    job.processed_rows = 0
+    job.save(update_fields=["status", "processed_rows"])
+    if _is_large(job):
+        from products.tasks import run_import_job
+
+        transaction.on_commit(lambda: run_import_job.delay(job.pk))
+    else:
+        transaction.on_commit(lambda: import_job_run(job_id=job.pk))
+    return job
+
+
+@transaction.atomic
+def import_job_cancel(*, actor: User, job: ImportJob) -> ImportJob:
+    job = ImportJob.objects.select_for_update().get(pk=job.pk)
+    if job.user_id != actor.pk:
+        raise PermissionDenied
+    if job.status not in {ImportJob.Status.READY, ImportJob.Status.CHECKING}:
+        raise ValidationError(
+            _("Only an import that has not started can be cancelled.")
+        )
+    job.status = ImportJob.Status.CANCELLED
+    job.finished_at = timezone.now()
+    _discard_file(job)
+    job.save()
+    return job
+
+
+def import_job_run(*, job_id: int) -> None:
+    """Write the confirmed file in one transaction (all or nothing)."""
+    try:
+        with transaction.atomic():
+            job = (
+                ImportJob.objects.select_for_update()
+                .select_related("user")
+                .get(pk=job_id)
+            )
+            if job.status != ImportJob.Status.IMPORTING:
+                return  # done already, or cancelled: a repeated delivery
+            dataset = _load(job)
+            if dataset is None:
+                return
+            with translation.override(job.user.preferred_language):
+                try:
+                    report = IMPORTERS[job.kind](
+                        actor=job.user, rows=dataset, dry_run=False
+                    )
+                except ValidationError as error:
+                    report = ImportReport(total_rows=job.total_rows)
+                    report.add_error(0, "", " ".join(error.messages))
+            job.report = _as_json(report)
+            job.processed_rows = job.total_rows
+            # Rows can turn bad between the check and the import (someone
+            # edited the same producers): then nothing was written.
+            job.status = (
+                ImportJob.Status.INVALID if report.has_errors else ImportJob.Status.DONE
+            )
+            job.finished_at = timezone.now()
+            _discard_file(job)
+            job.save()
+    except Exception:
+        logger.exception("import job %s failed", job_id)
+        ImportJob.objects.filter(pk=job_id).update(
+            status=ImportJob.Status.FAILED,
+            failure=_("An unexpected error stopped the import; nothing was imported."),
+            finished_at=timezone.now(),
+        )
+
+
+def import_jobs_stale(now: dt.datetime | None = None):
+    """Jobs a lost task left waiting: checking or importing for too long."""
+    now = now or timezone.now()
+    return ImportJob.objects.filter(
+        status__in=[ImportJob.Status.CHECKING, ImportJob.Status.IMPORTING],
+        updated_at__lt=now - STALE_AFTER,
+    )
+
+
+def _load(job: ImportJob):
+    try:
+        with job.file.open("rb") as handle:
+            return load_dataset(handle, job.filename)
+    except (FileNotFoundError, ValueError, ValidationError) as error:
+        logger.warning("import job %s: file unreadable: %s", job.pk, error)
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=ImportJob.Status.FAILED,
+            failure=_("The uploaded file is no longer readable; upload it again."),
+            finished_at=timezone.now(),
+        )
+        return None
+
+
+def _discard_file(job: ImportJob) -> None:
+    if job.file:
+        name, storage = job.file.name, job.file.storage
+        transaction.on_commit(lambda: storage.delete(name))
+        job.file = None
+
+
+def _as_json(report: ImportReport) -> dict[str, Any]:
+    actions = list(report.actions.values())
+    return {
+        "errors": [[e.row, e.column, e.message] for e in report.errors],
+        "new": actions.count("new"),
+        "update": actions.count("update"),
+        "created": report.created,
+        "updated": report.updated,
+        "certificates_created": report.certificates_created,
+        "certificates_updated": report.certificates_updated,
+    }

@@ -67,7 +67,7 @@ def test_dashboard_tells_an_unassigned_user_to_contact_the_provincial_office(
 
     html = client.get("/officer/").content.decode()
 
-    assert "provincial community development office" in html
+    assert "สำนักงานพัฒนาชุมชนจังหวัด" in html
 
 
 def test_dashboard_counts_producers_and_products_per_tambon(

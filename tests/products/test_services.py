@@ -109,8 +109,8 @@ def test_a_photo_is_stored_under_a_generated_name_with_a_thumbnail(officer, prod
     ("upload", "message"),
     [
         (SimpleUploadedFile("notes.jpg", b"just some text, not a photo"), "JPEG"),
-        (png_bomb(), "pixels"),
-        (png_bomb(8_000, 8_000), "pixels"),
+        (png_bomb(), "พิกเซล"),
+        (png_bomb(8_000, 8_000), "พิกเซล"),
     ],
     ids=["renamed-text-file", "image-bomb", "64-megapixel-image"],
 )
@@ -173,8 +173,8 @@ def test_complete_means_name_category_story_photo_and_a_valid_certificate(
 ):
     assert not _is_complete(product)
     assert set(map(str, product.missing_for_completeness())) == {
-        "at least one photo",
-        "at least one valid certificate",
+        "รูปภาพอย่างน้อยหนึ่งรูป",
+        "ใบรับรองที่ยังไม่หมดอายุอย่างน้อยหนึ่งใบ",
     }
 
     product_image_add(actor=officer, product=product, upload=png_upload())

@@ -1,6 +1,8 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
+from import_export.admin import ExportMixin
+from import_export.formats.base_formats import CSV, XLSX
 
 from communities.models import (
     Amphoe,
@@ -10,6 +12,8 @@ from communities.models import (
     Region,
     Tambon,
 )
+from communities.resources import ProducerResource
+from communities.selectors import producers_visible_to
 from communities.services import assignment_grant, assignment_revoke
 
 
@@ -98,11 +102,24 @@ class OfficerAssignmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Producer)
-class ProducerAdmin(admin.ModelAdmin):
+class ProducerAdmin(ExportMixin, admin.ModelAdmin):
+    resource_classes = [ProducerResource]
+    export_formats = [CSV, XLSX]  # the two the officer pages offer
+    import_export_change_list_template = "admin/change_list_officer_import_export.html"
     list_display = ("name_th", "kind", "registration_number", "tambon")
     list_filter = ("kind", "tambon__province")
     search_fields = ("name_th", "name_en", "registration_number", "tambon__name_th")
     list_select_related = ("tambon",)
+
+    def get_queryset(self, request):
+        # Staff who are not superusers see the producers of their own tambons.
+        if request.user.is_superuser:
+            return super().get_queryset(request)
+        return (
+            super()
+            .get_queryset(request)
+            .filter(pk__in=producers_visible_to(request.user).values("pk"))
+        )
 
     # Producers are registered by officers through the services; the admin shows them.
     def has_add_permission(self, request):

@@ -18,6 +18,13 @@ def escape_formula(value: object) -> object:
 
 
 class SafeExportResource(resources.Resource):
+    """A resource whose cells never start a spreadsheet formula."""
+
+    @classmethod
+    def get_display_name(cls) -> str:
+        # The admin's export form names resources with this (ModelResource has it).
+        return cls.__name__
+
     def export_field(self, field, instance, **kwargs):
         return escape_formula(super().export_field(field, instance, **kwargs))
 

@@ -1,13 +1,18 @@
 from django.contrib import admin
+from import_export.admin import ExportMixin
+from import_export.formats.base_formats import CSV, XLSX
 
 from products.models import (
     Category,
     Certification,
+    ImportJob,
     Product,
     ProductImage,
     RawMaterial,
     Standard,
 )
+from products.resources import ProductResource
+from products.selectors import products_visible_to
 
 
 @admin.register(Category)
@@ -51,12 +56,25 @@ class CertificationInline(ReadOnlyInline):
 
 
 @admin.register(Product)
-class ProductAdmin(admin.ModelAdmin):
+class ProductAdmin(ExportMixin, admin.ModelAdmin):
+    resource_classes = [ProductResource]
+    export_formats = [CSV, XLSX]  # the two the officer pages offer
+    import_export_change_list_template = "admin/change_list_officer_import_export.html"
     list_display = ("name_th", "producer", "category", "updated_at")
     list_filter = ("category__parent", "producer__tambon__province")
     search_fields = ("name_th", "name_en", "producer__name_th")
     list_select_related = ("producer", "category")
     inlines = (RawMaterialInline, CertificationInline, ProductImageInline)
+
+    def get_queryset(self, request):
+        # Staff who are not superusers see the products of their own tambons.
+        if request.user.is_superuser:
+            return super().get_queryset(request)
+        return (
+            super()
+            .get_queryset(request)
+            .filter(pk__in=products_visible_to(request.user).values("pk"))
+        )
 
     # Products are written by officers through the services (photo checks,
     # tambon scoping); the admin shows them.
@@ -67,4 +85,21 @@ class ProductAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(admin.ModelAdmin):
+    """Read-only: imports run through the officer pages and their tasks."""
+
+    list_display = ("filename", "kind", "user", "total_rows", "status", "created_at")
+    list_filter = ("status", "kind")
+    search_fields = ("filename", "user__username")
+    list_select_related = ("user",)
+    readonly_fields = [f.name for f in ImportJob._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

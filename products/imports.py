@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from communities.models import Producer, Tambon
+from communities.resources import PRODUCER_COLUMNS
 from communities.selectors import tambons_managed_by
 from products.models import Category, Certification, Product, Standard
 
@@ -59,19 +60,6 @@ PRODUCT_COLUMNS = (
 )
 PRODUCT_REQUIRED_COLUMNS = ("category_code", "name_th")
 
-PRODUCER_COLUMNS = (
-    "tambon_code",
-    "kind",
-    "name_th",
-    "name_en",
-    "registration_number",
-    "address",
-    "contact_person",
-    "phone",
-    "email",
-    "member_count",
-    "founded_year",
-)
 PRODUCER_REQUIRED_COLUMNS = ("tambon_code", "kind", "name_th")
 
 # One example row for the downloadable templates.

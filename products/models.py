@@ -211,7 +211,7 @@ class ProductImage(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.caption or PurePath(self.image.name).name
+        return self.caption or str(_("Photo %(number)s") % {"number": self.order})
 
 
 class CertificationQuerySet(models.QuerySet):

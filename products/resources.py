@@ -1,5 +1,5 @@
-"""Exports of products and producers in the import's columns
-(django-import-export), so an export re-imports as it is.
+"""Exports of products in the import's columns (django-import-export), so
+an export re-imports as it is.
 
 The import itself is ``products.imports``: import-export's per-row machinery
 cannot validate a whole file before writing nor write it in bulk fast enough.
@@ -10,9 +10,8 @@ from types import SimpleNamespace
 from django.db.models import Prefetch, QuerySet
 from import_export.fields import Field
 
-from communities.models import Producer
 from otop.exports import SafeExportResource
-from products.imports import PRODUCER_COLUMNS, PRODUCT_COLUMNS
+from products.imports import PRODUCT_COLUMNS
 from products.models import Certification, Product
 
 _ATTRIBUTES = {
@@ -65,23 +64,3 @@ class ProductResource(SafeExportResource):
             certificates = list(product.certifications.all()) or [None]
             for certificate in certificates:
                 yield SimpleNamespace(product=product, certificate=certificate)
-
-
-_PRODUCER_ATTRIBUTES = {"tambon_code": "tambon_id"}
-
-
-class ProducerResource(SafeExportResource):
-    for _column in PRODUCER_COLUMNS:
-        locals()[_column] = Field(
-            attribute=_PRODUCER_ATTRIBUTES.get(_column, _column), column_name=_column
-        )
-    del _column
-
-    class Meta:
-        export_order = PRODUCER_COLUMNS
-
-    def get_queryset(self) -> QuerySet[Producer]:
-        return Producer.objects.all()
-
-    def iter_queryset(self, queryset):
-        return super().iter_queryset(queryset.order_by("tambon_id", "name_th", "pk"))

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from communities.forms import add_service_errors
+from communities.resources import PRODUCER_COLUMNS, ProducerResource
 from communities.selectors import tambons_managed_by
 from communities.views import filtered_producers
 from otop.exports import export_response
@@ -24,14 +25,13 @@ from products.forms import (
     ProductForm,
 )
 from products.imports import (
-    PRODUCER_COLUMNS,
     PRODUCER_EXAMPLE,
     PRODUCT_COLUMNS,
     PRODUCT_EXAMPLE,
 )
 from products.jobs import import_job_cancel, import_job_confirm, import_job_start
 from products.models import Certification, ImportJob, Product, ProductImage
-from products.resources import ProducerResource, ProductResource
+from products.resources import ProductResource
 from products.selectors import product_list_for, products_visible_to
 from products.services import (
     PRODUCT_FIELDS,

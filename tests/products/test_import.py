@@ -9,9 +9,9 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from communities.models import Producer, Tambon
+from communities.resources import PRODUCER_COLUMNS, ProducerResource
 from communities.services import assignment_grant
 from products.imports import (
-    PRODUCER_COLUMNS,
     PRODUCT_COLUMNS,
     load_dataset,
     parse_date,
@@ -19,7 +19,7 @@ from products.imports import (
     products_import,
 )
 from products.models import Category, Certification, Product
-from products.resources import ProducerResource, ProductResource
+from products.resources import ProductResource
 from tests.accounts.factories import UserFactory
 
 ROWS = 1000

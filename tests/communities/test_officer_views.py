@@ -180,3 +180,12 @@ def test_duplicate_producer_name_in_a_tambon_is_a_form_error(client, officer_a, 
     assert response.status_code == 200
     assert response.context["form"].errors
     assert Producer.objects.count() == 1
+
+
+def test_the_producer_list_shows_the_founding_year_in_buddhist_era(
+    client, officer_a, area_a
+):
+    ProducerFactory(tambon=area_a, founded_year=2007)
+    client.force_login(officer_a)
+
+    assert ">2550<" in client.get("/officer/producers/").text

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "accounts",
     "communities",
     "products",
+    "committees",
 ]
 
 MIDDLEWARE = [
@@ -174,6 +175,10 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_ENABLE_UTC = True
 CELERY_BEAT_SCHEDULE = {
+    "expire-memberships": {
+        "task": "committees.tasks.expire_memberships",
+        "schedule": 60 * 60,
+    },
     "sweep-import-jobs": {
         "task": "products.tasks.sweep_import_jobs",
         "schedule": 5 * 60,

@@ -1,0 +1,270 @@
+"""Every write to committees and memberships, and the only code that touches
+guardian grants on committees."""
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from guardian.shortcuts import assign_perm, remove_perm
+
+from accounts.models import User
+from committees.models import (
+    ROLE_PERMISSIONS,
+    Committee,
+    CommitteeUserObjectPermission,
+    ConflictDeclaration,
+    Membership,
+    MembershipEvent,
+    Role,
+)
+from communities.models import Amphoe, Producer, Province
+
+MANAGE_COMMITTEES = "committees.add_committee"
+MANAGE_MEMBERSHIPS = "committees.add_membership"
+
+
+# Committees ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def committee_create(
+    *,
+    actor: User,
+    tier: str,
+    term_start: dt.date,
+    amphoe: Amphoe | None = None,
+    province: Province | None = None,
+    term_end: dt.date | None = None,
+    name_th: str = "",
+    name_en: str = "",
+) -> Committee:
+    if not actor.has_perm(MANAGE_COMMITTEES):
+        raise PermissionDenied(_("Only central staff can create committees."))
+    committee = Committee(
+        tier=tier,
+        amphoe=amphoe,
+        province=province,
+        term_start=term_start,
+        term_end=term_end,
+        name_th=name_th,
+        name_en=name_en,
+    )
+    committee.full_clean()
+    committee.save()
+    return committee
+
+
+@transaction.atomic
+def committee_update(*, actor: User, committee: Committee, **fields) -> Committee:
+    """Edit names, term and the active flag (tier and area are fixed)."""
+    if not actor.has_perm("committees.change_committee"):
+        raise PermissionDenied(_("Only central staff can edit committees."))
+    allowed = {"name_th", "name_en", "term_start", "term_end", "is_active"}
+    if set(fields) - allowed:
+        raise TypeError(f"Cannot change {sorted(set(fields) - allowed)}")
+    committee = Committee.objects.select_for_update().get(pk=committee.pk)
+    for name, value in fields.items():
+        setattr(committee, name, value)
+    committee.full_clean()
+    committee.save()
+    if not committee.is_active:
+        for membership in committee.memberships.filter(revoked_at__isnull=True):
+            _close(
+                membership,
+                actor=actor,
+                action=MembershipEvent.Action.REVOKED,
+                note=_("The committee was deactivated."),
+            )
+    return committee
+
+
+# Memberships ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def membership_grant(
+    *,
+    actor: User,
+    user: User,
+    committee: Committee,
+    role: str,
+    term_start: dt.date | None = None,
+    term_end: dt.date | None = None,
+) -> Membership:
+    """Give ``user`` a role in ``committee`` and the permissions it carries."""
+    if not actor.has_perm(MANAGE_MEMBERSHIPS):
+        raise PermissionDenied(_("Only central staff can appoint committee members."))
+    if role not in ROLE_PERMISSIONS:
+        raise ValidationError({"role": _("Unknown role.")})
+    committee = Committee.objects.select_for_update().get(pk=committee.pk)
+    if not committee.is_active:
+        raise ValidationError(_("This committee is no longer active."))
+    if Membership.objects.filter(
+        user=user, committee=committee, revoked_at__isnull=True
+    ).exists():
+        raise ValidationError(
+            _("%(user)s is already a member; change the role instead.") % {"user": user}
+        )
+    membership = Membership(
+        user=user,
+        committee=committee,
+        role=role,
+        term_start=term_start or committee.term_start,
+        term_end=term_end if term_end is not None else committee.term_end,
+        granted_by=actor,
+    )
+    _check_single_role(membership)
+    membership.full_clean()
+    membership.save()
+    MembershipEvent.objects.create(
+        committee=committee,
+        membership=membership,
+        action=MembershipEvent.Action.GRANTED,
+        to_role=role,
+        actor=actor,
+    )
+    _sync_grants(user, committee)
+    if not user.is_staff:  # members score and rank in the admin
+        User.objects.filter(pk=user.pk).update(is_staff=True)
+        user.is_staff = True
+    return membership
+
+
+@transaction.atomic
+def membership_change_role(
+    *, actor: User, membership: Membership, role: str, note: str = ""
+) -> Membership:
+    if not actor.has_perm("committees.change_membership"):
+        raise PermissionDenied(_("Only central staff can change roles."))
+    if role not in ROLE_PERMISSIONS:
+        raise ValidationError({"role": _("Unknown role.")})
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if membership.revoked_at is not None:
+        raise ValidationError(_("This membership has ended."))
+    previous = membership.role
+    if previous == role:
+        return membership
+    membership.role = role
+    _check_single_role(membership)
+    membership.save(update_fields=["role"])
+    MembershipEvent.objects.create(
+        committee_id=membership.committee_id,
+        membership=membership,
+        action=MembershipEvent.Action.ROLE_CHANGED,
+        from_role=previous,
+        to_role=role,
+        actor=actor,
+        note=note,
+    )
+    _sync_grants(membership.user, membership.committee)
+    return membership
+
+
+@transaction.atomic
+def membership_revoke(*, actor: User, membership: Membership, note: str = "") -> None:
+    if not actor.has_perm("committees.change_membership"):
+        raise PermissionDenied(_("Only central staff can remove committee members."))
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if membership.revoked_at is not None:
+        return
+    _close(membership, actor=actor, action=MembershipEvent.Action.REVOKED, note=note)
+
+
+@transaction.atomic
+def memberships_expire(*, today: dt.date | None = None) -> int:
+    """Close memberships whose term has ended, taking their permissions away.
+    Run daily by Celery beat; access checks also look at the term, so nobody
+    keeps access between the end of a term and the next sweep."""
+    today = today or timezone.localdate()
+    expired = list(
+        Membership.objects.select_for_update()
+        .filter(revoked_at__isnull=True, term_end__lt=today)
+        .select_related("user", "committee")
+    )
+    for membership in expired:
+        _close(membership, actor=None, action=MembershipEvent.Action.EXPIRED)
+    return len(expired)
+
+
+def _close(
+    membership: Membership, *, actor: User | None, action: str, note: str = ""
+) -> None:
+    membership.revoked_at = timezone.now()
+    membership.revoked_by = actor
+    membership.save(update_fields=["revoked_at", "revoked_by"])
+    MembershipEvent.objects.create(
+        committee_id=membership.committee_id,
+        membership=membership,
+        action=action,
+        from_role=membership.role,
+        actor=actor,
+        note=note,
+    )
+    _sync_grants(membership.user, membership.committee)
+    _drop_staff_if_unneeded(membership.user)
+
+
+def _check_single_role(membership: Membership) -> None:
+    if membership.role not in (Role.CHAIR, Role.SECRETARY):
+        return
+    taken = Membership.objects.filter(
+        committee_id=membership.committee_id,
+        role=membership.role,
+        revoked_at__isnull=True,
+    ).exclude(pk=membership.pk)
+    if taken.exists():
+        raise ValidationError(
+            {
+                "role": _("This committee already has a %(role)s.")
+                % {"role": membership.get_role_display()}
+            }
+        )
+
+
+def _sync_grants(user: User, committee: Committee) -> None:
+    """Make the user's grants on the committee exactly what their open
+    membership's role carries (nothing once it is closed)."""
+    open_roles = Membership.objects.filter(
+        user=user, committee=committee, revoked_at__isnull=True
+    ).values_list("role", flat=True)
+    wanted = {perm for role in open_roles for perm in ROLE_PERMISSIONS[role]}
+    granted = set(
+        CommitteeUserObjectPermission.objects.filter(
+            user=user, content_object=committee
+        ).values_list("permission__codename", flat=True)
+    )
+    for codename in sorted(wanted - granted):
+        assign_perm(f"committees.{codename}", user, committee)
+    for codename in sorted(granted - wanted):
+        remove_perm(f"committees.{codename}", user, committee)
+
+
+def _drop_staff_if_unneeded(user: User) -> None:
+    """Members get admin access for their committee work; take it back when
+    their last membership ends, unless they are staff for another reason."""
+    if user.is_superuser or not user.is_staff:
+        return
+    still_member = Membership.objects.filter(user=user, revoked_at__isnull=True)
+    other_rights = user.user_permissions.exists() or user.groups.exists()
+    if not still_member.exists() and not other_rights:
+        User.objects.filter(pk=user.pk).update(is_staff=False)
+        user.is_staff = False
+
+
+# Conflicts of interest -------------------------------------------------------
+
+
+@transaction.atomic
+def conflict_declare(
+    *, actor: User, producer: Producer, reason: str
+) -> ConflictDeclaration:
+    """A member declares a conflict with a producer (their own word suffices)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why you have a conflict of interest.")})
+    declaration, _created = ConflictDeclaration.objects.get_or_create(
+        user=actor, producer=producer, defaults={"reason": reason}
+    )
+    return declaration

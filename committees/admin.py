@@ -1,0 +1,347 @@
+"""Committees in the admin, for central staff (everything) and for members
+(their own committees, read-only). Guardian's admin does not filter lists, so
+every queryset here is narrowed by committees.permissions."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportMixin
+from import_export.formats.base_formats import CSV, XLSX
+
+from committees.models import (
+    Committee,
+    ConflictDeclaration,
+    Membership,
+    MembershipEvent,
+)
+from committees.permissions import committees_for, visible_committees
+from committees.resources import MembershipResource
+from committees.services import (
+    committee_create,
+    committee_update,
+    membership_change_role,
+    membership_grant,
+    membership_revoke,
+)
+
+
+class NotFoundOutsideQuerysetMixin:
+    """An object outside the user's queryset is a 404, not the admin's usual
+    redirect with "does not exist", so every id-bearing URL answers alike."""
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if (
+            object_id is not None
+            and not self.get_queryset(request).filter(pk=object_id).exists()
+        ):
+            raise Http404
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+
+def _is_central(request, action: str, model: str) -> bool:
+    return request.user.has_perm(f"committees.{action}_{model}")
+
+
+def _is_member(request) -> bool:
+    return committees_for(request.user, "view_committee").exists()
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    fields = ("user", "role", "term_start", "term_end", "revoked_at")
+    readonly_fields = fields
+    extra = 0
+    show_change_link = True
+    can_delete = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("user")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class MembershipEventInline(admin.TabularInline):
+    """The committee's audit trail: who appointed, removed or re-roled whom."""
+
+    model = MembershipEvent
+    fields = ("at", "action", "membership", "from_role", "to_role", "actor", "note")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name_plural = _("history of appointments")
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("membership__user", "membership__committee", "actor")
+        )
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Committee)
+class CommitteeAdmin(NotFoundOutsideQuerysetMixin, admin.ModelAdmin):
+    list_display = ("__str__", "tier", "area", "term_start", "term_end", "is_active")
+    list_filter = ("tier", "is_active", "province__region")
+    search_fields = (
+        "name_th",
+        "name_en",
+        "amphoe__name_th",
+        "amphoe__name_en",
+        "province__name_th",
+        "province__name_en",
+    )
+    list_select_related = ("amphoe", "province")
+    autocomplete_fields = ("amphoe", "province")
+    inlines = (MembershipInline, MembershipEventInline)
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return (
+                "tier",
+                "amphoe",
+                "province",
+                "name_th",
+                "name_en",
+                "term_start",
+                "term_end",
+            )
+        return (
+            "tier",
+            "area",
+            "name_th",
+            "name_en",
+            "term_start",
+            "term_end",
+            "is_active",
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return ()
+        if not _is_central(request, "change", "committee"):
+            return self.get_fields(request, obj)
+        return ("tier", "area")
+
+    @admin.display(description=_("area"))
+    def area(self, obj):
+        return obj.area or "—"
+
+    def get_queryset(self, request):
+        return visible_committees(request.user).select_related("amphoe", "province")
+
+    def has_module_permission(self, request):
+        return _is_central(request, "view", "committee") or _is_member(request)
+
+    def has_view_permission(self, request, obj=None):
+        if _is_central(request, "view", "committee"):
+            return True
+        if obj is None:
+            return _is_member(request)
+        return committees_for(request.user, "view_committee").filter(pk=obj.pk).exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # deactivate instead: the history stays
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        try:
+            if change:
+                saved = committee_update(
+                    actor=request.user,
+                    committee=obj,
+                    **{
+                        k: data[k]
+                        for k in (
+                            "name_th",
+                            "name_en",
+                            "term_start",
+                            "term_end",
+                            "is_active",
+                        )
+                        if k in data
+                    },
+                )
+            else:
+                saved = committee_create(
+                    actor=request.user,
+                    **{
+                        k: data.get(k)
+                        for k in (
+                            "tier",
+                            "amphoe",
+                            "province",
+                            "term_start",
+                            "term_end",
+                        )
+                    },
+                    name_th=data.get("name_th", ""),
+                    name_en=data.get("name_en", ""),
+                )
+        except ValidationError as error:
+            raise PermissionDenied(" ".join(error.messages)) from error
+        obj.pk = saved.pk
+
+
+class MembershipForm(forms.ModelForm):
+    """Runs the membership service as a dry run while validating, so a rule it
+    enforces comes back as a form error instead of a failed save."""
+
+    note = forms.CharField(
+        label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    request = None  # set by MembershipAdmin.get_form
+
+    class Meta:
+        model = Membership
+        fields = ("user", "committee", "role", "term_start", "term_end")
+
+    def clean(self):
+        data = super().clean()
+        if self.errors or self.request is None:
+            return data
+        try:
+            with transaction.atomic():
+                _save_membership(self.request, self.instance, data)
+                transaction.set_rollback(True)
+        except ValidationError as error:
+            raise forms.ValidationError(error.messages) from error
+        return data
+
+
+def _save_membership(request, membership: Membership, data) -> Membership:
+    if membership.pk:
+        return membership_change_role(
+            actor=request.user,
+            membership=membership,
+            role=data["role"],
+            note=data.get("note", ""),
+        )
+    return membership_grant(
+        actor=request.user,
+        user=data["user"],
+        committee=data["committee"],
+        role=data["role"],
+        term_start=data.get("term_start"),
+        term_end=data.get("term_end"),
+    )
+
+
+@admin.register(Membership)
+class MembershipAdmin(NotFoundOutsideQuerysetMixin, ImportMixin, admin.ModelAdmin):
+    form = MembershipForm
+    resource_classes = [MembershipResource]
+    import_formats = [CSV, XLSX]
+    list_display = ("user", "committee", "role", "term_start", "term_end", "revoked_at")
+    list_filter = (
+        "role",
+        "committee__tier",
+        ("revoked_at", admin.EmptyFieldListFilter),
+    )
+    search_fields = ("user__username", "user__display_name", "committee__name_th")
+    list_select_related = ("user", "committee__amphoe", "committee__province")
+    autocomplete_fields = ("user", "committee")
+    actions = ("revoke",)
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ("user", "committee", "role", "term_start", "term_end")
+        return ("user", "committee", "role", "term_start", "term_end", "note")
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return ()
+        if not _is_central(request, "change", "membership") or obj.revoked_at:
+            return ("user", "committee", "role", "term_start", "term_end")
+        return ("user", "committee", "term_start", "term_end")
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if _is_central(request, "view", "membership"):
+            return queryset
+        return queryset.filter(
+            committee__in=committees_for(request.user, "view_committee")
+        )
+
+    def has_module_permission(self, request):
+        return _is_central(request, "view", "membership") or _is_member(request)
+
+    def has_view_permission(self, request, obj=None):
+        if _is_central(request, "view", "membership"):
+            return True
+        if obj is None:
+            return _is_member(request)
+        return (
+            committees_for(request.user, "view_committee")
+            .filter(pk=obj.committee_id)
+            .exists()
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # revoke instead: the history stays
+
+    def has_import_permission(self, request):
+        return _is_central(request, "add", "membership")
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        form.request = request
+        return form
+
+    def save_model(self, request, obj, form, change):
+        obj.pk = _save_membership(request, obj, form.cleaned_data).pk
+
+    @admin.action(description=_("Remove the selected members from their committees"))
+    def revoke(self, request, queryset):
+        if not _is_central(request, "change", "membership"):
+            raise PermissionDenied
+        for membership in queryset.filter(revoked_at__isnull=True):
+            membership_revoke(actor=request.user, membership=membership)
+        self.message_user(request, _("Members removed."), messages.SUCCESS)
+
+
+@admin.register(ConflictDeclaration)
+class ConflictDeclarationAdmin(NotFoundOutsideQuerysetMixin, admin.ModelAdmin):
+    """Read-only: members declare on their conflicts page; central staff see
+    everyone's declarations, members their own."""
+
+    list_display = ("user", "producer", "reason", "declared_at")
+    search_fields = ("user__username", "producer__name_th")
+    list_select_related = ("user", "producer")
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if _is_central(request, "view", "conflictdeclaration"):
+            return queryset
+        return queryset.filter(user=request.user)
+
+    def has_module_permission(self, request):
+        return _is_central(request, "view", "conflictdeclaration") or _is_member(
+            request
+        )
+
+    def has_view_permission(self, request, obj=None):
+        if _is_central(request, "view", "conflictdeclaration"):
+            return True
+        return _is_member(request) and (obj is None or obj.user_id == request.user.pk)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "communities",
     "products",
     "committees",
+    "selection",
 ]
 
 MIDDLEWARE = [

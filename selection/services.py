@@ -1,0 +1,1094 @@
+"""Every move on the ladder (DESIGN.md §3), each following one recipe:
+
+    lock the row → check the state → check the actor's right → write →
+    append a NominationEvent → register side effects with on_commit.
+
+A state that does not allow the move raises ``InvalidTransition``; an actor
+without the right raises ``PermissionDenied``. ``available_actions`` runs the
+same checks, so the buttons a page shows are exactly the moves that succeed.
+"""
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Exists, OuterRef, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from committees.models import Committee, Membership
+from committees.models import Tier as CommitteeTier
+from committees.permissions import can
+from committees.selectors import conflicts_for, is_conflicted
+from communities.models import Tambon
+from communities.services import MANAGE_TAMBON
+from otop.buddhist_era import format_date
+from products.models import Category, Product
+from selection.models import (
+    COMMITTEE_TIERS,
+    DEFAULT_STAR_BANDS,
+    NEXT_TIER,
+    Criterion,
+    Nomination,
+    NominationEvent,
+    Ranking,
+    RankingEntry,
+    Round,
+    Score,
+    ScoreSheet,
+    StarBand,
+    TambonForum,
+    Tier,
+    TypeQuota,
+)
+from selection.uploads import validate_minutes
+
+State = Nomination.State
+TWO_PLACES = Decimal("0.01")
+
+
+class InvalidTransition(Exception):
+    """The move is not possible in the current state (shown as a message)."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+# Helpers -------------------------------------------------------------------------
+
+
+def _event(
+    *,
+    actor: User | None,
+    action: str,
+    nomination: Nomination | None = None,
+    ranking: Ranking | None = None,
+    before: tuple[str, str] = ("", ""),
+    after: tuple[str, str] = ("", ""),
+    note: str = "",
+) -> NominationEvent:
+    return NominationEvent.objects.create(
+        nomination=nomination,
+        ranking=ranking,
+        actor=actor,
+        action=action,
+        from_tier=before[0],
+        from_state=before[1],
+        to_tier=after[0],
+        to_state=after[1],
+        note=note,
+    )
+
+
+def _require(condition: bool, message: str) -> None:
+    if not condition:
+        raise InvalidTransition(message)
+
+
+def _allow(condition: bool, message: str) -> None:
+    if not condition:
+        raise PermissionDenied(message)
+
+
+def _round_open(round_: Round) -> None:
+    _require(round_.status == Round.Status.OPEN, _("The round is not open."))
+
+
+def _before_deadline(round_: Round, tier: str) -> None:
+    deadline = round_.deadline_for(tier)
+    if timezone.localdate() > deadline:
+        raise InvalidTransition(
+            _("The deadline for this step passed on %(date)s.")
+            % {"date": format_date(deadline)}
+        )
+
+
+def _lock(nomination: Nomination) -> Nomination:
+    return (
+        Nomination.objects.select_for_update()
+        .select_related("round", "product__producer")
+        .get(pk=nomination.pk)
+    )
+
+
+def _officer_of(actor: User, nomination: Nomination) -> bool:
+    tambon = Tambon.objects.get(pk=nomination.tambon_code)
+    return actor.is_authenticated and actor.has_perm(MANAGE_TAMBON, tambon)
+
+
+def committee_for(nomination: Nomination) -> Committee | None:
+    """The active committee of the nomination's tier and area."""
+    area = {
+        Tier.AMPHOE: {"amphoe_id": nomination.amphoe_code},
+        Tier.PROVINCE: {"province_id": nomination.province_code},
+        Tier.CENTRAL: {},
+    }.get(nomination.tier)
+    if area is None:
+        return None
+    return Committee.objects.filter(
+        tier=nomination.tier, is_active=True, **area
+    ).first()
+
+
+def queue_for(committee: Committee, round_: Round) -> QuerySet[Nomination]:
+    """The nominations waiting for ``committee`` in ``round_`` (one query)."""
+    queryset = Nomination.objects.filter(
+        round=round_, tier=committee.tier, state=State.PENDING
+    )
+    if committee.tier == CommitteeTier.AMPHOE:
+        return queryset.filter(amphoe_code=committee.amphoe_id)
+    if committee.tier == CommitteeTier.PROVINCE:
+        return queryset.filter(province_code=committee.province_id)
+    return queryset
+
+
+def criteria_for(round_: Round, tier: str, category: Category | None) -> QuerySet:
+    """A product type's own criteria at this tier, else the general ones."""
+    own = Criterion.objects.filter(round=round_, tier=tier, category=category)
+    if category is not None and own.exists():
+        return own
+    return Criterion.objects.filter(round=round_, tier=tier, category__isnull=True)
+
+
+# Rounds --------------------------------------------------------------------------
+
+
+def _manage_round(actor: User) -> None:
+    _allow(
+        actor.has_perm("selection.manage_round"),
+        _("Only central staff can manage rounds."),
+    )
+
+
+def round_criteria_problems(round_: Round) -> list[str]:
+    """Every sheet (tier, and product type where the round sets its own) must
+    add up to 100 points."""
+    problems = []
+    sheets: dict[tuple[str, int | None], Decimal] = defaultdict(Decimal)
+    for criterion in round_.criteria.all():
+        sheets[(criterion.tier, criterion.category_id)] += criterion.max_points
+    for tier in COMMITTEE_TIERS:
+        sheets.setdefault((tier.value, None), Decimal(0))
+    names = dict(Tier.choices)
+    for (tier, category_id), total in sorted(sheets.items(), key=str):
+        if total != 100:
+            problems.append(
+                _("The %(tier)s criteria%(type)s add up to %(total)s, not 100.")
+                % {
+                    "tier": names[tier],
+                    "type": f" ({Category.objects.get(pk=category_id)})"
+                    if category_id
+                    else "",
+                    "total": total.normalize(),
+                }
+            )
+    return problems
+
+
+@transaction.atomic
+def round_create(*, actor: User, **fields) -> Round:
+    _manage_round(actor)
+    round_ = Round(**fields)
+    round_.full_clean()
+    round_.save()
+    StarBand.objects.bulk_create(
+        StarBand(round=round_, stars=stars, min_score=score)
+        for stars, score in DEFAULT_STAR_BANDS
+    )
+    return round_
+
+
+@transaction.atomic
+def round_update(*, actor: User, round_: Round, **fields) -> Round:
+    """Edit a round (central staff extend deadlines here)."""
+    _manage_round(actor)
+    round_ = Round.objects.select_for_update().get(pk=round_.pk)
+    for name, value in fields.items():
+        setattr(round_, name, value)
+    round_.full_clean()
+    round_.save()
+    return round_
+
+
+@transaction.atomic
+def round_open(*, actor: User, round_: Round) -> Round:
+    _manage_round(actor)
+    round_ = Round.objects.select_for_update().get(pk=round_.pk)
+    _require(round_.status == Round.Status.DRAFT, _("Only a draft round can open."))
+    problems = round_criteria_problems(round_)
+    if problems:
+        raise ValidationError(problems)
+    round_.status = Round.Status.OPEN
+    round_.save(update_fields=["status"])
+    return round_
+
+
+@transaction.atomic
+def round_close(*, actor: User, round_: Round) -> Round:
+    _manage_round(actor)
+    round_ = Round.objects.select_for_update().get(pk=round_.pk)
+    _require(round_.status == Round.Status.OPEN, _("Only an open round can close."))
+    round_.status = Round.Status.CLOSED
+    round_.save(update_fields=["status"])
+    return round_
+
+
+@transaction.atomic
+def round_copy(*, actor: User, source: Round, year: int, title_th: str) -> Round:
+    """A new draft round with the previous one's criteria, bands and quotas,
+    its deadlines moved by the same number of years."""
+    _manage_round(actor)
+    shift = year - source.year
+
+    def moved(day: dt.date) -> dt.date:
+        try:
+            return day.replace(year=day.year + shift)
+        except ValueError:  # 29 February
+            return day.replace(year=day.year + shift, day=28)
+
+    copy = Round.objects.create(
+        year=year,
+        title_th=title_th,
+        title_en="",
+        tambon_deadline=moved(source.tambon_deadline),
+        amphoe_deadline=moved(source.amphoe_deadline),
+        province_deadline=moved(source.province_deadline),
+        central_deadline=moved(source.central_deadline),
+        tambon_quota=source.tambon_quota,
+        amphoe_advance=source.amphoe_advance,
+        province_advance=source.province_advance,
+        quorum=source.quorum,
+        quorum_minimum=source.quorum_minimum,
+    )
+    StarBand.objects.bulk_create(
+        StarBand(round=copy, stars=b.stars, min_score=b.min_score)
+        for b in source.star_bands.all()
+    )
+    Criterion.objects.bulk_create(
+        Criterion(
+            round=copy,
+            tier=c.tier,
+            category_id=c.category_id,
+            part=c.part,
+            code=c.code,
+            title_th=c.title_th,
+            title_en=c.title_en,
+            max_points=c.max_points,
+            order=c.order,
+        )
+        for c in source.criteria.all()
+    )
+    TypeQuota.objects.bulk_create(
+        TypeQuota(round=copy, tier=q.tier, category_id=q.category_id, advance=q.advance)
+        for q in source.type_quotas.all()
+    )
+    return copy
+
+
+# Tambon forums --------------------------------------------------------------------
+
+
+@transaction.atomic
+def forum_record(
+    *,
+    actor: User,
+    round_: Round,
+    tambon: Tambon,
+    held_on: dt.date,
+    attendee_count: int,
+    resolution: str,
+    minutes=None,
+) -> TambonForum:
+    """Record (or correct) the community forum that chose the tambon's products."""
+    _allow(
+        actor.has_perm(MANAGE_TAMBON, tambon),
+        _("You are not assigned to tambon %(tambon)s.") % {"tambon": tambon},
+    )
+    suffix = validate_minutes(minutes) if minutes is not None else ""
+    forum, _created = TambonForum.objects.select_for_update().get_or_create(
+        round=round_,
+        tambon=tambon,
+        defaults={
+            "held_on": held_on,
+            "attendee_count": attendee_count,
+            "resolution": resolution,
+            "recorded_by": actor,
+        },
+    )
+    forum.held_on, forum.attendee_count = held_on, attendee_count
+    forum.resolution = resolution
+    if minutes is not None:
+        forum.minutes.save(
+            f"forum-{round_.year}-{tambon.code}{suffix}", minutes, save=False
+        )
+    forum.full_clean()
+    forum.save()
+    return forum
+
+
+# Nominations (officer) --------------------------------------------------------------
+
+
+@transaction.atomic
+def nomination_create(*, actor: User, round_: Round, product: Product) -> Nomination:
+    """A draft nomination of a complete product in an open round."""
+    product = Product.objects.select_related(
+        "producer__tambon__amphoe", "category"
+    ).get(pk=product.pk)
+    tambon = product.producer.tambon
+    _allow(
+        actor.has_perm(MANAGE_TAMBON, tambon),
+        _("You are not assigned to tambon %(tambon)s.") % {"tambon": tambon},
+    )
+    _round_open(round_)
+    missing = product.missing_for_completeness()
+    if missing:
+        raise ValidationError(
+            _("The product still needs: %(missing)s.")
+            % {"missing": ", ".join(str(m) for m in missing)}
+        )
+    if Nomination.objects.filter(round=round_, product=product).exists():
+        raise ValidationError(_("This product is already nominated in this round."))
+    nomination = Nomination.objects.create(
+        round=round_,
+        product=product,
+        tambon_code=tambon.code,
+        amphoe_code=tambon.amphoe_id,
+        province_code=tambon.province_id,
+        category=product.category.parent or product.category,
+        forum=TambonForum.objects.filter(round=round_, tambon=tambon).first(),
+        created_by=actor,
+    )
+    _event(
+        actor=actor,
+        action="created",
+        nomination=nomination,
+        after=(Tier.TAMBON, State.DRAFT),
+    )
+    return nomination
+
+
+def _check_submit(actor: User, nomination: Nomination) -> None:
+    _require(
+        (nomination.tier, nomination.state) == (Tier.TAMBON, State.DRAFT),
+        _("Only a draft can be submitted."),
+    )
+    _allow(_officer_of(actor, nomination), _("Only the tambon's officer may submit."))
+    _round_open(nomination.round)
+    _before_deadline(nomination.round, Tier.TAMBON)
+
+
+@transaction.atomic
+def nomination_submit(*, actor: User, nomination: Nomination) -> Nomination:
+    nomination = _lock(nomination)
+    _check_submit(actor, nomination)
+    forum = (
+        TambonForum.objects.select_for_update()
+        .filter(round=nomination.round_id, tambon_id=nomination.tambon_code)
+        .first()
+    )
+    # The forum row also serialises the tambon's submissions for the quota.
+    _require(forum is not None, _("Record the tambon forum first."))
+    missing = nomination.product.missing_for_completeness()
+    _require(
+        not missing,
+        _("The product still needs: %(missing)s.")
+        % {"missing": ", ".join(str(m) for m in missing)},
+    )
+    submitted = (
+        Nomination.objects.filter(
+            round=nomination.round_id, tambon_code=nomination.tambon_code
+        )
+        .exclude(state__in=[State.DRAFT, State.WITHDRAWN])
+        .count()
+    )
+    _require(
+        submitted < nomination.round.tambon_quota,
+        _("The tambon has used its quota of %(quota)s nominations.")
+        % {"quota": nomination.round.tambon_quota},
+    )
+    nomination.forum = forum
+    nomination.tier, nomination.state = Tier.AMPHOE, State.PENDING
+    nomination.submitted_at = timezone.now()
+    nomination.save(update_fields=["forum", "tier", "state", "submitted_at"])
+    _event(
+        actor=actor,
+        action="submitted",
+        nomination=nomination,
+        before=(Tier.TAMBON, State.DRAFT),
+        after=(Tier.AMPHOE, State.PENDING),
+    )
+    return nomination
+
+
+def _check_resubmit(actor: User, nomination: Nomination) -> None:
+    _require(
+        (nomination.tier, nomination.state) == (Tier.TAMBON, State.RETURNED),
+        _("Only a returned nomination can be resubmitted."),
+    )
+    _allow(_officer_of(actor, nomination), _("Only the tambon's officer may resubmit."))
+    _round_open(nomination.round)
+    _before_deadline(nomination.round, nomination.returned_from)
+
+
+@transaction.atomic
+def nomination_resubmit(
+    *, actor: User, nomination: Nomination, response: str
+) -> Nomination:
+    nomination = _lock(nomination)
+    _check_resubmit(actor, nomination)
+    response = (response or "").strip()
+    if not response:
+        raise ValidationError({"response": _("Answer the committee's reason.")})
+    back_to = nomination.returned_from
+    nomination.tier, nomination.state = back_to, State.PENDING
+    nomination.response = response
+    nomination.save(update_fields=["tier", "state", "response"])
+    _event(
+        actor=actor,
+        action="resubmitted",
+        nomination=nomination,
+        before=(Tier.TAMBON, State.RETURNED),
+        after=(back_to, State.PENDING),
+        note=response,
+    )
+    return nomination
+
+
+def _ranking_started(nomination: Nomination) -> bool:
+    committee = committee_for(nomination)
+    return (
+        committee is not None
+        and Ranking.objects.filter(round=nomination.round_id, committee=committee)
+        .exclude(status=Ranking.Status.OPEN)
+        .exists()
+    )
+
+
+def _check_withdraw(actor: User, nomination: Nomination) -> None:
+    _require(
+        (nomination.tier, nomination.state)
+        in {
+            (Tier.TAMBON, State.DRAFT),
+            (Tier.TAMBON, State.RETURNED),
+            (Tier.AMPHOE, State.PENDING),
+        },
+        _("This nomination can no longer be withdrawn."),
+    )
+    _require(
+        nomination.tier != Tier.AMPHOE or not _ranking_started(nomination),
+        _("The district ranking is already finalized."),
+    )
+    _allow(_officer_of(actor, nomination), _("Only the tambon's officer may withdraw."))
+
+
+@transaction.atomic
+def nomination_withdraw(*, actor: User, nomination: Nomination, note: str = "") -> None:
+    nomination = _lock(nomination)
+    _check_withdraw(actor, nomination)
+    before = (nomination.tier, nomination.state)
+    nomination.state = State.WITHDRAWN
+    nomination.save(update_fields=["state"])
+    _event(
+        actor=actor,
+        action="withdrawn",
+        nomination=nomination,
+        before=before,
+        after=(nomination.tier, State.WITHDRAWN),
+        note=note,
+    )
+
+
+# Committee work ------------------------------------------------------------------
+
+
+def _check_committee_step(
+    actor: User, nomination: Nomination, perm: str, tiers: Iterable[str]
+) -> Committee:
+    _require(
+        nomination.tier in tiers and nomination.state == State.PENDING,
+        _("The nomination is not waiting for a committee at this tier."),
+    )
+    committee = committee_for(nomination)
+    _allow(
+        committee is not None and can(actor, perm, committee),
+        _("You are not on the committee for this nomination."),
+    )
+    _round_open(nomination.round)
+    _before_deadline(nomination.round, nomination.tier)
+    ranking = Ranking.objects.filter(
+        round=nomination.round_id, committee=committee
+    ).first()
+    _require(
+        ranking is None or ranking.status == Ranking.Status.OPEN,
+        _("The committee's ranking is already finalized."),
+    )
+    return committee
+
+
+def _check_return(actor: User, nomination: Nomination) -> Committee:
+    return _check_committee_step(
+        actor, nomination, "return_nomination", (Tier.AMPHOE, Tier.PROVINCE)
+    )
+
+
+@transaction.atomic
+def nomination_return(
+    *, actor: User, nomination: Nomination, reason: str
+) -> Nomination:
+    nomination = _lock(nomination)
+    _check_return(actor, nomination)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the nomination goes back.")})
+    before = (nomination.tier, nomination.state)
+    nomination.returned_from = nomination.tier
+    nomination.tier, nomination.state = Tier.TAMBON, State.RETURNED
+    nomination.return_reason = reason
+    nomination.save(update_fields=["returned_from", "tier", "state", "return_reason"])
+    _event(
+        actor=actor,
+        action="returned",
+        nomination=nomination,
+        before=before,
+        after=(Tier.TAMBON, State.RETURNED),
+        note=reason,
+    )
+    return nomination
+
+
+def _check_score(actor: User, nomination: Nomination) -> Committee:
+    committee = _check_committee_step(actor, nomination, "score_in", COMMITTEE_TIERS)
+    _allow(
+        not is_conflicted(actor, nomination.product.producer),
+        _("You have a conflict of interest with this producer."),
+    )
+    return committee
+
+
+@transaction.atomic
+def sheet_open(*, actor: User, nomination: Nomination) -> ScoreSheet:
+    """The member's sheet for the nomination at its current tier (a draft on
+    first opening)."""
+    nomination = _lock(nomination)
+    committee = _check_score(actor, nomination)
+    sheet, _created = ScoreSheet.objects.get_or_create(
+        nomination=nomination,
+        tier=nomination.tier,
+        member=actor,
+        defaults={"committee": committee},
+    )
+    return sheet
+
+
+@transaction.atomic
+def sheet_save(
+    *,
+    actor: User,
+    sheet: ScoreSheet,
+    points: dict[int, Decimal],
+    comment: str = "",
+    submit: bool = False,
+) -> ScoreSheet:
+    """Save points per criterion (bounded by its maximum); submitting needs
+    every criterion and may be repeated while the ranking is open."""
+    sheet = ScoreSheet.objects.select_for_update().get(pk=sheet.pk)
+    nomination = _lock(sheet.nomination)
+    _require(sheet.tier == nomination.tier, _("This sheet belongs to an earlier tier."))
+    _allow(sheet.member_id == actor.pk, _("This is another member's sheet."))
+    _check_score(actor, nomination)
+    criteria = {
+        c.pk: c for c in criteria_for(nomination.round, sheet.tier, nomination.category)
+    }
+    errors = {}
+    for criterion_id, value in points.items():
+        criterion = criteria.get(criterion_id)
+        if criterion is None:
+            errors[str(criterion_id)] = _("Not a criterion of this sheet.")
+        elif value is not None and not (0 <= value <= criterion.max_points):
+            errors[criterion.code] = _("%(code)s: between 0 and %(max)s points.") % {
+                "code": criterion.code,
+                "max": criterion.max_points.normalize(),
+            }
+    if submit:
+        missing = [c.code for pk, c in criteria.items() if points.get(pk) is None]
+        if missing:
+            errors["missing"] = _(
+                "Score every criterion before submitting: %(codes)s."
+            ) % {"codes": ", ".join(missing)}
+    if errors:
+        raise ValidationError(errors)
+    sheet.scores.all().delete()
+    Score.objects.bulk_create(
+        Score(sheet=sheet, criterion_id=pk, points=value)
+        for pk, value in points.items()
+        if value is not None
+    )
+    parts = {"A": Decimal(0), "B": Decimal(0), "C": Decimal(0)}
+    for pk, value in points.items():
+        if value is not None:
+            parts[criteria[pk].part] += value
+    sheet.part_a, sheet.part_b, sheet.part_c = parts["A"], parts["B"], parts["C"]
+    sheet.total = sum(parts.values())
+    sheet.comment = comment
+    if submit:
+        sheet.status = ScoreSheet.Status.SUBMITTED
+        sheet.submitted_at = timezone.now()
+    sheet.save()
+    if submit:
+        _event(
+            actor=actor,
+            action="sheet_submitted",
+            nomination=nomination,
+            before=(nomination.tier, nomination.state),
+            after=(nomination.tier, nomination.state),
+            note=_("Total %(total)s") % {"total": sheet.total},
+        )
+    return sheet
+
+
+# Rankings -------------------------------------------------------------------------
+
+
+@dataclass
+class RankedRow:
+    nomination: Nomination
+    mean_total: Decimal
+    mean_a: Decimal
+    mean_b: Decimal
+    mean_c: Decimal
+    sheet_count: int
+    expected: int
+
+
+def _q(value: Decimal) -> Decimal:
+    return value.quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
+
+
+def scoring_members(committee: Committee) -> list[User]:
+    """Current members who score (chair, secretary, members; not observers)."""
+    return list(
+        User.objects.filter(
+            Exists(
+                Membership.objects.current().filter(
+                    user=OuterRef("pk"), committee=committee
+                )
+            ),
+            committeeuserobjectpermission__content_object=committee,
+            committeeuserobjectpermission__permission__codename="score_in",
+        )
+    )
+
+
+def ranking_rows(committee: Committee, round_: Round) -> list[RankedRow]:
+    """The committee's queue ranked as DESIGN.md §3 says: by the mean over the
+    submitted sheets of members without a conflict; ties by part C, then part
+    B, then the earlier submission."""
+    nominations = list(
+        queue_for(committee, round_).select_related("product__producer", "category")
+    )
+    members = scoring_members(committee)
+    conflicted = {
+        member.pk: set(
+            conflicts_for(member)
+            .filter(pk__in=[n.product.producer_id for n in nominations])
+            .values_list("pk", flat=True)
+        )
+        for member in members
+    }
+    member_ids = {m.pk for m in members}
+    sheets = defaultdict(list)
+    for sheet in ScoreSheet.objects.filter(
+        nomination__in=[n.pk for n in nominations],
+        tier=committee.tier,
+        status=ScoreSheet.Status.SUBMITTED,
+    ).only("nomination_id", "member_id", "total", "part_a", "part_b", "part_c"):
+        sheets[sheet.nomination_id].append(sheet)
+    rows = []
+    for nomination in nominations:
+        producer = nomination.product.producer_id
+        counted = [
+            s
+            for s in sheets[nomination.pk]
+            if producer not in conflicted.get(s.member_id, set())
+            and s.member_id in member_ids
+        ]
+        expected = sum(1 for m in members if producer not in conflicted[m.pk])
+        n = len(counted) or 1
+        rows.append(
+            RankedRow(
+                nomination=nomination,
+                mean_total=_q(sum((s.total for s in counted), Decimal(0)) / n),
+                mean_a=_q(sum((s.part_a for s in counted), Decimal(0)) / n),
+                mean_b=_q(sum((s.part_b for s in counted), Decimal(0)) / n),
+                mean_c=_q(sum((s.part_c for s in counted), Decimal(0)) / n),
+                sheet_count=len(counted),
+                expected=expected,
+            )
+        )
+    rows.sort(
+        key=lambda r: (
+            -r.mean_total,
+            -r.mean_c,
+            -r.mean_b,
+            r.nomination.submitted_at or timezone.now(),
+            r.nomination.pk,
+        )
+    )
+    return rows
+
+
+def ranking_get(*, committee: Committee, round_: Round) -> Ranking:
+    ranking, _created = Ranking.objects.get_or_create(
+        round=round_, committee=committee, defaults={"tier": committee.tier}
+    )
+    return ranking
+
+
+def _lock_ranking(ranking: Ranking) -> Ranking:
+    return (
+        Ranking.objects.select_for_update()
+        .select_related("round", "committee")
+        .get(pk=ranking.pk)
+    )
+
+
+def _quorum_problems(ranking: Ranking, rows: list[RankedRow]) -> list[str]:
+    round_ = ranking.round
+    short = []
+    for row in rows:
+        needed = (
+            row.expected
+            if round_.quorum == Round.Quorum.ALL
+            else min(round_.quorum_minimum, row.expected)
+        )
+        if row.sheet_count < needed:
+            short.append(f"{row.nomination.product} ({row.sheet_count}/{needed})")
+    return short
+
+
+def _check_finalize(actor: User, ranking: Ranking) -> None:
+    _require(ranking.status == Ranking.Status.OPEN, _("The ranking is not open."))
+    _allow(
+        can(actor, "finalize_ranking", ranking.committee),
+        _("Only the committee's secretary may finalize the ranking."),
+    )
+    _round_open(ranking.round)
+    _before_deadline(ranking.round, ranking.tier)
+
+
+@transaction.atomic
+def ranking_finalize(*, actor: User, ranking: Ranking) -> Ranking:
+    ranking = _lock_ranking(ranking)
+    _check_finalize(actor, ranking)
+    rows = ranking_rows(ranking.committee, ranking.round)
+    _require(bool(rows), _("There is nothing to rank."))
+    short = _quorum_problems(ranking, rows)
+    _require(
+        not short,
+        _("Not every score sheet is in: %(list)s.") % {"list": "; ".join(short[:10])},
+    )
+    ranking.entries.all().delete()
+    RankingEntry.objects.bulk_create(
+        RankingEntry(
+            ranking=ranking,
+            nomination=row.nomination,
+            position=position,
+            mean_total=row.mean_total,
+            mean_a=row.mean_a,
+            mean_b=row.mean_b,
+            mean_c=row.mean_c,
+            sheet_count=row.sheet_count,
+        )
+        for position, row in enumerate(rows, start=1)
+    )
+    ranking.status = Ranking.Status.FINALIZED
+    ranking.finalized_by, ranking.finalized_at = actor, timezone.now()
+    ranking.save(update_fields=["status", "finalized_by", "finalized_at"])
+    _event(
+        actor=actor,
+        action="ranking_finalized",
+        ranking=ranking,
+        before=("", Ranking.Status.OPEN),
+        after=("", Ranking.Status.FINALIZED),
+        note=_("%(n)s nominations ranked") % {"n": len(rows)},
+    )
+    return ranking
+
+
+@transaction.atomic
+def ranking_move_entry(
+    *, actor: User, entry: RankingEntry, position: int, justification: str
+) -> RankingEntry:
+    """The secretary moves an entry of a finalized ranking, with a reason."""
+    ranking = _lock_ranking(entry.ranking)
+    _require(
+        ranking.status == Ranking.Status.FINALIZED,
+        _("Entries move only in a finalized ranking awaiting approval."),
+    )
+    _allow(
+        can(actor, "move_ranking_entry", ranking.committee),
+        _("Only the committee's secretary may move entries."),
+    )
+    justification = (justification or "").strip()
+    if not justification:
+        raise ValidationError({"justification": _("Write why the entry moves.")})
+    entries = list(ranking.entries.order_by("position"))
+    moving = next(e for e in entries if e.pk == entry.pk)
+    position = max(1, min(position, len(entries)))
+    old = moving.position
+    entries.remove(moving)
+    entries.insert(position - 1, moving)
+    for index, item in enumerate(entries, start=1):
+        item.position = index
+    moving.moved, moving.justification = True, justification
+    RankingEntry.objects.bulk_update(entries, ["position", "moved", "justification"])
+    _event(
+        actor=actor,
+        action="entry_moved",
+        ranking=ranking,
+        nomination=moving.nomination,
+        note=_("From %(old)s to %(new)s: %(why)s")
+        % {"old": old, "new": position, "why": justification},
+    )
+    return moving
+
+
+def _check_reopen(actor: User, ranking: Ranking) -> None:
+    _require(
+        ranking.status == Ranking.Status.FINALIZED,
+        _("Only a finalized ranking can be reopened."),
+    )
+    _allow(
+        can(actor, "reopen_ranking", ranking.committee),
+        _("Only the committee's chair may reopen the ranking."),
+    )
+
+
+@transaction.atomic
+def ranking_reopen(*, actor: User, ranking: Ranking, reason: str) -> Ranking:
+    ranking = _lock_ranking(ranking)
+    _check_reopen(actor, ranking)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the ranking reopens.")})
+    ranking.entries.all().delete()
+    ranking.status = Ranking.Status.OPEN
+    ranking.finalized_by, ranking.finalized_at = None, None
+    ranking.save(update_fields=["status", "finalized_by", "finalized_at"])
+    _event(
+        actor=actor,
+        action="ranking_reopened",
+        ranking=ranking,
+        before=("", Ranking.Status.FINALIZED),
+        after=("", Ranking.Status.OPEN),
+        note=reason,
+    )
+    return ranking
+
+
+def _check_approve(actor: User, ranking: Ranking) -> None:
+    _require(
+        ranking.status == Ranking.Status.FINALIZED,
+        _("Only a finalized ranking can be approved."),
+    )
+    _allow(
+        can(actor, "approve_ranking", ranking.committee),
+        _("Only the committee's chair may approve the ranking."),
+    )
+    _allow(
+        ranking.finalized_by_id != actor.pk,
+        _("The person who finalized the ranking cannot also approve it."),
+    )
+    _round_open(ranking.round)
+    _before_deadline(ranking.round, ranking.tier)
+
+
+@transaction.atomic
+def ranking_approve(*, actor: User, ranking: Ranking) -> Ranking:
+    """Forward the top of the ranking to the next tier (the quota, overall or
+    per product type) and mark the rest not selected, all at once. The locked
+    ranking row makes concurrent approvals take turns: the first wins, the
+    others find it approved."""
+    ranking = _lock_ranking(ranking)
+    _check_approve(actor, ranking)
+    entries = list(
+        ranking.entries.select_related("nomination__category").order_by("position")
+    )
+    nominations = {
+        n.pk: n
+        for n in Nomination.objects.select_for_update().filter(
+            pk__in=[e.nomination_id for e in entries]
+        )
+    }
+    next_tier = NEXT_TIER.get(ranking.tier)
+    forwarded_by_type: dict[int, int] = defaultdict(int)
+    forwarded = 0
+    for entry in entries:
+        nomination = nominations[entry.nomination_id]
+        before = (nomination.tier, nomination.state)
+        _require(
+            before == (ranking.tier, State.PENDING),
+            _("%(product)s is no longer waiting at this tier.")
+            % {"product": nomination.product},
+        )
+        if next_tier is None:  # central: approval opens the way to awards
+            entry.decision = RankingEntry.Decision.FORWARD
+            continue
+        type_quota = ranking.round.type_quotas.filter(
+            tier=ranking.tier, category_id=nomination.category_id
+        ).first()
+        if type_quota is not None:
+            goes = forwarded_by_type[nomination.category_id] < type_quota.advance
+        else:
+            goes = forwarded < ranking.round.advance_for(ranking.tier)
+        if goes:
+            forwarded_by_type[nomination.category_id] += 1
+            forwarded += 1
+            entry.decision = RankingEntry.Decision.FORWARD
+            nomination.tier, nomination.state = next_tier, State.PENDING
+            if ranking.tier == Tier.PROVINCE:
+                nomination.provincial_score = entry.mean_total
+            action = "forwarded"
+        else:
+            entry.decision = RankingEntry.Decision.NOT_SELECTED
+            nomination.state = State.NOT_SELECTED
+            action = "not_selected"
+        nomination.save(update_fields=["tier", "state", "provincial_score"])
+        _event(
+            actor=actor,
+            action=action,
+            nomination=nomination,
+            ranking=ranking,
+            before=before,
+            after=(nomination.tier, nomination.state),
+            note=_("Position %(position)s, mean %(mean)s")
+            % {"position": entry.position, "mean": entry.mean_total},
+        )
+    RankingEntry.objects.bulk_update(entries, ["decision"])
+    ranking.status = Ranking.Status.APPROVED
+    ranking.approved_by, ranking.approved_at = actor, timezone.now()
+    ranking.save(update_fields=["status", "approved_by", "approved_at"])
+    _event(
+        actor=actor,
+        action="ranking_approved",
+        ranking=ranking,
+        before=("", Ranking.Status.FINALIZED),
+        after=("", Ranking.Status.APPROVED),
+    )
+    return ranking
+
+
+# Central awards ----------------------------------------------------------------------
+
+
+def _check_award(actor: User, nomination: Nomination) -> RankingEntry:
+    _require(
+        (nomination.tier, nomination.state) == (Tier.CENTRAL, State.PENDING),
+        _("Only a nomination waiting at the central tier can be awarded."),
+    )
+    entry = (
+        RankingEntry.objects.filter(
+            nomination=nomination,
+            ranking__round=nomination.round_id,
+            ranking__tier=Tier.CENTRAL,
+            ranking__status=Ranking.Status.APPROVED,
+        )
+        .select_related("ranking__committee")
+        .first()
+    )
+    _require(entry is not None, _("The central ranking is not approved yet."))
+    _allow(
+        can(actor, "approve_ranking", entry.ranking.committee),
+        _("Only the central committee's chair may award stars."),
+    )
+    _round_open(nomination.round)
+    _before_deadline(nomination.round, Tier.CENTRAL)
+    return entry
+
+
+@transaction.atomic
+def nomination_award(*, actor: User, nomination: Nomination) -> Nomination:
+    """Award stars from the round's bands to the confirmed central score; the
+    provincial score stays beside it. The registry publishes awarded
+    nominations from its own list (registry → selection, never back)."""
+    nomination = _lock(nomination)
+    entry = _check_award(actor, nomination)
+    nomination.final_score = entry.mean_total
+    nomination.stars = nomination.round.stars_for(entry.mean_total)
+    nomination.state = State.AWARDED
+    nomination.awarded_at = timezone.now()
+    nomination.save(update_fields=["final_score", "stars", "state", "awarded_at"])
+    _event(
+        actor=actor,
+        action="awarded",
+        nomination=nomination,
+        before=(Tier.CENTRAL, State.PENDING),
+        after=(Tier.CENTRAL, State.AWARDED),
+        note=_("%(stars)s stars, score %(score)s (provincial %(provincial)s)")
+        % {
+            "stars": nomination.stars,
+            "score": nomination.final_score,
+            "provincial": nomination.provincial_score,
+        },
+    )
+    return nomination
+
+
+@transaction.atomic
+def ranking_award_all(*, actor: User, ranking: Ranking) -> int:
+    awarded = 0
+    for entry in ranking.entries.select_related("nomination").order_by("position"):
+        if entry.nomination.state == State.PENDING:
+            nomination_award(actor=actor, nomination=entry.nomination)
+            awarded += 1
+    return awarded
+
+
+# What a user may do now ---------------------------------------------------------
+
+NOMINATION_CHECKS: dict[str, Callable[[User, Nomination], object]] = {
+    "submit": _check_submit,
+    "resubmit": _check_resubmit,
+    "withdraw": _check_withdraw,
+    "score": _check_score,
+    "return": _check_return,
+    "award": _check_award,
+}
+RANKING_CHECKS: dict[str, Callable[[User, Ranking], object]] = {
+    "finalize": _check_finalize,
+    "reopen": _check_reopen,
+    "approve": _check_approve,
+}
+
+
+def available_actions(user: User, nomination: Nomination) -> list[str]:
+    """The moves ``user`` can make on ``nomination`` now: the same checks the
+    services run, so a button shown is a move that will be accepted."""
+    return _passing(NOMINATION_CHECKS, user, nomination)
+
+
+def ranking_actions(user: User, ranking: Ranking) -> list[str]:
+    actions = _passing(RANKING_CHECKS, user, ranking)
+    if ranking.status == Ranking.Status.FINALIZED and can(
+        user, "move_ranking_entry", ranking.committee
+    ):
+        actions.append("move")
+    return actions
+
+
+def _passing(checks, user, target) -> list[str]:
+    allowed = []
+    for name, check in checks.items():
+        try:
+            check(user, target)
+        except (InvalidTransition, PermissionDenied):
+            continue
+        allowed.append(name)
+    return allowed

@@ -185,7 +185,7 @@ def round_criteria_problems(round_: Round) -> list[str]:
                     "type": f" ({Category.objects.get(pk=category_id)})"
                     if category_id
                     else "",
-                    "total": total.normalize(),
+                    "total": _points(total),
                 }
             )
     return problems
@@ -614,7 +614,7 @@ def sheet_save(
         elif value is not None and not (0 <= value <= criterion.max_points):
             errors[criterion.code] = _("%(code)s: between 0 and %(max)s points.") % {
                 "code": criterion.code,
-                "max": criterion.max_points.normalize(),
+                "max": _points(criterion.max_points),
             }
     if submit:
         missing = [c.code for pk, c in criteria.items() if points.get(pk) is None]
@@ -665,6 +665,13 @@ class RankedRow:
     mean_c: Decimal
     sheet_count: int
     expected: int
+
+
+def _points(value: Decimal) -> str:
+    """60.00 → "60", 7.50 → "7.5" (Decimal.normalize would give "6E+1")."""
+    if value == value.to_integral_value():
+        return str(int(value))
+    return str(value.normalize())
 
 
 def _q(value: Decimal) -> Decimal:
@@ -993,21 +1000,18 @@ def _check_award(actor: User, nomination: Nomination) -> RankingEntry:
         (nomination.tier, nomination.state) == (Tier.CENTRAL, State.PENDING),
         _("Only a nomination waiting at the central tier can be awarded."),
     )
-    entry = (
-        RankingEntry.objects.filter(
-            nomination=nomination,
-            ranking__round=nomination.round_id,
-            ranking__tier=Tier.CENTRAL,
-            ranking__status=Ranking.Status.APPROVED,
-        )
-        .select_related("ranking__committee")
-        .first()
-    )
-    _require(entry is not None, _("The central ranking is not approved yet."))
+    committee = committee_for(nomination)
     _allow(
-        can(actor, "approve_ranking", entry.ranking.committee),
+        committee is not None and can(actor, "approve_ranking", committee),
         _("Only the central committee's chair may award stars."),
     )
+    entry = RankingEntry.objects.filter(
+        nomination=nomination,
+        ranking__committee=committee,
+        ranking__round=nomination.round_id,
+        ranking__status=Ranking.Status.APPROVED,
+    ).first()
+    _require(entry is not None, _("The central ranking is not approved yet."))
     _round_open(nomination.round)
     _before_deadline(nomination.round, Tier.CENTRAL)
     return entry

@@ -299,7 +299,7 @@ def test_exports_hold_only_the_officers_own_products(client, officer, central):
 @pytest.mark.skipif(
     not os.environ.get("CELERY_BROKER_URL"), reason="needs CELERY_BROKER_URL (CI)"
 )
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_real_worker_checks_and_imports_a_large_file(officer, settings):
     settings.IMPORT_ASYNC_ROWS = 10
     job = jobs.import_job_start(actor=officer, kind="products", upload=products_csv(40))

@@ -167,6 +167,7 @@ def submitted_nomination(officer, round_, tambon_code, name, **product_kwargs):
 
 def score(member: User, nomination: Nomination, per_part: dict[str, int], submit=True):
     """Give every criterion of a part the same points (0–10)."""
+    nomination = Nomination.objects.get(pk=nomination.pk)  # its current tier
     sheet = sheet_open(actor=member, nomination=nomination)
     criteria = Criterion.objects.filter(
         round=nomination.round_id, tier=nomination.tier, category__isnull=True

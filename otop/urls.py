@@ -25,6 +25,7 @@ urlpatterns = [
     path("officer/producers/", include("communities.urls")),
     path("officer/imports/", include((import_urlpatterns, "imports"))),
     path("officer/products/", include("products.urls")),
+    path("officer/nominations/", include("selection.urls")),
     path("committees/", include("committees.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -143,7 +143,11 @@ def product_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "officer/product_detail.html",
-        {"product": product, "missing": product.missing_for_completeness()},
+        {
+            "product": product,
+            "missing": product.missing_for_completeness(),
+            "open_nomination": product.nominations.filter(round__status="open").first(),
+        },
     )
 
 

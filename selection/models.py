@@ -223,8 +223,13 @@ class Criterion(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["round", "tier", "category", "code"],
-                name="criterion_code_unique_per_sheet",
-                nulls_distinct=False,
+                condition=Q(category__isnull=False),
+                name="criterion_code_unique_per_type_sheet",
+            ),
+            models.UniqueConstraint(
+                fields=["round", "tier", "code"],
+                condition=Q(category__isnull=True),
+                name="criterion_code_unique_per_general_sheet",
             ),
         ]
 
@@ -365,6 +370,15 @@ class Nomination(models.Model):
         return self.state not in {self.State.WITHDRAWN, self.State.NOT_SELECTED}
 
 
+class QueueNomination(Nomination):
+    """The nominations a committee member has to score (the admin's queue)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("nomination to score")
+        verbose_name_plural = _("nominations to score")
+
+
 class ScoreSheet(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -503,6 +517,7 @@ class RankingEntry(models.Model):
     mean_b = models.DecimalField(max_digits=6, decimal_places=2)
     mean_c = models.DecimalField(max_digits=6, decimal_places=2)
     sheet_count = models.PositiveSmallIntegerField(_("sheets"))
+    expected_sheets = models.PositiveSmallIntegerField(_("sheets expected"), default=0)
     decision = models.CharField(
         _("decision"), max_length=16, choices=Decision.choices, blank=True
     )

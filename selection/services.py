@@ -310,25 +310,25 @@ def forum_record(
         actor.has_perm(MANAGE_TAMBON, tambon),
         _("You are not assigned to tambon %(tambon)s.") % {"tambon": tambon},
     )
+    minutes = minutes or None  # a cleared file field sends False
     suffix = validate_minutes(minutes) if minutes is not None else ""
-    forum, _created = TambonForum.objects.select_for_update().get_or_create(
-        round=round_,
-        tambon=tambon,
-        defaults={
-            "held_on": held_on,
-            "attendee_count": attendee_count,
-            "resolution": resolution,
-            "recorded_by": actor,
-        },
-    )
+    forum = TambonForum.objects.select_for_update().filter(
+        round=round_, tambon=tambon
+    ).first() or TambonForum(round=round_, tambon=tambon, recorded_by=actor)
     forum.held_on, forum.attendee_count = held_on, attendee_count
     forum.resolution = resolution
-    if minutes is not None:
-        forum.minutes.save(
-            f"forum-{round_.year}-{tambon.code}{suffix}", minutes, save=False
-        )
-    forum.full_clean()
-    forum.save()
+    forum.full_clean(exclude=["minutes"])  # checked before any file is stored
+    if minutes is None:
+        forum.save()
+        return forum
+    forum.minutes.save(
+        f"forum-{round_.year}-{tambon.code}{suffix}", minutes, save=False
+    )
+    try:
+        forum.save()
+    except Exception:
+        forum.minutes.delete(save=False)  # no orphan file if the row is refused
+        raise
     return forum
 
 
@@ -812,6 +812,7 @@ def ranking_finalize(*, actor: User, ranking: Ranking) -> Ranking:
             mean_b=row.mean_b,
             mean_c=row.mean_c,
             sheet_count=row.sheet_count,
+            expected_sheets=row.expected,
         )
         for position, row in enumerate(rows, start=1)
     )

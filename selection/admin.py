@@ -1,0 +1,499 @@
+"""The ladder in the admin: rounds for central staff; queues, score sheets,
+rankings and the audit trail for committee members. Thin: every write goes
+through selection.services, every list is narrowed by selection.selectors."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from committees.admin import NotFoundOutsideQuerysetMixin
+from communities.models import Amphoe
+from otop.buddhist_era import display_year, format_date
+from products.models import Category
+from selection import admin_views
+from selection.admin_views import error_messages, error_text
+from selection.models import (
+    Criterion,
+    NominationEvent,
+    QueueNomination,
+    Ranking,
+    Round,
+    StarBand,
+    TypeQuota,
+)
+from selection.selectors import (
+    events_visible_to,
+    is_central_staff,
+    member_committees,
+    nomination_queue_for,
+    rankings_visible_to,
+)
+from selection.services import (
+    InvalidTransition,
+    round_close,
+    round_copy,
+    round_create,
+    round_open,
+    round_update,
+)
+
+
+def _is_member(request) -> bool:
+    if not hasattr(request, "_selection_is_member"):
+        request._selection_is_member = member_committees(request.user).exists()
+    return request._selection_is_member
+
+
+def _sees_committee_work(request) -> bool:
+    return is_central_staff(request.user) or _is_member(request)
+
+
+class ReadOnlyMixin:
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+# Rounds (central staff) ------------------------------------------------------------
+
+
+def _manages_rounds(request) -> bool:
+    return request.user.has_perm("selection.manage_round")
+
+
+class DraftRoundInline(admin.TabularInline):
+    """Reference data of a draft round, edited in place; frozen once open."""
+
+    extra = 0
+
+    def _editable(self, request, obj) -> bool:
+        return (
+            _manages_rounds(request)
+            and obj is not None
+            and obj.status == Round.Status.DRAFT
+        )
+
+    def has_view_permission(self, request, obj=None):
+        return _manages_rounds(request) or request.user.has_perm("selection.view_round")
+
+    def has_add_permission(self, request, obj=None):
+        return self._editable(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._editable(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._editable(request, obj)
+
+
+class CriterionInline(DraftRoundInline):
+    model = Criterion
+    fields = (
+        "tier",
+        "category",
+        "part",
+        "code",
+        "title_th",
+        "title_en",
+        "max_points",
+        "order",
+    )
+
+
+class StarBandInline(DraftRoundInline):
+    model = StarBand
+    fields = ("stars", "min_score")
+
+
+class TypeQuotaInline(DraftRoundInline):
+    model = TypeQuota
+    fields = ("tier", "category", "advance")
+
+
+ROUND_FIELDS = (
+    "year",
+    "title_th",
+    "title_en",
+    "tambon_deadline",
+    "amphoe_deadline",
+    "province_deadline",
+    "central_deadline",
+    "tambon_quota",
+    "amphoe_advance",
+    "province_advance",
+    "quorum",
+    "quorum_minimum",
+)
+
+
+@admin.register(Round)
+class RoundAdmin(admin.ModelAdmin):
+    list_display = (
+        "title_th",
+        "year_be",
+        "status",
+        "tambon_deadline_be",
+        "amphoe_deadline_be",
+        "province_deadline_be",
+        "central_deadline_be",
+    )
+    list_filter = ("status",)
+    search_fields = ("title_th", "title_en")
+    readonly_fields = ("status",)
+    actions = ("open_round", "close_round", "copy_to_next_year")
+
+    def get_fields(self, request, obj=None):
+        return ROUND_FIELDS if obj is None else (*ROUND_FIELDS, "status")
+
+    def get_inlines(self, request, obj):
+        # A new round gets the default star bands from round_create; its
+        # criteria and quotas are added once it exists.
+        return () if obj is None else (CriterionInline, StarBandInline, TypeQuotaInline)
+
+    @admin.display(description=_("year"), ordering="year")
+    def year_be(self, obj):
+        return display_year(obj.year)
+
+    @admin.display(description=_("tambon submissions close"))
+    def tambon_deadline_be(self, obj):
+        return format_date(obj.tambon_deadline)
+
+    @admin.display(description=_("district rankings close"))
+    def amphoe_deadline_be(self, obj):
+        return format_date(obj.amphoe_deadline)
+
+    @admin.display(description=_("provincial rankings close"))
+    def province_deadline_be(self, obj):
+        return format_date(obj.province_deadline)
+
+    @admin.display(description=_("central awards close"))
+    def central_deadline_be(self, obj):
+        return format_date(obj.central_deadline)
+
+    def has_module_permission(self, request):
+        return self.has_view_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return _manages_rounds(request) or request.user.has_perm("selection.view_round")
+
+    def has_add_permission(self, request):
+        return _manages_rounds(request)
+
+    def has_change_permission(self, request, obj=None):
+        return _manages_rounds(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # rounds own the whole ladder's history
+
+    def save_model(self, request, obj, form, change):
+        data = {
+            name: form.cleaned_data[name]
+            for name in ROUND_FIELDS
+            if name in form.cleaned_data
+        }
+        if change:
+            changed = {k: v for k, v in data.items() if k in form.changed_data}
+            saved = round_update(actor=request.user, round_=obj, **changed)
+        else:
+            saved = round_create(actor=request.user, **data)
+        obj.pk = saved.pk
+        obj.status = saved.status
+
+    def _each(self, request, queryset, service, done):
+        for round_ in queryset:
+            try:
+                service(actor=request.user, round_=round_)
+            except (InvalidTransition, PermissionDenied, ValidationError) as error:
+                for message in error_messages(error):
+                    messages.error(request, f"{round_}: {message}")
+            else:
+                messages.success(request, done % {"round": round_})
+
+    @admin.action(description=_("Open the selected rounds"))
+    def open_round(self, request, queryset):
+        self._each(request, queryset, round_open, gettext("%(round)s is open."))
+
+    @admin.action(description=_("Close the selected rounds"))
+    def close_round(self, request, queryset):
+        self._each(request, queryset, round_close, gettext("%(round)s is closed."))
+
+    @admin.action(description=_("Copy the selected rounds to the next year"))
+    def copy_to_next_year(self, request, queryset):
+        for source in queryset:
+            year = source.year + 1
+            if Round.objects.filter(year=year).exists():
+                messages.error(
+                    request,
+                    gettext("A round for %(year)s exists already.")
+                    % {"year": display_year(year)},
+                )
+                continue
+            try:
+                copy = round_copy(
+                    actor=request.user,
+                    source=source,
+                    year=year,
+                    title_th=f"การคัดสรร OTOP ปี {display_year(year, 'th')}",
+                )
+            except (PermissionDenied, ValidationError) as error:
+                messages.error(request, error_text(error))
+            else:
+                messages.success(
+                    request,
+                    gettext("%(round)s was created as a draft.") % {"round": copy},
+                )
+
+
+# The committee queue ---------------------------------------------------------------
+
+
+class CategoryFilter(admin.SimpleListFilter):
+    title = _("product type")
+    parameter_name = "category"
+
+    def lookups(self, request, model_admin):
+        queue = model_admin.get_queryset(request)
+        return [
+            (c.pk, str(c))
+            for c in Category.objects.filter(
+                pk__in=queue.order_by().values("category")
+            ).order_by("order", "code")
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(category_id=self.value())
+        return queryset
+
+
+class AmphoeFilter(admin.SimpleListFilter):
+    title = _("amphoe")
+    parameter_name = "amphoe"
+
+    def lookups(self, request, model_admin):
+        queue = model_admin.get_queryset(request)
+        return [
+            (a.code, a.name)
+            for a in Amphoe.objects.filter(
+                code__in=queue.order_by().values("amphoe_code")
+            )
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(amphoe_code=self.value())
+        return queryset
+
+
+class ScoredByMeFilter(admin.SimpleListFilter):
+    title = _("scored by me")
+    parameter_name = "scored"
+
+    def lookups(self, request, model_admin):
+        return (("yes", _("Yes (submitted)")), ("no", _("No")))
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(my_status="submitted")
+        if self.value() == "no":
+            return queryset.exclude(my_status="submitted")
+        return queryset
+
+
+@admin.register(QueueNomination)
+class QueueNominationAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = (
+        "product_link",
+        "producer",
+        "area",
+        "category",
+        "tier",
+        "my_total",
+        "mean",
+        "sheets",
+    )
+    list_display_links = None
+    list_filter = (CategoryFilter, AmphoeFilter, ScoredByMeFilter)
+    ordering = ("tier", "province_code", "amphoe_code", "tambon_code", "pk")
+    show_full_result_count = False
+    actions = None
+    list_per_page = 50
+
+    def get_queryset(self, request):
+        return nomination_queue_for(user=request.user, model=QueueNomination)
+
+    def has_module_permission(self, request):
+        return _sees_committee_work(request)
+
+    def has_view_permission(self, request, obj=None):
+        return _sees_committee_work(request)
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path(
+                "<path:object_id>/score/",
+                view(self.score_view),
+                name="selection_queuenomination_score",
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if not self.get_queryset(request).filter(pk=object_id).exists():
+            raise Http404
+        return redirect("admin:selection_queuenomination_score", object_id)
+
+    def score_view(self, request, object_id):
+        return admin_views.score_view(self, request, object_id)
+
+    @admin.display(description=_("product"), ordering="product__name_th")
+    def product_link(self, obj):
+        if obj.conflicted:
+            return format_html(
+                '{} <strong class="errornote-inline">({})</strong>',
+                obj.product,
+                gettext("conflict of interest"),
+            )
+        url = reverse("admin:selection_queuenomination_score", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, obj.product)
+
+    @admin.display(description=_("producer"))
+    def producer(self, obj):
+        return obj.product.producer
+
+    @admin.display(description=_("area"))
+    def area(self, obj):
+        return f"{obj.tambon_name} · {obj.amphoe_name}"
+
+    @admin.display(description=_("my total"))
+    def my_total(self, obj):
+        if obj.my_total is None:
+            return "—"
+        total = f"{obj.my_total:.2f}"
+        if obj.my_status == "submitted":
+            return total
+        return format_html("{} ({})", total, gettext("draft"))
+
+    @admin.display(description=_("mean total"))
+    def mean(self, obj):
+        if obj.conflicted or obj.mean_total is None:
+            return "—"
+        return f"{obj.mean_total:.2f}"
+
+    @admin.display(description=_("sheets submitted / expected"))
+    def sheets(self, obj):
+        return f"{obj.sheets_submitted or 0} / {obj.sheets_expected or 0}"
+
+
+# Rankings ----------------------------------------------------------------------------
+
+
+@admin.register(Ranking)
+class RankingAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ("__str__", "tier", "status", "finalized_at", "approved_at")
+    list_filter = ("status", "tier", "round")
+    actions = None
+
+    def get_queryset(self, request):
+        return rankings_visible_to(request.user)
+
+    def has_module_permission(self, request):
+        return _sees_committee_work(request)
+
+    def has_view_permission(self, request, obj=None):
+        return _sees_committee_work(request)
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path(
+                "<path:object_id>/export.<str:fmt>",
+                view(self.export_view),
+                name="selection_ranking_export",
+            ),
+            path(
+                "<path:object_id>/print/",
+                view(self.print_view),
+                name="selection_ranking_print",
+            ),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request, extra_context=None):
+        admin_views.ensure_rankings(request.user)
+        return super().changelist_view(request, extra_context)
+
+    def _get(self, request, object_id) -> Ranking:
+        ranking = self.get_queryset(request).filter(pk=object_id).first()
+        if ranking is None:
+            raise Http404
+        return ranking
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        return admin_views.ranking_view(self, request, self._get(request, object_id))
+
+    def export_view(self, request, object_id, fmt):
+        return admin_views.ranking_export(self._get(request, object_id), fmt)
+
+    def print_view(self, request, object_id):
+        return admin_views.ranking_print(self, request, self._get(request, object_id))
+
+
+# The audit trail ---------------------------------------------------------------------
+
+
+@admin.register(NominationEvent)
+class NominationEventAdmin(
+    NotFoundOutsideQuerysetMixin, ReadOnlyMixin, admin.ModelAdmin
+):
+    list_display = ("at", "action", "nomination", "ranking", "actor", "move", "note")
+    list_filter = ("action",)
+    list_select_related = ("actor", "nomination__product", "ranking__committee")
+    search_fields = ("nomination__product__name_th", "note")
+    show_full_result_count = False
+    actions = None
+
+    def get_queryset(self, request):
+        return events_visible_to(request.user).select_related(
+            "actor", "nomination__product", "nomination__round", "ranking__committee"
+        )
+
+    def has_module_permission(self, request):
+        return self.has_view_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return _sees_committee_work(request) or request.user.has_perm(
+            "selection.view_nominationevent"
+        )
+
+    def get_urls(self):
+        return [
+            path(
+                "export.csv",
+                self.admin_site.admin_view(self.export_view),
+                name="selection_nominationevent_export",
+            ),
+            *super().get_urls(),
+        ]
+
+    def export_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        return admin_views.events_export(self.get_queryset(request))
+
+    @admin.display(description=_("from → to"))
+    def move(self, obj):
+        before = " ".join(x for x in (obj.from_tier, obj.from_state) if x)
+        after = " ".join(x for x in (obj.to_tier, obj.to_state) if x)
+        return f"{before} → {after}" if before or after else ""

@@ -1,0 +1,298 @@
+"""Custom admin pages of the ladder: the score sheet and the ranking. Each
+parses the POST, calls one service, and shows its refusal as a message."""
+
+from decimal import Decimal
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from committees.permissions import can, committees_for
+from otop.exports import FORMATS, export_response
+from selection.models import Part, Ranking, RankingEntry, Round, Tier
+from selection.resources import NominationEventResource, RankingResource
+from selection.selectors import (
+    lower_tier_results,
+    ranking_events,
+    ranking_lines,
+    ranking_quota,
+)
+from selection.services import (
+    InvalidTransition,
+    available_actions,
+    criteria_for,
+    nomination_return,
+    ranking_actions,
+    ranking_approve,
+    ranking_award_all,
+    ranking_finalize,
+    ranking_get,
+    ranking_move_entry,
+    ranking_reopen,
+    sheet_open,
+    sheet_save,
+)
+
+REFUSALS = (InvalidTransition, PermissionDenied, ValidationError)
+
+
+def error_text(error: Exception) -> str:
+    if isinstance(error, InvalidTransition):
+        return error.message
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
+    return str(error) or _("You may not do that.")
+
+
+def error_messages(error: Exception) -> list[str]:
+    if isinstance(error, ValidationError):
+        return error.messages
+    return [error_text(error)]
+
+
+# Score sheet ---------------------------------------------------------------------
+
+
+class ScoreForm(forms.Form):
+    comment = forms.CharField(
+        label=gettext_lazy("comment"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+    )
+
+    def __init__(self, criteria, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criteria = criteria
+        for criterion in criteria:
+            self.fields[f"c{criterion.pk}"] = forms.DecimalField(
+                label=str(criterion),
+                required=False,
+                min_value=0,
+                max_value=criterion.max_points,
+                max_digits=5,
+                decimal_places=2,
+                widget=forms.NumberInput(
+                    attrs={"step": "0.01", "min": 0, "max": criterion.max_points}
+                ),
+            )
+
+    def points(self) -> dict[int, Decimal | None]:
+        return {c.pk: self.cleaned_data.get(f"c{c.pk}") for c in self.criteria}
+
+    def parts(self):
+        """The criteria grouped by part ก/ข/ค, with each part's maximum."""
+        groups = []
+        for part in Part:
+            rows = [
+                (criterion, self[f"c{criterion.pk}"])
+                for criterion in self.criteria
+                if criterion.part == part
+            ]
+            if rows:
+                groups.append(
+                    {
+                        "label": part.label,
+                        "rows": rows,
+                        "max": sum((c.max_points for c, _f in rows), Decimal(0)),
+                    }
+                )
+        return groups
+
+
+def score_view(model_admin, request, object_id):
+    nomination = get_object_or_404(model_admin.get_queryset(request), pk=object_id)
+    queue_url = reverse("admin:selection_queuenomination_changelist")
+    here = reverse("admin:selection_queuenomination_score", args=[nomination.pk])
+
+    if request.method == "POST" and request.POST.get("do") == "return":
+        try:
+            nomination_return(
+                actor=request.user,
+                nomination=nomination,
+                reason=request.POST.get("reason", ""),
+            )
+        except REFUSALS as error:
+            messages.error(request, error_text(error))
+            return redirect(here)
+        messages.success(
+            request,
+            _("%(product)s went back to the officer.")
+            % {"product": nomination.product},
+        )
+        return redirect(queue_url)
+
+    try:
+        sheet = sheet_open(actor=request.user, nomination=nomination)
+    except REFUSALS as error:
+        messages.error(request, error_text(error))
+        return redirect(queue_url)
+
+    criteria = list(
+        criteria_for(nomination.round, nomination.tier, nomination.category)
+    )
+    initial = {f"c{s.criterion_id}": s.points for s in sheet.scores.all()}
+    initial["comment"] = sheet.comment
+    if request.method == "POST":
+        form = ScoreForm(criteria, request.POST, initial=initial)
+        if form.is_valid():
+            submit = "submit" in request.POST
+            try:
+                sheet_save(
+                    actor=request.user,
+                    sheet=sheet,
+                    points=form.points(),
+                    comment=form.cleaned_data["comment"],
+                    submit=submit,
+                )
+            except REFUSALS as error:
+                for message in error_messages(error):
+                    messages.error(request, message)
+            else:
+                if submit:
+                    messages.success(request, _("Your score sheet is submitted."))
+                    return redirect(queue_url)
+                messages.success(request, _("Your draft is saved."))
+                return redirect(here)
+    else:
+        form = ScoreForm(criteria, initial=initial)
+
+    product = nomination.product
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "opts": model_admin.model._meta,
+        "title": _("Score %(product)s") % {"product": product},
+        "nomination": nomination,
+        "product": product,
+        "images": product.images.all(),
+        "certificates": product.certifications.select_related("standard"),
+        "forum": nomination.forum,
+        "lower_tiers": lower_tier_results(nomination),
+        "sheet": sheet,
+        "form": form,
+        "can_return": "return" in available_actions(request.user, nomination),
+        "queue_url": queue_url,
+    }
+    return TemplateResponse(request, "admin/selection/score_sheet.html", context)
+
+
+# Rankings ------------------------------------------------------------------------
+
+
+def ensure_rankings(user) -> None:
+    """Every committee of the user has its ranking in each open round."""
+    rounds = list(Round.objects.filter(status=Round.Status.OPEN))
+    if not rounds:
+        return
+    for committee in committees_for(user, "view_committee"):
+        for round_ in rounds:
+            ranking_get(committee=committee, round_=round_)
+
+
+def _can_award_all(user, ranking: Ranking) -> bool:
+    return (
+        ranking.tier == Tier.CENTRAL
+        and ranking.status == Ranking.Status.APPROVED
+        and ranking.entries.filter(nomination__state="pending").exists()
+        and can(user, "approve_ranking", ranking.committee)
+    )
+
+
+def _ranking_post(request, ranking: Ranking) -> None:
+    do = request.POST.get("do")
+    user = request.user
+    if do == "finalize":
+        ranking_finalize(actor=user, ranking=ranking)
+        messages.success(request, _("The ranking is finalized."))
+    elif do == "approve":
+        ranking_approve(actor=user, ranking=ranking)
+        messages.success(request, _("The ranking is approved."))
+    elif do == "reopen":
+        ranking_reopen(actor=user, ranking=ranking, reason=request.POST.get("reason"))
+        messages.success(request, _("The ranking is open again."))
+    elif do == "move":
+        entry = RankingEntry.objects.filter(
+            ranking=ranking, pk=request.POST.get("entry") or 0
+        ).first()
+        try:
+            position = int(request.POST.get("position", ""))
+        except ValueError:
+            position = 0
+        if entry is None or position < 1:
+            raise ValidationError(_("Choose an entry and a position from 1."))
+        ranking_move_entry(
+            actor=user,
+            entry=entry,
+            position=position,
+            justification=request.POST.get("justification", ""),
+        )
+        messages.success(request, _("The entry is moved."))
+    elif do == "award_all":
+        if not _can_award_all(user, ranking):
+            raise PermissionDenied(_("Only the central committee's chair may award."))
+        count = ranking_award_all(actor=user, ranking=ranking)
+        messages.success(request, _("%(n)s nominations awarded.") % {"n": count})
+    else:
+        raise Http404
+
+
+def ranking_view(model_admin, request, ranking: Ranking):
+    here = reverse("admin:selection_ranking_change", args=[ranking.pk])
+    if request.method == "POST":
+        try:
+            _ranking_post(request, ranking)
+        except REFUSALS as error:
+            messages.error(request, error_text(error))
+        return redirect(here)
+    actions = ranking_actions(request.user, ranking)
+    if _can_award_all(request.user, ranking):
+        actions.append("award_all")
+    overall, type_quotas = ranking_quota(ranking)
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "opts": model_admin.model._meta,
+        "title": str(ranking),
+        "ranking": ranking,
+        "lines": ranking_lines(ranking),
+        "quota": overall,
+        "type_quotas": type_quotas,
+        "actions": actions,
+        "events": ranking_events(ranking),
+        "formats": list(FORMATS),
+    }
+    return TemplateResponse(request, "admin/selection/ranking.html", context)
+
+
+def ranking_export(ranking: Ranking, fmt: str):
+    if fmt not in FORMATS:
+        raise Http404
+    return export_response(
+        RankingResource(),
+        ranking_lines(ranking),
+        name=f"ranking-{ranking.round.year}-{ranking.committee_id}",
+        fmt=fmt,
+    )
+
+
+def ranking_print(model_admin, request, ranking: Ranking):
+    overall, type_quotas = ranking_quota(ranking)
+    context = {
+        "ranking": ranking,
+        "lines": ranking_lines(ranking),
+        "quota": overall,
+        "type_quotas": type_quotas,
+        "today": timezone.localdate(),
+    }
+    return TemplateResponse(request, "admin/selection/ranking_print.html", context)
+
+
+def events_export(queryset):
+    return export_response(
+        NominationEventResource(), queryset, name="ladder-events", fmt="csv"
+    )

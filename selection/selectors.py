@@ -1,0 +1,327 @@
+"""Reads of the ladder shared by the admin pages and the exports: committee
+queues as one annotated query, and rankings as rows for a table or a file."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import (
+    DecimalField,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.utils.translation import get_language
+
+from accounts.models import User
+from committees.models import Committee, CommitteeUserObjectPermission, Membership
+from committees.models import Tier as CommitteeTier
+from committees.permissions import committees_for
+from committees.selectors import conflicts_for
+from communities.models import Amphoe, Tambon
+from selection.models import (
+    Nomination,
+    NominationEvent,
+    Ranking,
+    RankingEntry,
+    Round,
+    ScoreSheet,
+    Tier,
+)
+from selection.services import ranking_rows
+
+State = Nomination.State
+
+
+def is_central_staff(user: User) -> bool:
+    """Central staff see every committee's work (read-only where they are not
+    members)."""
+    return user.has_perm("selection.manage_round") or user.has_perm(
+        "committees.view_committee"
+    )
+
+
+def member_committees(user: User) -> QuerySet[Committee]:
+    """Active committees where ``user`` scores or sits (one query, a subquery)."""
+    return Committee.objects.filter(
+        Q(pk__in=committees_for(user, "score_in").values("pk"))
+        | Q(pk__in=committees_for(user, "view_committee").values("pk"))
+    )
+
+
+def _in_committee_areas(committees: QuerySet[Committee], prefix: str = "") -> Q:
+    """Nominations waiting at the tier and in the area of one of ``committees``."""
+    return (
+        Q(
+            **{
+                f"{prefix}tier": Tier.AMPHOE,
+                f"{prefix}amphoe_code__in": committees.filter(
+                    tier=CommitteeTier.AMPHOE
+                ).values("amphoe"),
+            }
+        )
+        | Q(
+            **{
+                f"{prefix}tier": Tier.PROVINCE,
+                f"{prefix}province_code__in": committees.filter(
+                    tier=CommitteeTier.PROVINCE
+                ).values("province"),
+            }
+        )
+        | (
+            Q(**{f"{prefix}tier": Tier.CENTRAL})
+            & Q(Exists(committees.filter(tier=CommitteeTier.CENTRAL)))
+        )
+    )
+
+
+def _name_field() -> str:
+    return "name_en" if get_language() == "en" else "name_th"
+
+
+def nomination_queue_for(
+    *, user: User, model: type[Nomination] = Nomination
+) -> QuerySet[Nomination]:
+    """The nominations waiting for the committees ``user`` sits on (every
+    committee tier at once, open rounds only), annotated with what the queue
+    shows so the list costs the same number of queries for any length."""
+    queryset = model.objects.filter(
+        state=State.PENDING,
+        round__status=Round.Status.OPEN,
+        tier__in=[Tier.AMPHOE, Tier.PROVINCE, Tier.CENTRAL],
+    )
+    if not is_central_staff(user):
+        queryset = queryset.filter(_in_committee_areas(member_committees(user)))
+    return annotate_queue(queryset, user=user)
+
+
+def _aggregate(function: str, field: str) -> Func:
+    """An aggregate over a whole correlated subquery (no GROUP BY)."""
+    return Func(F(field), function=function)
+
+
+def annotate_queue(queryset: QuerySet[Nomination], *, user: User):
+    name = _name_field()
+    current_sheets = ScoreSheet.objects.filter(
+        nomination=OuterRef("pk"), tier=OuterRef("tier")
+    )
+    submitted = current_sheets.filter(status=ScoreSheet.Status.SUBMITTED)
+    mine = current_sheets.filter(member=user)
+    scorers = (
+        CommitteeUserObjectPermission.objects.filter(
+            permission__codename="score_in",
+            content_object__is_active=True,
+            content_object__tier=OuterRef("tier"),
+        )
+        .filter(
+            Q(
+                content_object__tier=CommitteeTier.AMPHOE,
+                content_object__amphoe_id=OuterRef("amphoe_code"),
+            )
+            | Q(
+                content_object__tier=CommitteeTier.PROVINCE,
+                content_object__province_id=OuterRef("province_code"),
+            )
+            | Q(content_object__tier=CommitteeTier.CENTRAL)
+        )
+        .filter(
+            Exists(
+                Membership.objects.current().filter(
+                    user=OuterRef("user"), committee=OuterRef("content_object")
+                )
+            )
+        )
+    )
+    decimal = DecimalField(max_digits=6, decimal_places=2)
+    return queryset.select_related("product__producer", "category").annotate(
+        tambon_name=Subquery(
+            Tambon.objects.filter(code=OuterRef("tambon_code")).values(name)[:1]
+        ),
+        amphoe_name=Subquery(
+            Amphoe.objects.filter(code=OuterRef("amphoe_code")).values(name)[:1]
+        ),
+        my_total=Subquery(mine.values("total")[:1], output_field=decimal),
+        my_status=Subquery(mine.values("status")[:1]),
+        mean_total=Subquery(
+            submitted.annotate(mean=_aggregate("AVG", "total")).values("mean")[:1],
+            output_field=decimal,
+        ),
+        sheets_submitted=Subquery(
+            submitted.annotate(n=_aggregate("COUNT", "pk")).values("n")[:1],
+            output_field=IntegerField(),
+        ),
+        sheets_expected=Subquery(
+            scorers.annotate(n=_aggregate("COUNT", "pk")).values("n")[:1],
+            output_field=IntegerField(),
+        ),
+        conflicted=Exists(conflicts_for(user).filter(pk=OuterRef("product__producer"))),
+    )
+
+
+def events_visible_to(user: User) -> QuerySet[NominationEvent]:
+    """Central staff see the whole trail; members the events of nominations in
+    their committees' areas and of their committees' rankings."""
+    queryset = NominationEvent.objects.all()
+    if is_central_staff(user) or user.has_perm("selection.view_nominationevent"):
+        return queryset
+    committees = member_committees(user)
+    areas = Q(
+        nomination__amphoe_code__in=committees.filter(tier=CommitteeTier.AMPHOE).values(
+            "amphoe"
+        )
+    ) | Q(
+        nomination__province_code__in=committees.filter(
+            tier=CommitteeTier.PROVINCE
+        ).values("province")
+    )
+    return queryset.filter(
+        areas
+        | Q(Exists(committees.filter(tier=CommitteeTier.CENTRAL)))
+        | Q(ranking__committee__in=committees)
+    )
+
+
+def rankings_visible_to(user: User) -> QuerySet[Ranking]:
+    queryset = Ranking.objects.select_related("round", "committee")
+    if is_central_staff(user):
+        return queryset
+    return queryset.filter(committee__in=committees_for(user, "view_committee"))
+
+
+# Ranking tables ----------------------------------------------------------------
+
+
+@dataclass
+class RankingLine:
+    position: int
+    nomination: Nomination
+    product: str
+    producer: str
+    tambon: str
+    amphoe: str
+    category: str
+    mean_total: Decimal
+    mean_a: Decimal
+    mean_b: Decimal
+    mean_c: Decimal
+    sheet_count: int
+    expected: int | None
+    decision: str
+    moved: bool
+    justification: str
+    entry: RankingEntry | None = None
+    within_quota: bool = False
+    quota_line_after: bool = False
+
+
+def _quotas(ranking: Ranking) -> tuple[int | None, dict[int, int]]:
+    """The overall number forwarded and any per-type numbers (none at the
+    central tier, where approval leads to awards)."""
+    if ranking.tier == Tier.CENTRAL:
+        return None, {}
+    by_type = {
+        q.category_id: q.advance
+        for q in ranking.round.type_quotas.filter(tier=ranking.tier)
+    }
+    return ranking.round.advance_for(ranking.tier), by_type
+
+
+def ranking_quota(ranking: Ranking) -> tuple[int | None, list]:
+    """For the page: N overall and the per-type quotas as (category, N)."""
+    overall, _by_type = _quotas(ranking)
+    if ranking.tier == Tier.CENTRAL:
+        return None, []
+    return overall, list(
+        ranking.round.type_quotas.filter(tier=ranking.tier)
+        .select_related("category")
+        .order_by("category__order", "category__code")
+    )
+
+
+def ranking_lines(ranking: Ranking) -> list[RankingLine]:
+    """The ranking in rank order: live from the sheets while it is open, from
+    its stored entries once finalized."""
+    if ranking.status == Ranking.Status.OPEN:
+        rows = [
+            (position, row, None)
+            for position, row in enumerate(
+                ranking_rows(ranking.committee, ranking.round), start=1
+            )
+        ]
+    else:
+        entries = ranking.entries.select_related(
+            "nomination__product__producer", "nomination__category"
+        ).order_by("position")
+        rows = [(entry.position, entry, entry) for entry in entries]
+    codes = {row.nomination.tambon_code for _p, row, _e in rows}
+    tambons = {
+        t.code: t
+        for t in Tambon.objects.filter(code__in=codes).select_related("amphoe")
+    }
+    overall, by_type = _quotas(ranking)
+    taken: dict[int, int] = {}
+    forwarded = 0
+    lines = []
+    for position, row, entry in rows:
+        nomination = row.nomination
+        tambon = tambons.get(nomination.tambon_code)
+        if overall is None:
+            within = False
+        elif nomination.category_id in by_type:
+            within = (
+                taken.get(nomination.category_id, 0) < by_type[nomination.category_id]
+            )
+            taken[nomination.category_id] = taken.get(nomination.category_id, 0) + 1
+        else:
+            within = forwarded < overall
+            forwarded += 1
+        lines.append(
+            RankingLine(
+                position=position,
+                nomination=nomination,
+                product=str(nomination.product),
+                producer=str(nomination.product.producer),
+                tambon=tambon.name if tambon else nomination.tambon_code,
+                amphoe=tambon.amphoe.name if tambon else nomination.amphoe_code,
+                category=str(nomination.category),
+                mean_total=row.mean_total,
+                mean_a=row.mean_a,
+                mean_b=row.mean_b,
+                mean_c=row.mean_c,
+                sheet_count=row.sheet_count,
+                expected=entry.expected_sheets if entry else row.expected,
+                decision=entry.get_decision_display() if entry else "",
+                moved=entry.moved if entry else False,
+                justification=entry.justification if entry else "",
+                entry=entry,
+                within_quota=within,
+                quota_line_after=not by_type
+                and overall is not None
+                and position == overall,
+            )
+        )
+    return lines
+
+
+def ranking_events(ranking: Ranking) -> QuerySet[NominationEvent]:
+    return (
+        NominationEvent.objects.filter(ranking=ranking)
+        .select_related("actor", "nomination__product")
+        .order_by("at", "pk")
+    )
+
+
+def lower_tier_results(nomination: Nomination) -> QuerySet[RankingEntry]:
+    """Approved rankings of earlier tiers travel up with the nomination."""
+    return (
+        RankingEntry.objects.filter(
+            nomination=nomination, ranking__status=Ranking.Status.APPROVED
+        )
+        .exclude(ranking__tier=nomination.tier)
+        .select_related("ranking__committee", "ranking__round")
+        .order_by("ranking__approved_at")
+    )

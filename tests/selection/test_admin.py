@@ -1,0 +1,441 @@
+"""The ladder in the admin: queues, score sheets, rankings, the audit trail
+and rounds, driven through the pages as committee members use them."""
+
+from decimal import Decimal
+
+import pytest
+from django.contrib.messages import get_messages
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from committees.models import Tier as CommitteeTier
+from committees.services import conflict_declare
+from communities.models import Tambon
+from selection.models import (
+    Criterion,
+    Nomination,
+    NominationEvent,
+    Ranking,
+    Round,
+    ScoreSheet,
+    Tier,
+)
+from tests.selection.ladder import (
+    central_staff,
+    make_board,
+    make_officer,
+    make_round,
+    score,
+    score_all,
+    submitted_nomination,
+)
+
+pytestmark = pytest.mark.django_db
+
+QUEUE = "/admin/selection/queuenomination/"
+
+
+def score_url(nomination):
+    return f"{QUEUE}{nomination.pk}/score/"
+
+
+def ranking_url(ranking):
+    return f"/admin/selection/ranking/{ranking.pk}/change/"
+
+
+def texts(response):
+    return [str(m) for m in get_messages(response.wsgi_request)]
+
+
+@pytest.fixture
+def district(geography):
+    """Two amphoes of Chiang Mai, a district committee for the first, and a
+    pending nomination in each."""
+    round_ = make_round(tambon_quota=20, amphoe_advance=2)
+    own, other = _two_tambons_in_two_amphoes()
+    board = make_board(CommitteeTier.AMPHOE, own.amphoe_id)
+    officer = make_officer(own.code)
+    mine = submitted_nomination(officer, round_, own.code, "ข้าวแต๋นน้ำแตงโม")
+    theirs = submitted_nomination(
+        make_officer(other.code), round_, other.code, "แคบหมูไร้มัน"
+    )
+    return {
+        "round": round_,
+        "board": board,
+        "officer": officer,
+        "tambon": own,
+        "mine": mine,
+        "theirs": theirs,
+    }
+
+
+def _two_tambons_in_two_amphoes():
+    first = Tambon.objects.filter(province_id="50").order_by("code").first()
+    second = (
+        Tambon.objects.filter(province_id="50")
+        .exclude(amphoe_id=first.amphoe_id)
+        .order_by("code")
+        .first()
+    )
+    return first, second
+
+
+def test_a_district_member_sees_only_their_amphoes_queue(client, district):
+    board = district["board"]
+    client.force_login(board.members[0])
+    page = client.get(QUEUE)
+    assert page.status_code == 200
+    html = page.text
+    assert "ข้าวแต๋นน้ำแตงโม" in html
+    assert "แคบหมูไร้มัน" not in html
+    assert client.get(score_url(district["theirs"])).status_code == 404
+    assert client.get(f"{QUEUE}{district['theirs'].pk}/change/").status_code == 404
+    assert client.get(score_url(district["mine"])).status_code == 200
+
+
+def test_the_queue_is_hidden_from_people_outside_committees(client, district):
+    client.force_login(district["officer"])
+    assert client.get(QUEUE).status_code in (302, 403)
+
+
+def test_members_see_the_ladder_in_the_admin_index_but_not_products(client, district):
+    client.force_login(district["board"].members[0])
+    index = client.get("/admin/").text
+    assert "/admin/selection/queuenomination/" in index
+    assert "/admin/selection/ranking/" in index
+    assert "/admin/selection/round/" not in index
+    assert "/admin/products/" not in index
+    assert "/admin/communities/" not in index
+
+
+def _points(nomination, per_part):
+    return {
+        f"c{c.pk}": str(per_part[c.part])
+        for c in Criterion.objects.filter(
+            round=nomination.round_id, tier=nomination.tier, category__isnull=True
+        )
+    }
+
+
+def test_scoring_through_the_score_view_submits_the_sheet(client, district):
+    member = district["board"].members[0]
+    nomination = district["mine"]
+    client.force_login(member)
+    page = client.get(score_url(nomination))
+    assert "A1" in page.text and "ข้าวแต๋นน้ำแตงโม" in page.text
+    response = client.post(
+        score_url(nomination),
+        {
+            **_points(nomination, {"A": 9, "B": 8, "C": 7}),
+            "comment": "ดี",
+            "submit": "1",
+        },
+    )
+    assert response.status_code == 302
+    sheet = ScoreSheet.objects.get(nomination=nomination, member=member)
+    assert sheet.status == ScoreSheet.Status.SUBMITTED
+    assert sheet.total == Decimal(36 + 24 + 21)
+    assert sheet.comment == "ดี"
+
+
+def test_a_draft_keeps_partial_points_and_submit_needs_them_all(client, district):
+    member = district["board"].members[0]
+    nomination = district["mine"]
+    client.force_login(member)
+    points = _points(nomination, {"A": 5, "B": 5, "C": 5})
+    partial = dict(list(points.items())[:3])
+    response = client.post(score_url(nomination), {**partial, "save": "1"})
+    assert response.status_code == 302
+    sheet = ScoreSheet.objects.get(nomination=nomination, member=member)
+    assert (sheet.status, sheet.total) == (ScoreSheet.Status.DRAFT, 15)
+    response = client.post(score_url(nomination), {**partial, "submit": "1"})
+    assert response.status_code == 200
+    assert any("Score every criterion" in t for t in texts(response))
+    sheet.refresh_from_db()
+    assert sheet.status == ScoreSheet.Status.DRAFT
+
+
+def test_points_over_the_maximum_are_refused(client, district):
+    member = district["board"].members[0]
+    nomination = district["mine"]
+    client.force_login(member)
+    points = _points(nomination, {"A": 11, "B": 5, "C": 5})
+    response = client.post(score_url(nomination), {**points, "submit": "1"})
+    assert response.status_code == 200
+    assert not ScoreSheet.objects.filter(status="submitted").exists()
+
+
+def test_a_conflicted_member_cannot_open_the_score_view(client, district):
+    member = district["board"].members[0]
+    nomination = district["mine"]
+    score(district["board"].chair, nomination, {"A": 9, "B": 9, "C": 9})
+    conflict_declare(actor=member, producer=nomination.product.producer, reason="ญาติ")
+    client.force_login(member)
+    response = client.get(score_url(nomination))
+    assert response.status_code == 302
+    assert any("conflict of interest" in t for t in texts(response))
+    assert not ScoreSheet.objects.filter(member=member).exists()
+    queue = client.get(QUEUE).text
+    assert "conflict of interest" in queue
+    assert score_url(nomination) not in queue
+    assert "81.00" not in queue  # the others' mean stays hidden
+
+
+def test_the_secretary_can_return_a_nomination_with_a_reason(client, district):
+    board = district["board"]
+    nomination = district["mine"]
+    client.force_login(board.members[0])
+    assert "Return to the officer" not in client.get(score_url(nomination)).text
+    client.force_login(board.secretary)
+    assert "Return to the officer" in client.get(score_url(nomination)).text
+    response = client.post(score_url(nomination), {"do": "return", "reason": " "})
+    assert response.status_code == 302
+    nomination.refresh_from_db()
+    assert nomination.state == Nomination.State.PENDING
+    client.post(score_url(nomination), {"do": "return", "reason": "ภาพไม่ชัด"})
+    nomination.refresh_from_db()
+    assert (nomination.tier, nomination.state) == (Tier.TAMBON, "returned")
+
+
+def _queue_queries(client, user) -> int:
+    client.force_login(user)
+    client.get(QUEUE)  # warm the session and content types
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(QUEUE).status_code == 200
+    return len(queries)
+
+
+def test_the_queue_costs_the_same_queries_for_3_or_12_nominations(client, district):
+    board, officer, tambon = district["board"], district["officer"], district["tambon"]
+    for n in range(2):
+        submitted_nomination(officer, district["round"], tambon.code, f"ขนม {n}")
+    score(board.chair, district["mine"], {"A": 8, "B": 8, "C": 8})
+    assert Nomination.objects.filter(amphoe_code=tambon.amphoe_id).count() == 3
+    few = _queue_queries(client, board.members[0])
+    for n in range(2, 11):
+        submitted_nomination(officer, district["round"], tambon.code, f"ขนม {n}")
+    assert Nomination.objects.filter(amphoe_code=tambon.amphoe_id).count() == 12
+    many = _queue_queries(client, board.members[0])
+    assert few == many
+
+
+def test_the_queue_shows_my_total_mean_and_sheet_counts(client, district):
+    board = district["board"]
+    nomination = district["mine"]
+    score(board.chair, nomination, {"A": 10, "B": 10, "C": 10})
+    score(board.members[0], nomination, {"A": 8, "B": 8, "C": 8})
+    client.force_login(board.members[0])
+    html = client.get(QUEUE).text
+    assert "80.00" in html  # my total
+    assert "90.00" in html  # mean of 100 and 80
+    assert "2 / 4" in html  # chair, secretary, two members score
+    assert "ข้าวแต๋นน้ำแตงโม" in client.get(QUEUE + "?scored=yes").text
+    assert "ข้าวแต๋นน้ำแตงโม" not in client.get(QUEUE + "?scored=no").text
+
+
+# Rankings -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def ranked(district):
+    """Three nominations in the district, every sheet in, distinct totals."""
+    officer, tambon = district["officer"], district["tambon"]
+    nominations = [
+        district["mine"],
+        submitted_nomination(officer, district["round"], tambon.code, "น้ำพริกหนุ่ม"),
+        submitted_nomination(officer, district["round"], tambon.code, "ไส้อั่ว"),
+    ]
+    for nomination, points in zip(nominations, (9, 7, 8), strict=True):
+        score_all(district["board"], [nomination], {"A": points, "B": 8, "C": 8})
+    return {**district, "nominations": nominations}
+
+
+def _my_ranking(client, user, round_):
+    client.force_login(user)
+    assert client.get("/admin/selection/ranking/").status_code == 200
+    return Ranking.objects.get(round=round_)
+
+
+def test_the_ranking_page_draws_the_quota_line_and_runs_the_flow(client, ranked):
+    board = ranked["board"]
+    ranking = _my_ranking(client, board.secretary, ranked["round"])
+    page = client.get(ranking_url(ranking)).text
+    assert "Quota line" in page
+    assert page.index("ข้าวแต๋นน้ำแตงโม") < page.index("ไส้อั่ว") < page.index("Quota line")
+    assert page.index("Quota line") < page.index("น้ำพริกหนุ่ม")
+    assert 'value="finalize"' in page
+
+    client.post(ranking_url(ranking), {"do": "finalize"})
+    ranking.refresh_from_db()
+    assert ranking.status == Ranking.Status.FINALIZED
+    assert 'value="approve"' not in client.get(ranking_url(ranking)).text
+
+    response = client.post(ranking_url(ranking), {"do": "approve"})
+    assert any("chair may approve" in t for t in texts(response))
+    ranking.refresh_from_db()
+    assert ranking.status == Ranking.Status.FINALIZED
+
+    client.force_login(board.chair)
+    assert 'value="approve"' in client.get(ranking_url(ranking)).text
+    client.post(ranking_url(ranking), {"do": "approve"})
+    ranking.refresh_from_db()
+    assert ranking.status == Ranking.Status.APPROVED
+    forwarded = Nomination.objects.filter(tier=Tier.PROVINCE, state="pending")
+    assert {n.product.name_th for n in forwarded} == {"ข้าวแต๋นน้ำแตงโม", "ไส้อั่ว"}
+    page = client.get(ranking_url(ranking)).text
+    assert "ranking_approved" in page  # the ranking's history
+
+
+def test_the_secretary_moves_an_entry_with_a_justification(client, ranked):
+    board = ranked["board"]
+    ranking = _my_ranking(client, board.secretary, ranked["round"])
+    client.post(ranking_url(ranking), {"do": "finalize"})
+    last = ranking.entries.get(position=3)
+    response = client.post(
+        ranking_url(ranking), {"do": "move", "entry": last.pk, "position": 1}
+    )
+    assert any("Write why" in t for t in texts(response))
+    client.post(
+        ranking_url(ranking),
+        {"do": "move", "entry": last.pk, "position": 1, "justification": "เหตุผล"},
+    )
+    last.refresh_from_db()
+    assert (last.position, last.moved) == (1, True)
+
+
+def test_the_chair_reopens_only_with_a_reason(client, ranked):
+    board = ranked["board"]
+    ranking = _my_ranking(client, board.secretary, ranked["round"])
+    client.post(ranking_url(ranking), {"do": "finalize"})
+    client.force_login(board.chair)
+    client.post(ranking_url(ranking), {"do": "reopen", "reason": ""})
+    ranking.refresh_from_db()
+    assert ranking.status == Ranking.Status.FINALIZED
+    client.post(ranking_url(ranking), {"do": "reopen", "reason": "ทบทวน"})
+    ranking.refresh_from_db()
+    assert ranking.status == Ranking.Status.OPEN
+
+
+def test_the_ranking_exports_as_csv_xlsx_and_print(client, ranked):
+    board = ranked["board"]
+    ranking = _my_ranking(client, board.members[0], ranked["round"])
+    response = client.get(f"/admin/selection/ranking/{ranking.pk}/export.csv")
+    assert response.status_code == 200
+    rows = response.content.decode("utf-8-sig").strip().splitlines()
+    assert len(rows) == 4
+    assert "ข้าวแต๋นน้ำแตงโม" in rows[1] and "84.00" in rows[1]
+    xlsx = client.get(f"/admin/selection/ranking/{ranking.pk}/export.xlsx")
+    assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+    printed = client.get(f"/admin/selection/ranking/{ranking.pk}/print/").text
+    assert "@media print" in printed and "ไส้อั่ว" in printed
+
+
+def test_another_committees_ranking_is_not_found(client, ranked, geography):
+    other_tambon = Tambon.objects.get(pk=ranked["theirs"].tambon_code)
+    other = make_board(CommitteeTier.AMPHOE, other_tambon.amphoe_id)
+    theirs = _my_ranking(client, other.chair, ranked["round"])
+    client.force_login(ranked["board"].chair)
+    assert client.get(ranking_url(theirs)).status_code == 404
+    assert (
+        client.get(f"/admin/selection/ranking/{theirs.pk}/export.csv").status_code
+        == 404
+    )
+
+
+# The audit trail ----------------------------------------------------------------
+
+
+def test_the_event_admin_is_read_only_and_exports_csv(client, district):
+    client.force_login(district["board"].members[0])
+    events = client.get("/admin/selection/nominationevent/")
+    assert events.status_code == 200
+    event = NominationEvent.objects.filter(nomination=district["mine"]).first()
+    other = NominationEvent.objects.filter(nomination=district["theirs"]).first()
+    base = "/admin/selection/nominationevent/"
+    assert client.get(f"{base}add/").status_code == 403
+    assert client.get(f"{base}{event.pk}/change/").status_code == 200
+    response = client.post(f"{base}{event.pk}/change/", {"note": "แก้ไข"})
+    assert response.status_code == 403
+    assert client.get(f"{base}{event.pk}/delete/").status_code == 403
+    assert client.get(f"{base}{other.pk}/change/").status_code == 404
+    csv = client.get(f"{base}export.csv").content.decode("utf-8-sig")
+    assert "ข้าวแต๋นน้ำแตงโม" in csv and "แคบหมูไร้มัน" not in csv
+    event.refresh_from_db()
+    assert event.note != "แก้ไข"
+
+
+# Rounds -------------------------------------------------------------------------
+
+
+def test_opening_a_round_with_bad_criteria_shows_the_problem(client, district):
+    staff = central_staff()
+    client.force_login(staff)
+    draft = Round.objects.create(
+        year=district["round"].year + 5,
+        title_th="รอบทดลอง",
+        tambon_deadline=district["round"].tambon_deadline,
+        amphoe_deadline=district["round"].amphoe_deadline,
+        province_deadline=district["round"].province_deadline,
+        central_deadline=district["round"].central_deadline,
+    )
+    Criterion.objects.create(
+        round=draft,
+        tier=Tier.AMPHOE,
+        part="A",
+        code="A1",
+        title_th="เกณฑ์",
+        max_points=Decimal(60),
+    )
+    response = client.post(
+        "/admin/selection/round/",
+        {"action": "open_round", "_selected_action": [draft.pk]},
+        follow=True,
+    )
+    page = response.text
+    assert "add up to 60, not 100" in page or "60" in " ".join(texts(response))
+    draft.refresh_from_db()
+    assert draft.status == Round.Status.DRAFT
+
+
+def test_copying_a_round_to_the_next_year(client, district):
+    client.force_login(central_staff())
+    source = district["round"]
+    client.post(
+        "/admin/selection/round/",
+        {"action": "copy_to_next_year", "_selected_action": [source.pk]},
+    )
+    copy = Round.objects.get(year=source.year + 1)
+    assert copy.title_th == f"การคัดสรร OTOP ปี {source.year + 1 + 543}"
+    assert copy.status == Round.Status.DRAFT
+    assert copy.criteria.count() == source.criteria.count()
+
+
+def test_creating_and_editing_a_round_goes_through_the_services(client, district):
+    client.force_login(central_staff())
+    source = district["round"]
+    data = {
+        "year": source.year + 2,
+        "title_th": "การคัดสรรใหม่",
+        "title_en": "",
+        "tambon_deadline": source.tambon_deadline.isoformat(),
+        "amphoe_deadline": source.amphoe_deadline.isoformat(),
+        "province_deadline": source.province_deadline.isoformat(),
+        "central_deadline": source.central_deadline.isoformat(),
+        "tambon_quota": 5,
+        "amphoe_advance": 5,
+        "province_advance": 10,
+        "quorum": "all",
+        "quorum_minimum": 3,
+    }
+    response = client.post("/admin/selection/round/add/", data)
+    assert response.status_code == 302, response.text[:2000]
+    created = Round.objects.get(year=source.year + 2)
+    assert created.star_bands.count() == 5  # round_create's default bands
+    page = client.get(f"/admin/selection/round/{created.pk}/change/")
+    assert page.status_code == 200
+    assert "criteria-TOTAL_FORMS" in page.text
+
+
+def test_members_cannot_reach_the_round_admin(client, district):
+    client.force_login(district["board"].chair)
+    assert client.get("/admin/selection/round/").status_code == 403

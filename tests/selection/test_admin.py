@@ -4,6 +4,7 @@ and rounds, driven through the pages as committee members use them."""
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.contrib.messages import get_messages
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -31,6 +32,14 @@ from tests.selection.ladder import (
 )
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def client(client):
+    """These tests read the admin's English wording (the Thai is tested elsewhere)."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
+
 
 QUEUE = "/admin/selection/queuenomination/"
 

@@ -186,7 +186,7 @@ def test_the_finalizer_cannot_approve(district):
         ranking=ranking_get(committee=board.committee, round_=round_),
     )
 
-    with pytest.raises(PermissionDenied, match="cannot also approve"):
+    with pytest.raises(PermissionDenied, match="ไม่สามารถเป็นผู้อนุมัติ"):
         ranking_approve(actor=board.secretary, ranking=ranking)
     assert Ranking.objects.get(pk=ranking.pk).status == "finalized"
 
@@ -280,7 +280,7 @@ def test_after_the_deadline_actions_are_refused_until_it_is_extended(district):
         amphoe_deadline=yesterday,
     )
 
-    with pytest.raises(InvalidTransition, match="deadline"):
+    with pytest.raises(InvalidTransition, match="เลยกำหนดส่ง"):
         score(board.chair, nomination, {"A": 9, "B": 9, "C": 9})
 
     round_update(
@@ -300,5 +300,5 @@ def test_submissions_close_at_the_tambon_deadline(district):
         round_=round_,
         tambon_deadline=dt.date.today() - dt.timedelta(days=1),
     )
-    with pytest.raises(InvalidTransition, match="deadline"):
+    with pytest.raises(InvalidTransition, match="เลยกำหนดส่ง"):
         nominate(district, "หนึ่ง")

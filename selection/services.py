@@ -16,14 +16,14 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from committees.models import Committee, Membership
 from committees.models import Tier as CommitteeTier
-from committees.permissions import can
+from committees.permissions import can, committees_for
 from committees.selectors import conflicts_for, is_conflicted
 from communities.models import Tambon
 from communities.services import MANAGE_TAMBON
@@ -148,12 +148,19 @@ def queue_for(committee: Committee, round_: Round) -> QuerySet[Nomination]:
     return queryset
 
 
-def criteria_for(round_: Round, tier: str, category: Category | None) -> QuerySet:
-    """A product type's own criteria at this tier, else the general ones."""
-    own = Criterion.objects.filter(round=round_, tier=tier, category=category)
-    if category is not None and own.exists():
-        return own
-    return Criterion.objects.filter(round=round_, tier=tier, category__isnull=True)
+def criteria_for(round_: Round, tier: str, category: Category | None) -> list:
+    """A product type's own criteria at this tier, else the general ones (one
+    query)."""
+    category_id = getattr(category, "pk", category)
+    rows = list(
+        Criterion.objects.filter(round=round_, tier=tier).filter(
+            Q(category__isnull=True) | Q(category_id=category_id)
+        )
+    )
+    own = [
+        c for c in rows if c.category_id is not None and c.category_id == category_id
+    ]
+    return own or [c for c in rows if c.category_id is None]
 
 
 # Rounds --------------------------------------------------------------------------
@@ -515,21 +522,45 @@ def _check_committee_step(
         nomination.tier in tiers and nomination.state == State.PENDING,
         _("The nomination is not waiting for a committee at this tier."),
     )
-    committee = committee_for(nomination)
+    # One query: the nomination's committee, if the actor holds ``perm`` in
+    # it, with the status of its ranking in this round.
+    committee = (
+        committees_for(actor, perm)
+        .filter(pk=_committee_id_for(nomination))
+        .annotate(
+            ranking_status=Subquery(
+                Ranking.objects.filter(
+                    round=nomination.round_id, committee=OuterRef("pk")
+                ).values("status")[:1]
+            )
+        )
+        .first()
+    )
     _allow(
-        committee is not None and can(actor, perm, committee),
-        _("You are not on the committee for this nomination."),
+        committee is not None, _("You are not on the committee for this nomination.")
     )
     _round_open(nomination.round)
     _before_deadline(nomination.round, nomination.tier)
-    ranking = Ranking.objects.filter(
-        round=nomination.round_id, committee=committee
-    ).first()
     _require(
-        ranking is None or ranking.status == Ranking.Status.OPEN,
+        committee.ranking_status in (None, Ranking.Status.OPEN),
         _("The committee's ranking is already finalized."),
     )
     return committee
+
+
+def _committee_id_for(nomination: Nomination):
+    """A subquery for the id of the active committee of the nomination's tier
+    and area (see committee_for)."""
+    area = {
+        Tier.AMPHOE: {"amphoe_id": nomination.amphoe_code},
+        Tier.PROVINCE: {"province_id": nomination.province_code},
+        Tier.CENTRAL: {},
+    }[nomination.tier]
+    return Subquery(
+        Committee.objects.filter(tier=nomination.tier, is_active=True, **area).values(
+            "pk"
+        )[:1]
+    )
 
 
 def _check_return(actor: User, nomination: Nomination) -> Committee:
@@ -578,12 +609,17 @@ def sheet_open(*, actor: User, nomination: Nomination) -> ScoreSheet:
     first opening)."""
     nomination = _lock(nomination)
     committee = _check_score(actor, nomination)
-    sheet, _created = ScoreSheet.objects.get_or_create(
-        nomination=nomination,
-        tier=nomination.tier,
-        member=actor,
-        defaults={"committee": committee},
-    )
+    # The locked nomination row makes find-then-create safe.
+    sheet = ScoreSheet.objects.filter(
+        nomination=nomination, tier=nomination.tier, member=actor
+    ).first()
+    if sheet is None:
+        sheet = ScoreSheet.objects.create(
+            nomination=nomination,
+            tier=nomination.tier,
+            member=actor,
+            committee=committee,
+        )
     return sheet
 
 
@@ -599,12 +635,13 @@ def sheet_save(
     """Save points per criterion (bounded by its maximum); submitting needs
     every criterion and may be repeated while the ranking is open."""
     sheet = ScoreSheet.objects.select_for_update().get(pk=sheet.pk)
-    nomination = _lock(sheet.nomination)
+    nomination = _lock(Nomination(pk=sheet.nomination_id))
     _require(sheet.tier == nomination.tier, _("This sheet belongs to an earlier tier."))
     _allow(sheet.member_id == actor.pk, _("This is another member's sheet."))
     _check_score(actor, nomination)
     criteria = {
-        c.pk: c for c in criteria_for(nomination.round, sheet.tier, nomination.category)
+        c.pk: c
+        for c in criteria_for(nomination.round, sheet.tier, nomination.category_id)
     }
     errors = {}
     for criterion_id, value in points.items():
@@ -640,7 +677,18 @@ def sheet_save(
     if submit:
         sheet.status = ScoreSheet.Status.SUBMITTED
         sheet.submitted_at = timezone.now()
-    sheet.save()
+    sheet.save(
+        update_fields=[
+            "part_a",
+            "part_b",
+            "part_c",
+            "total",
+            "comment",
+            "status",
+            "submitted_at",
+            "updated_at",
+        ]
+    )
     if submit:
         _event(
             actor=actor,

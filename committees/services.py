@@ -5,6 +5,7 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
@@ -20,6 +21,8 @@ from committees.models import (
     Role,
 )
 from communities.models import Amphoe, Producer, Province
+from notifications.models import EventType
+from notifications.services import notify
 
 MANAGE_COMMITTEES = "committees.add_committee"
 MANAGE_MEMBERSHIPS = "committees.add_membership"
@@ -125,6 +128,13 @@ def membership_grant(
         to_role=role,
         actor=actor,
     )
+    notify(
+        event_type=EventType.MEMBERSHIP_GRANTED,
+        event_key=f"membership:{membership.pk}:granted",
+        recipients=[user],
+        context={"committee": str(committee), "role": role},
+        link=reverse("committees:committee_detail", args=[committee.pk]),
+    )
     _sync_grants(user, committee)
     if not user.is_staff:  # members score and rank in the admin
         User.objects.filter(pk=user.pk).update(is_staff=True)
@@ -201,6 +211,13 @@ def _close(
         from_role=membership.role,
         actor=actor,
         note=note,
+    )
+    notify(
+        event_type=EventType.MEMBERSHIP_REVOKED,
+        event_key=f"membership:{membership.pk}:ended",
+        recipients=[membership.user],
+        context={"committee": str(membership.committee)},
+        link=reverse("committees:my_committees"),
     )
     _sync_grants(membership.user, membership.committee)
     _drop_staff_if_unneeded(membership.user)

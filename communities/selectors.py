@@ -22,3 +22,12 @@ def tambons_managed_by(user: User) -> QuerySet[Tambon]:
 
 def producers_visible_to(user: User) -> QuerySet[Producer]:
     return Producer.objects.filter(tambon__in=tambons_managed_by(user))
+
+
+def officers_of(tambon_code: str) -> QuerySet[User]:
+    """The officers assigned to a tambon (those holding its manage grant)."""
+    return User.objects.filter(
+        is_active=True,
+        tambonuserobjectpermission__content_object_id=tambon_code,
+        tambonuserobjectpermission__permission__codename="manage_tambon",
+    )

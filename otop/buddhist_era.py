@@ -82,7 +82,10 @@ def from_be(year: int) -> int:
     return year - BE_OFFSET
 
 
-def _local_date(value: dt.date | dt.datetime) -> dt.date:
+def _local_date(value: dt.date | dt.datetime | str) -> dt.date:
+    if isinstance(value, str):  # ISO text, as kept in JSON (notifications)
+        parse = dt.datetime.fromisoformat if "T" in value else dt.date.fromisoformat
+        value = parse(value)
     if isinstance(value, dt.datetime):
         if timezone.is_aware(value):
             value = timezone.localtime(value)
@@ -102,7 +105,7 @@ def display_year(
 
 
 def format_date(
-    value: dt.date | dt.datetime | None,
+    value: dt.date | dt.datetime | str | None,
     style: str = "short",
     language: str | None = None,
 ) -> str:

@@ -27,6 +27,7 @@ urlpatterns = [
     path("officer/products/", include("products.urls")),
     path("officer/nominations/", include("selection.urls")),
     path("committees/", include("committees.urls")),
+    path("inbox/", include("notifications.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -16,10 +16,13 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from notifications.models import EventType
+from notifications.services import notify
 from products.imports import (
     ImportReport,
     load_dataset,
@@ -101,6 +104,8 @@ def _check(job: ImportJob, dataset) -> None:
         job.finished_at = timezone.now()
         _discard_file(job)
     job.save()
+    if report.has_errors and _is_large(job):  # checked in the background
+        _tell_the_importer(job)
 
 
 @transaction.atomic
@@ -173,6 +178,7 @@ def import_job_run(*, job_id: int) -> None:
             job.finished_at = timezone.now()
             _discard_file(job)
             job.save()
+            _tell_the_importer(job)
     except Exception:
         logger.exception("import job %s failed", job_id)
         ImportJob.objects.filter(pk=job_id).update(
@@ -180,6 +186,23 @@ def import_job_run(*, job_id: int) -> None:
             failure=_("An unexpected error stopped the import; nothing was imported."),
             finished_at=timezone.now(),
         )
+        _tell_the_importer(ImportJob.objects.select_related("user").get(pk=job_id))
+
+
+def _tell_the_importer(job: ImportJob) -> None:
+    done = job.status == ImportJob.Status.DONE
+    notify(
+        event_type=EventType.IMPORT_FINISHED if done else EventType.IMPORT_FAILED,
+        event_key=f"import:{job.pk}:{job.status}",
+        recipients=[job.user],
+        context={
+            "filename": job.filename,
+            "created": job.report.get("created", 0),
+            "updated": job.report.get("updated", 0),
+            "problem_count": len(job.errors),
+        },
+        link=reverse("imports:import_detail", args=[job.pk]),
+    )
 
 
 def import_jobs_stale(now: dt.datetime | None = None):

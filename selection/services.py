@@ -29,6 +29,7 @@ from communities.models import Tambon
 from communities.services import MANAGE_TAMBON
 from otop.buddhist_era import format_date
 from products.models import Category, Product
+from selection import notify
 from selection.models import (
     COMMITTEE_TIERS,
     DEFAULT_STAR_BANDS,
@@ -424,13 +425,14 @@ def nomination_submit(*, actor: User, nomination: Nomination) -> Nomination:
     nomination.tier, nomination.state = Tier.AMPHOE, State.PENDING
     nomination.submitted_at = timezone.now()
     nomination.save(update_fields=["forum", "tier", "state", "submitted_at"])
-    _event(
+    event = _event(
         actor=actor,
         action="submitted",
         nomination=nomination,
         before=(Tier.TAMBON, State.DRAFT),
         after=(Tier.AMPHOE, State.PENDING),
     )
+    notify.nomination_submitted(nomination, event, committee_for(nomination))
     return nomination
 
 
@@ -457,7 +459,7 @@ def nomination_resubmit(
     nomination.tier, nomination.state = back_to, State.PENDING
     nomination.response = response
     nomination.save(update_fields=["tier", "state", "response"])
-    _event(
+    event = _event(
         actor=actor,
         action="resubmitted",
         nomination=nomination,
@@ -465,6 +467,7 @@ def nomination_resubmit(
         after=(back_to, State.PENDING),
         note=response,
     )
+    notify.nomination_submitted(nomination, event, committee_for(nomination))
     return nomination
 
 
@@ -583,7 +586,7 @@ def nomination_return(
     nomination.tier, nomination.state = Tier.TAMBON, State.RETURNED
     nomination.return_reason = reason
     nomination.save(update_fields=["returned_from", "tier", "state", "return_reason"])
-    _event(
+    event = _event(
         actor=actor,
         action="returned",
         nomination=nomination,
@@ -591,6 +594,7 @@ def nomination_return(
         after=(Tier.TAMBON, State.RETURNED),
         note=reason,
     )
+    notify.nomination_returned(nomination, event)
     return nomination
 
 
@@ -867,7 +871,7 @@ def ranking_finalize(*, actor: User, ranking: Ranking) -> Ranking:
     ranking.status = Ranking.Status.FINALIZED
     ranking.finalized_by, ranking.finalized_at = actor, timezone.now()
     ranking.save(update_fields=["status", "finalized_by", "finalized_at"])
-    _event(
+    event = _event(
         actor=actor,
         action="ranking_finalized",
         ranking=ranking,
@@ -875,6 +879,7 @@ def ranking_finalize(*, actor: User, ranking: Ranking) -> Ranking:
         after=("", Ranking.Status.FINALIZED),
         note=_("%(n)s nominations ranked") % {"n": len(rows)},
     )
+    notify.ranking_finalized(ranking, event)
     return ranking
 
 
@@ -1031,13 +1036,15 @@ def ranking_approve(*, actor: User, ranking: Ranking) -> Ranking:
     ranking.status = Ranking.Status.APPROVED
     ranking.approved_by, ranking.approved_at = actor, timezone.now()
     ranking.save(update_fields=["status", "approved_by", "approved_at"])
-    _event(
+    event = _event(
         actor=actor,
         action="ranking_approved",
         ranking=ranking,
         before=("", Ranking.Status.FINALIZED),
         after=("", Ranking.Status.APPROVED),
     )
+    if next_tier is not None:  # at the centre, the awards tell the officers
+        notify.ranking_approved(ranking, event, committee_for)
     return ranking
 
 
@@ -1078,6 +1085,7 @@ def nomination_award(*, actor: User, nomination: Nomination) -> Nomination:
     nomination.state = State.AWARDED
     nomination.awarded_at = timezone.now()
     nomination.save(update_fields=["final_score", "stars", "state", "awarded_at"])
+    notify.nomination_awarded(nomination)
     _event(
         actor=actor,
         action="awarded",

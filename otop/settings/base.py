@@ -7,6 +7,7 @@ Every value a deployment may change comes from an environment variable (or a
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -39,6 +40,7 @@ INSTALLED_APPS = [
     "products",
     "committees",
     "selection",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -67,6 +69,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "notifications.context_processors.bell",
             ],
             "builtins": ["otop.templatetags.thai_dates"],
         },
@@ -178,6 +181,14 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_ENABLE_UTC = True
 CELERY_BEAT_SCHEDULE = {
+    "deadline-reminders": {
+        "task": "selection.tasks.send_deadline_reminders",
+        "schedule": crontab(hour=8, minute=0),  # 08:00 in Asia/Bangkok
+    },
+    "sweep-outbox": {
+        "task": "notifications.tasks.sweep_outbox",
+        "schedule": 60,
+    },
     "expire-memberships": {
         "task": "committees.tasks.expire_memberships",
         "schedule": 60 * 60,

@@ -123,3 +123,8 @@ def test_date_widget_shows_the_readers_era(thai):
 def test_date_widget_shows_common_era_in_english(english):
     html = BuddhistEraDateField().widget.render("issued_on", dt.date(2026, 11, 24))
     assert 'value="24/11/2026"' in html
+
+
+def test_iso_text_is_read_as_a_date(thai):
+    assert format_date("2026-11-24") == "24 พ.ย. 2569"
+    assert format_date("2026-12-31T17:30:00+00:00") == "1 ม.ค. 2570"

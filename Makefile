@@ -10,12 +10,13 @@ PORT   ?= 8000
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help run test setup lint format messages clean
+.PHONY: help run test setup lint format messages clean worker beat services
 
 help:
 	@echo "make run    set up .venv, migrate, load the geography, serve http://$(HOST):$(PORT)"
 	@echo "make test   set up .venv and run the whole test suite (SQLite)"
 	@echo "make lint   ruff check and format check"
+	@echo "make services  web + Celery worker + beat (needs CELERY_BROKER_URL, e.g. Redis)"
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' || { \
@@ -43,6 +44,18 @@ run: setup
 # pytest exits 5 when it collects no tests; that is not a failure of the code.
 test: $(VENV)/.installed-dev
 	$(BIN)/pytest $(PYTEST_ARGS) || { rc=$$?; [ $$rc -eq 5 ] && echo "pytest: no tests collected" || exit $$rc; }
+
+# With CELERY_BROKER_URL set (e.g. redis://127.0.0.1:6379/0), tasks run on
+# real workers; without it they run in-process and these are not needed.
+worker: $(VENV)/.installed
+	$(BIN)/celery -A otop worker --loglevel=INFO
+
+beat: $(VENV)/.installed
+	$(BIN)/celery -A otop beat --loglevel=INFO --schedule=/tmp/otop-celerybeat-schedule
+
+services: setup
+	@test -n "$$CELERY_BROKER_URL" || { echo "Set CELERY_BROKER_URL first, e.g. export CELERY_BROKER_URL=redis://127.0.0.1:6379/0"; exit 1; }
+	$(BIN)/honcho start
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

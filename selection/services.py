@@ -643,6 +643,41 @@ def sheet_save(
     _require(sheet.tier == nomination.tier, _("This sheet belongs to an earlier tier."))
     _allow(sheet.member_id == actor.pk, _("This is another member's sheet."))
     _check_score(actor, nomination)
+    return _write_sheet(actor, sheet, nomination, points, comment, submit)
+
+
+@transaction.atomic
+def sheet_fill(
+    *,
+    actor: User,
+    nomination: Nomination,
+    points: dict[int, Decimal],
+    comment: str = "",
+    submit: bool = True,
+) -> ScoreSheet:
+    """Open (or find) the member's sheet and save it in one step: the same
+    checks as sheet_open + sheet_save, in about half the statements (for bulk
+    scoring and the benchmark; the admin's score page uses the two steps)."""
+    nomination = _lock(nomination)
+    committee = _check_score(actor, nomination)
+    sheet = (
+        ScoreSheet.objects.select_for_update()
+        .filter(nomination=nomination, tier=nomination.tier, member=actor)
+        .first()
+    ) or ScoreSheet(
+        nomination=nomination, tier=nomination.tier, member=actor, committee=committee
+    )
+    return _write_sheet(actor, sheet, nomination, points, comment, submit)
+
+
+def _write_sheet(
+    actor: User,
+    sheet: ScoreSheet,
+    nomination: Nomination,
+    points: dict[int, Decimal],
+    comment: str,
+    submit: bool,
+) -> ScoreSheet:
     criteria = {
         c.pk: c
         for c in criteria_for(nomination.round, sheet.tier, nomination.category_id)
@@ -665,12 +700,6 @@ def sheet_save(
             ) % {"codes": ", ".join(missing)}
     if errors:
         raise ValidationError(errors)
-    sheet.scores.all().delete()
-    Score.objects.bulk_create(
-        Score(sheet=sheet, criterion_id=pk, points=value)
-        for pk, value in points.items()
-        if value is not None
-    )
     parts = {"A": Decimal(0), "B": Decimal(0), "C": Decimal(0)}
     for pk, value in points.items():
         if value is not None:
@@ -681,17 +710,26 @@ def sheet_save(
     if submit:
         sheet.status = ScoreSheet.Status.SUBMITTED
         sheet.submitted_at = timezone.now()
-    sheet.save(
-        update_fields=[
-            "part_a",
-            "part_b",
-            "part_c",
-            "total",
-            "comment",
-            "status",
-            "submitted_at",
-            "updated_at",
-        ]
+    if sheet.pk is None:
+        sheet.save()
+    else:
+        sheet.scores.all().delete()
+        sheet.save(
+            update_fields=[
+                "part_a",
+                "part_b",
+                "part_c",
+                "total",
+                "comment",
+                "status",
+                "submitted_at",
+                "updated_at",
+            ]
+        )
+    Score.objects.bulk_create(
+        Score(sheet=sheet, criterion_id=pk, points=value)
+        for pk, value in points.items()
+        if value is not None
     )
     if submit:
         _event(

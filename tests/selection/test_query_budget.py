@@ -32,3 +32,48 @@ def test_opening_and_submitting_a_sheet_stays_within_its_query_budget(geography)
     statements = [q["sql"] for q in opening.captured_queries + saving.captured_queries]
     work = [sql for sql in statements if not sql.startswith(("SAVEPOINT", "RELEASE"))]
     assert len(work) <= 14, "\n".join(work)
+
+
+def test_filling_a_sheet_in_one_step_takes_nine_statements(geography):
+    from selection.services import sheet_fill
+
+    round_ = make_round()
+    board = make_board(CommitteeTier.AMPHOE, "5001")
+    nomination = submitted_nomination(make_officer("500101"), round_, "500101", "หนึ่ง")
+    points = {c.pk: 8 for c in Criterion.objects.filter(round=round_, tier="amphoe")}
+
+    with CaptureQueriesContext(connection) as filling:
+        sheet = sheet_fill(actor=board.chair, nomination=nomination, points=points)
+
+    work = [
+        q["sql"]
+        for q in filling.captured_queries
+        if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))
+    ]
+    assert len(work) <= 9, "\n".join(work)
+    assert sheet.status == "submitted" and sheet.total == 80
+    assert sheet.scores.count() == 10
+
+
+def test_filling_in_one_step_keeps_every_check(geography):
+    from django.core.exceptions import PermissionDenied
+
+    from committees.services import conflict_declare
+    from selection.services import sheet_fill
+
+    round_ = make_round()
+    board = make_board(CommitteeTier.AMPHOE, "5001")
+    nomination = submitted_nomination(make_officer("500101"), round_, "500101", "หนึ่ง")
+    points = {c.pk: 8 for c in Criterion.objects.filter(round=round_, tier="amphoe")}
+    conflict_declare(
+        actor=board.members[0], producer=nomination.product.producer, reason="ญาติ"
+    )
+
+    for outsider in (board.observer, board.members[0]):
+        with pytest.raises(PermissionDenied):
+            sheet_fill(actor=outsider, nomination=nomination, points=points)
+    sheet_fill(actor=board.chair, nomination=nomination, points=points, submit=False)
+    again = sheet_fill(actor=board.chair, nomination=nomination, points=points)
+
+    assert again.status == "submitted"
+    assert nomination.sheets.count() == 1

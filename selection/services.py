@@ -24,7 +24,7 @@ from accounts.models import User
 from committees.models import Committee, Membership
 from committees.models import Tier as CommitteeTier
 from committees.permissions import can, committees_for
-from committees.selectors import conflicts_for, is_conflicted
+from committees.selectors import conflicts_for
 from communities.models import Tambon
 from communities.services import MANAGE_TAMBON
 from otop.buddhist_era import format_date
@@ -519,15 +519,20 @@ def nomination_withdraw(*, actor: User, nomination: Nomination, note: str = "") 
 
 
 def _check_committee_step(
-    actor: User, nomination: Nomination, perm: str, tiers: Iterable[str]
+    actor: User,
+    nomination: Nomination,
+    perm: str,
+    tiers: Iterable[str],
+    conflict_with: int | None = None,
 ) -> Committee:
     _require(
         nomination.tier in tiers and nomination.state == State.PENDING,
         _("The nomination is not waiting for a committee at this tier."),
     )
     # One query: the nomination's committee, if the actor holds ``perm`` in
-    # it, with the status of its ranking in this round.
-    committee = (
+    # it, with the status of its ranking in this round (and, for scoring,
+    # whether the actor has a conflict with the producer).
+    committees = (
         committees_for(actor, perm)
         .filter(pk=_committee_id_for(nomination))
         .annotate(
@@ -537,8 +542,12 @@ def _check_committee_step(
                 ).values("status")[:1]
             )
         )
-        .first()
     )
+    if conflict_with is not None and actor.is_authenticated:
+        committees = committees.annotate(
+            conflicted=Exists(conflicts_for(actor).filter(pk=conflict_with))
+        )
+    committee = committees.first()
     _allow(
         committee is not None, _("You are not on the committee for this nomination.")
     )
@@ -599,9 +608,15 @@ def nomination_return(
 
 
 def _check_score(actor: User, nomination: Nomination) -> Committee:
-    committee = _check_committee_step(actor, nomination, "score_in", COMMITTEE_TIERS)
+    committee = _check_committee_step(
+        actor,
+        nomination,
+        "score_in",
+        COMMITTEE_TIERS,
+        conflict_with=nomination.product.producer_id,
+    )
     _allow(
-        not is_conflicted(actor, nomination.product.producer),
+        not committee.conflicted,
         _("You have a conflict of interest with this producer."),
     )
     return committee

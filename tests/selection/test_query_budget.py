@@ -31,10 +31,10 @@ def test_opening_and_submitting_a_sheet_stays_within_its_query_budget(geography)
 
     statements = [q["sql"] for q in opening.captured_queries + saving.captured_queries]
     work = [sql for sql in statements if not sql.startswith(("SAVEPOINT", "RELEASE"))]
-    assert len(work) <= 14, "\n".join(work)
+    assert len(work) <= 12, "\n".join(work)
 
 
-def test_filling_a_sheet_in_one_step_takes_nine_statements(geography):
+def test_filling_a_sheet_in_one_step_takes_eight_statements(geography):
     from selection.services import sheet_fill
 
     round_ = make_round()
@@ -50,7 +50,7 @@ def test_filling_a_sheet_in_one_step_takes_nine_statements(geography):
         for q in filling.captured_queries
         if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))
     ]
-    assert len(work) <= 9, "\n".join(work)
+    assert len(work) <= 8, "\n".join(work)
     assert sheet.status == "submitted" and sheet.total == 80
     assert sheet.scores.count() == 10
 

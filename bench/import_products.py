@@ -18,7 +18,8 @@ import tempfile
 import time
 import tracemalloc
 from pathlib import Path
-from urllib.parse import urlparse
+
+from common import ensure_database  # bench/common.py
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -26,34 +27,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "otop.settings.local")
 
 ROWS_PER_PRODUCER = 50
 CATEGORIES = ["FOOD-SNACK", "FOOD-RICE", "DRINK-TEA", "TEXTILE-SILK", "HERBAL-SPA"]
-
-
-def ensure_database(url: str) -> None:
-    parts = urlparse(url)
-    if parts.scheme not in {"postgres", "postgresql", "pgsql"}:
-        return
-    import psycopg2
-    from psycopg2 import sql
-
-    name = parts.path.lstrip("/")
-    conn = psycopg2.connect(
-        host=parts.hostname,
-        port=parts.port or 5432,
-        user=parts.username or "postgres",
-        password=parts.password,
-        dbname="postgres",
-    )
-    conn.autocommit = True
-    with conn.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        if cursor.fetchone() is None:
-            cursor.execute(
-                sql.SQL("CREATE DATABASE {} TEMPLATE template0 ENCODING 'UTF8'").format(
-                    sql.Identifier(name)
-                )
-            )
-            print(f"created database {name}")
-    conn.close()
 
 
 def make_csv(rows: int, producers: list[tuple[str, str]]) -> bytes:

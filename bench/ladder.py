@@ -38,7 +38,6 @@ import argparse
 import cProfile
 import datetime as dt
 import io
-import math
 import os
 import pstats
 import random
@@ -48,7 +47,8 @@ import time
 from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path
-from urllib.parse import urlparse
+
+from common import ensure_database, percentile  # bench/common.py
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -78,47 +78,6 @@ CRITERIA = (
     + [("C", f"C{i}") for i in range(1, 4)]
 )
 ROLES = ("chair", "secretary", "member", "member", "member")
-
-
-def ensure_database(url: str, reset: bool) -> None:
-    parts = urlparse(url)
-    if parts.scheme not in {"postgres", "postgresql", "pgsql"}:
-        return
-    import psycopg2
-    from psycopg2 import sql
-
-    name = parts.path.lstrip("/")
-    conn = psycopg2.connect(
-        host=parts.hostname,
-        port=parts.port or 5432,
-        user=parts.username or "postgres",
-        password=parts.password,
-        dbname="postgres",
-    )
-    conn.autocommit = True
-    with conn.cursor() as cursor:
-        if reset:
-            cursor.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
-                    sql.Identifier(name)
-                )
-            )
-            print(f"dropped database {name}")
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        if cursor.fetchone() is None:
-            cursor.execute(
-                sql.SQL("CREATE DATABASE {} TEMPLATE template0 ENCODING 'UTF8'").format(
-                    sql.Identifier(name)
-                )
-            )
-            print(f"created database {name}")
-    conn.close()
-
-
-def percentile(samples: list[float], p: float) -> float:
-    """Nearest-rank percentile."""
-    ordered = sorted(samples)
-    return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)]
 
 
 class QueryTimer:

@@ -21,14 +21,14 @@ from the issue: page p95 <= 300 ms, the permission filter in one query.
 import argparse
 import datetime as dt
 import io
-import math
 import os
 import random
 import statistics
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlparse
+
+from common import ensure_database, percentile  # bench/common.py
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -43,41 +43,6 @@ TERM_START = dt.date(2024, 10, 1)
 TARGET_P95_MS = 300.0
 AMPHOE_FIELD = "producer__tambon__amphoe"
 PROVINCE_FIELD = "producer__tambon__province"
-
-
-def ensure_database(url: str, reset: bool) -> None:
-    parts = urlparse(url)
-    if parts.scheme not in {"postgres", "postgresql", "pgsql"}:
-        return
-    import psycopg2
-    from psycopg2 import sql
-
-    name = parts.path.lstrip("/")
-    conn = psycopg2.connect(
-        host=parts.hostname,
-        port=parts.port or 5432,
-        user=parts.username or "postgres",
-        password=parts.password,
-        dbname="postgres",
-    )
-    conn.autocommit = True
-    with conn.cursor() as cursor:
-        if reset:
-            cursor.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
-                    sql.Identifier(name)
-                )
-            )
-            print(f"dropped database {name}")
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        if cursor.fetchone() is None:
-            cursor.execute(
-                sql.SQL("CREATE DATABASE {} TEMPLATE template0 ENCODING 'UTF8'").format(
-                    sql.Identifier(name)
-                )
-            )
-            print(f"created database {name}")
-    conn.close()
 
 
 # Data -------------------------------------------------------------------------------
@@ -284,12 +249,6 @@ def appoint_members():
 
 
 # Measuring --------------------------------------------------------------------------
-
-
-def percentile(samples: list[float], p: float) -> float:
-    """Nearest-rank percentile."""
-    ordered = sorted(samples)
-    return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)]
 
 
 def scoped(user):

@@ -1,0 +1,47 @@
+"""Helpers shared by the benchmarks (run as scripts: ``python bench/<name>.py``)."""
+
+import math
+from urllib.parse import urlparse
+
+
+def ensure_database(url: str, reset: bool = False) -> None:
+    """Create the PostgreSQL database named in ``url`` (UTF-8, from
+    template0), dropping it first with ``reset``; other URLs are left alone."""
+    parts = urlparse(url)
+    if parts.scheme not in {"postgres", "postgresql", "pgsql"}:
+        return
+    import psycopg2
+    from psycopg2 import sql
+
+    name = parts.path.lstrip("/")
+    conn = psycopg2.connect(
+        host=parts.hostname,
+        port=parts.port or 5432,
+        user=parts.username or "postgres",
+        password=parts.password,
+        dbname="postgres",
+    )
+    conn.autocommit = True
+    with conn.cursor() as cursor:
+        if reset:
+            cursor.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
+                    sql.Identifier(name)
+                )
+            )
+            print(f"dropped database {name}")
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if cursor.fetchone() is None:
+            cursor.execute(
+                sql.SQL("CREATE DATABASE {} TEMPLATE template0 ENCODING 'UTF8'").format(
+                    sql.Identifier(name)
+                )
+            )
+            print(f"created database {name}")
+    conn.close()
+
+
+def percentile(samples: list[float], p: float) -> float:
+    """Nearest-rank percentile."""
+    ordered = sorted(samples)
+    return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)]

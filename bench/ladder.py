@@ -417,17 +417,33 @@ def criteria_by_tier(round_) -> dict[str, list]:
     return criteria
 
 
-def score_queue(board, queue, criteria, rng, progress=None, label="") -> int:
-    """Every scoring member fills and submits a sheet for every nomination
-    (sheet_fill: the checks of sheet_open + sheet_save in one transaction)."""
-    from selection.services import sheet_fill
+BATCH = False  # set by --batch
+
+
+def score_queue(committee, board, queue, criteria, rng, progress=None, label="") -> int:
+    """Every scoring member submits a sheet for every nomination: one
+    sheet_fill per sheet (the checks of sheet_open + sheet_save in one
+    transaction), or with --batch one sheets_fill per member for the whole
+    queue (a meeting's sheets entered together)."""
+    from selection.services import sheet_fill, sheets_fill
 
     sheets = 0
     for member in board["members"]:
-        for nomination in queue:
-            points = {pk: Decimal(rng.randint(0, 20)) / 2 for pk in criteria}
-            sheet_fill(actor=member, nomination=nomination, points=points)
-            sheets += 1
+        if BATCH:
+            sheets_fill(
+                actor=member,
+                committee=committee,
+                entries={
+                    n.pk: {pk: Decimal(rng.randint(0, 20)) / 2 for pk in criteria}
+                    for n in queue
+                },
+            )
+            sheets += len(queue)
+        else:
+            for nomination in queue:
+                points = {pk: Decimal(rng.randint(0, 20)) / 2 for pk in criteria}
+                sheet_fill(actor=member, nomination=nomination, points=points)
+                sheets += 1
         if progress:
             progress.tick(label)
     return sheets
@@ -475,6 +491,7 @@ def play_committees(tier: str, round_pk: int, committee_pks, seed: int) -> dict:
         if not queue:
             continue
         sheets = score_queue(
+            committee,
             board,
             queue,
             criteria[tier],
@@ -899,6 +916,11 @@ def main() -> None:
     )
     parser.add_argument("--seed", type=int, default=2568)
     parser.add_argument(
+        "--batch",
+        action="store_true",
+        help="each member scores a committee's whole queue in one sheets_fill",
+    )
+    parser.add_argument(
         "--workers",
         type=int,
         default=os.cpu_count() or 1,
@@ -907,6 +929,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--warmups", type=int, default=3)
     args = parser.parse_args()
+    global BATCH
+    BATCH = args.batch  # forked workers inherit it
     if not 0 < args.sample <= 1:
         parser.error("--sample must be in (0, 1]")
 

@@ -758,6 +758,152 @@ def _write_sheet(
     return sheet
 
 
+@transaction.atomic
+def sheets_fill(
+    *,
+    actor: User,
+    committee: Committee,
+    entries: dict[int, dict[int, Decimal]],
+    submit: bool = True,
+) -> list[ScoreSheet]:
+    """A member scores many nominations of their committee's queue at once
+    (a whole meeting's sheets, say): ``entries`` maps nomination id → points
+    per criterion. All or nothing, with the same rules as sheet_fill — the
+    state, the member's right, the open ranking, the deadline, conflicts of
+    interest, every criterion within its maximum — checked for the whole
+    batch in a handful of queries."""
+    nominations = list(
+        Nomination.objects.select_for_update()
+        .select_related("round", "product")
+        .filter(pk__in=list(entries))
+        .order_by("pk")
+    )
+    _require(len(nominations) == len(entries), _("Some nominations do not exist."))
+    if not nominations:
+        return []
+    round_ = nominations[0].round
+    queue = {n.pk for n in queue_for(committee, round_).filter(pk__in=list(entries))}
+    _require(
+        all(n.round_id == round_.pk for n in nominations) and queue == set(entries),
+        _("The nomination is not waiting for a committee at this tier."),
+    )
+    member_of = (
+        committees_for(actor, "score_in")
+        .filter(pk=committee.pk)
+        .annotate(
+            ranking_status=Subquery(
+                Ranking.objects.filter(round=round_, committee=OuterRef("pk")).values(
+                    "status"
+                )[:1]
+            )
+        )
+        .first()
+    )
+    _allow(
+        member_of is not None, _("You are not on the committee for this nomination.")
+    )
+    _round_open(round_)
+    _before_deadline(round_, committee.tier)
+    _require(
+        member_of.ranking_status in (None, Ranking.Status.OPEN),
+        _("The committee's ranking is already finalized."),
+    )
+    producers = {n.product.producer_id for n in nominations}
+    _allow(
+        not conflicts_for(actor).filter(pk__in=producers).exists(),
+        _("You have a conflict of interest with this producer."),
+    )
+    all_criteria = list(Criterion.objects.filter(round=round_, tier=committee.tier))
+    existing = {
+        sheet.nomination_id: sheet
+        for sheet in ScoreSheet.objects.select_for_update().filter(
+            nomination__in=nominations, tier=committee.tier, member=actor
+        )
+    }
+    now = timezone.now()
+    errors, sheets, scores = {}, [], []
+    for nomination in nominations:
+        own = [c for c in all_criteria if c.category_id == nomination.category_id]
+        criteria = {
+            c.pk: c for c in (own or [c for c in all_criteria if c.category_id is None])
+        }
+        points = entries[nomination.pk]
+        problems = [
+            _("%(code)s: between 0 and %(max)s points.")
+            % {"code": c.code, "max": _points(c.max_points)}
+            for pk, c in criteria.items()
+            if points.get(pk) is not None and not 0 <= points[pk] <= c.max_points
+        ]
+        if set(points) - set(criteria):
+            problems.append(_("Not a criterion of this sheet."))
+        if submit and any(points.get(pk) is None for pk in criteria):
+            problems.append(
+                _("Score every criterion before submitting: %(codes)s.")
+                % {
+                    "codes": ", ".join(
+                        c.code for pk, c in criteria.items() if points.get(pk) is None
+                    )
+                }
+            )
+        if problems:
+            errors[str(nomination.product)] = problems
+            continue
+        parts = {"A": Decimal(0), "B": Decimal(0), "C": Decimal(0)}
+        for pk, value in points.items():
+            if value is not None:
+                parts[criteria[pk].part] += value
+        sheet = existing.get(nomination.pk) or ScoreSheet(
+            nomination=nomination,
+            tier=committee.tier,
+            member=actor,
+            committee=committee,
+        )
+        sheet.part_a, sheet.part_b, sheet.part_c = parts["A"], parts["B"], parts["C"]
+        sheet.total = sum(parts.values())
+        if submit:
+            sheet.status, sheet.submitted_at = ScoreSheet.Status.SUBMITTED, now
+        sheets.append(sheet)
+        scores.append(points)
+    if errors:
+        raise ValidationError(errors)
+    old = [sheet for sheet in sheets if sheet.pk is not None]
+    new = [sheet for sheet in sheets if sheet.pk is None]
+    Score.objects.filter(sheet__in=old).delete()
+    ScoreSheet.objects.bulk_create(new)
+    ScoreSheet.objects.bulk_update(
+        old, ["part_a", "part_b", "part_c", "total", "status", "submitted_at"]
+    )
+    if not all(s.pk for s in sheets):  # a backend that returns no ids (none here)
+        ids = dict(
+            ScoreSheet.objects.filter(
+                nomination__in=nominations, tier=committee.tier, member=actor
+            ).values_list("nomination_id", "pk")
+        )
+        for sheet in sheets:
+            sheet.pk = ids[sheet.nomination_id]
+    Score.objects.bulk_create(
+        Score(sheet=sheet, criterion_id=pk, points=value)
+        for sheet, points in zip(sheets, scores, strict=True)
+        for pk, value in points.items()
+        if value is not None
+    )
+    if submit:
+        NominationEvent.objects.bulk_create(
+            NominationEvent(
+                nomination_id=sheet.nomination_id,
+                actor=actor,
+                action="sheet_submitted",
+                from_tier=committee.tier,
+                from_state=State.PENDING,
+                to_tier=committee.tier,
+                to_state=State.PENDING,
+                note=_("Total %(total)s") % {"total": sheet.total},
+            )
+            for sheet in sheets
+        )
+    return sheets
+
+
 # Rankings -------------------------------------------------------------------------
 
 

@@ -77,3 +77,110 @@ def test_filling_in_one_step_keeps_every_check(geography):
 
     assert again.status == "submitted"
     assert nomination.sheets.count() == 1
+
+
+@pytest.fixture
+def meeting(geography):
+    """A district committee with ten nominations waiting in its queue."""
+    round_ = make_round(tambon_quota=20)
+    board = make_board(CommitteeTier.AMPHOE, "5001")
+    officer = make_officer("500101")
+    nominations = [
+        submitted_nomination(officer, round_, "500101", f"สินค้า {i}") for i in range(10)
+    ]
+    criteria = list(Criterion.objects.filter(round=round_, tier="amphoe"))
+    return round_, board, nominations, criteria
+
+
+def _points(criteria, value):
+    from decimal import Decimal
+
+    return {c.pk: Decimal(value) for c in criteria}
+
+
+def test_a_member_scores_a_whole_queue_at_once_like_sheet_by_sheet(meeting):
+    from selection.models import NominationEvent
+    from selection.services import ranking_rows, sheets_fill
+
+    round_, board, nominations, criteria = meeting
+    for member in board.scorers:
+        sheets_fill(
+            actor=member,
+            committee=board.committee,
+            entries={
+                n.pk: _points(criteria, 5 + i % 5) for i, n in enumerate(nominations)
+            },
+        )
+
+    rows = ranking_rows(board.committee, round_)
+    assert [r.sheet_count for r in rows] == [4] * 10
+    assert rows[0].mean_total == 90  # 9 points × 10 criteria
+    assert NominationEvent.objects.filter(action="sheet_submitted").count() == 40
+
+
+def test_a_whole_queue_costs_the_same_queries_as_a_few(meeting):
+    from selection.services import sheets_fill
+
+    round_, board, nominations, criteria = meeting
+
+    def fill(member, batch):
+        with CaptureQueriesContext(connection) as captured:
+            sheets_fill(
+                actor=member,
+                committee=board.committee,
+                entries={n.pk: _points(criteria, 7) for n in batch},
+            )
+        return len(captured.captured_queries)
+
+    assert fill(board.chair, nominations[:2]) == fill(board.secretary, nominations)
+
+
+def test_a_batch_with_a_conflict_saves_nothing(meeting):
+    from django.core.exceptions import PermissionDenied
+
+    from committees.services import conflict_declare
+    from selection.models import ScoreSheet
+    from selection.services import sheets_fill
+
+    round_, board, nominations, criteria = meeting
+    conflict_declare(
+        actor=board.chair, producer=nominations[3].product.producer, reason="ญาติ"
+    )
+
+    with pytest.raises(PermissionDenied):
+        sheets_fill(
+            actor=board.chair,
+            committee=board.committee,
+            entries={n.pk: _points(criteria, 7) for n in nominations},
+        )
+    assert not ScoreSheet.objects.exists()
+
+
+def test_a_batch_with_bad_points_names_the_product_and_saves_nothing(meeting):
+    from django.core.exceptions import ValidationError
+
+    from selection.models import ScoreSheet
+    from selection.services import sheets_fill
+
+    round_, board, nominations, criteria = meeting
+    entries = {n.pk: _points(criteria, 7) for n in nominations}
+    entries[nominations[2].pk][criteria[0].pk] = 11
+
+    with pytest.raises(ValidationError) as error:
+        sheets_fill(actor=board.members[0], committee=board.committee, entries=entries)
+    assert "สินค้า 2" in str(error.value)
+    assert not ScoreSheet.objects.exists()
+
+
+def test_a_batch_refuses_another_committees_nomination(meeting):
+    from selection.services import InvalidTransition, sheets_fill
+
+    round_, board, nominations, criteria = meeting
+    other = make_board(CommitteeTier.AMPHOE, "5002")
+
+    with pytest.raises(InvalidTransition):
+        sheets_fill(
+            actor=other.chair,
+            committee=other.committee,
+            entries={nominations[0].pk: _points(criteria, 7)},
+        )

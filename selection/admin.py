@@ -342,6 +342,11 @@ class QueueNominationAdmin(ReadOnlyMixin, admin.ModelAdmin):
         view = self.admin_site.admin_view
         return [
             path(
+                "score-all/",
+                view(self.score_all_view),
+                name="selection_queuenomination_score_all",
+            ),
+            path(
                 "<path:object_id>/score/",
                 view(self.score_view),
                 name="selection_queuenomination_score",
@@ -356,6 +361,9 @@ class QueueNominationAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
     def score_view(self, request, object_id):
         return admin_views.score_view(self, request, object_id)
+
+    def score_all_view(self, request):
+        return admin_views.score_all_view(self, request)
 
     @admin.display(description=_("product"), ordering="product__name_th")
     def product_link(self, obj):

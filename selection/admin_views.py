@@ -296,3 +296,116 @@ def events_export(queryset):
     return export_response(
         NominationEventResource(), queryset, name="ladder-events", fmt="csv"
     )
+
+
+# Scoring a whole queue at once ------------------------------------------------------
+
+SCORE_ALL_LIMIT = 100
+
+
+def score_all_view(model_admin, request):
+    """One table per sheet of criteria: a member enters the scores of many
+    nominations (a meeting's paper sheets, say) and submits them together
+    through sheets_fill (all or nothing)."""
+    from collections import defaultdict
+
+    from committees.selectors import conflicts_for
+    from selection.models import Criterion, ScoreSheet
+    from selection.services import queue_for, sheets_fill
+
+    queue_url = reverse("admin:selection_queuenomination_changelist")
+    committees = list(
+        committees_for(request.user, "score_in").select_related("amphoe", "province")
+    )
+    round_ = Round.objects.filter(status=Round.Status.OPEN).order_by("-year").first()
+    if not committees or round_ is None:
+        messages.error(request, _("You have no committee queue to score."))
+        return redirect(queue_url)
+    chosen = request.GET.get("committee") or request.POST.get("committee")
+    committee = next((c for c in committees if str(c.pk) == chosen), committees[0])
+    queue = list(
+        queue_for(committee, round_)
+        .exclude(product__producer__in=conflicts_for(request.user))
+        .select_related("product__producer", "category")
+        .order_by("tambon_code", "pk")[:SCORE_ALL_LIMIT]
+    )
+    criteria = list(Criterion.objects.filter(round=round_, tier=committee.tier))
+    existing = {
+        (score.sheet.nomination_id, score.criterion_id): score.points
+        for sheet in ScoreSheet.objects.filter(
+            nomination__in=queue, tier=committee.tier, member=request.user
+        ).prefetch_related("scores__sheet")
+        for score in sheet.scores.all()
+    }
+    tables: dict[tuple, dict] = defaultdict(lambda: {"rows": []})
+    for nomination in queue:
+        own = [c for c in criteria if c.category_id == nomination.category_id]
+        columns = own or [c for c in criteria if c.category_id is None]
+        table = tables[tuple(c.pk for c in columns)]
+        table["columns"] = columns
+        table["rows"].append(
+            {
+                "nomination": nomination,
+                "cells": [
+                    (
+                        f"n{nomination.pk}_c{c.pk}",
+                        # What the member typed wins over what is saved.
+                        request.POST.get(f"n{nomination.pk}_c{c.pk}")
+                        if request.method == "POST"
+                        else existing.get((nomination.pk, c.pk)),
+                        c,
+                    )
+                    for c in columns
+                ],
+            }
+        )
+
+    if request.method == "POST":
+        entries, incomplete = {}, []
+        for table in tables.values():
+            for row in table["rows"]:
+                values = {}
+                for name, _value, criterion in row["cells"]:
+                    raw = request.POST.get(name, "").strip()
+                    try:
+                        values[criterion.pk] = Decimal(raw) if raw else None
+                    except ArithmeticError:
+                        values[criterion.pk] = Decimal(-1)  # refused with the rules
+                if all(v is None for v in values.values()):
+                    continue  # a row left blank is not scored now
+                if any(v is None for v in values.values()):
+                    incomplete.append(str(row["nomination"].product))
+                entries[row["nomination"].pk] = values
+        if incomplete:
+            messages.error(
+                request,
+                _("Score every criterion of: %(list)s.")
+                % {"list": ", ".join(incomplete)},
+            )
+        elif not entries:
+            messages.error(request, _("Enter the scores of at least one product."))
+        else:
+            try:
+                sheets_fill(actor=request.user, committee=committee, entries=entries)
+            except REFUSALS as error:
+                for message in error_messages(error):
+                    messages.error(request, message)
+            else:
+                messages.success(
+                    request,
+                    _("%(count)s score sheets submitted.") % {"count": len(entries)},
+                )
+                return redirect(queue_url)
+
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "opts": model_admin.model._meta,
+        "title": _("Score several products at once"),
+        "committee": committee,
+        "committees": committees,
+        "round": round_,
+        "tables": list(tables.values()),
+        "limited": len(queue) == SCORE_ALL_LIMIT,
+        "queue_url": queue_url,
+    }
+    return TemplateResponse(request, "admin/selection/score_all.html", context)

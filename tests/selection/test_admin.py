@@ -448,3 +448,46 @@ def test_creating_and_editing_a_round_goes_through_the_services(client, district
 def test_members_cannot_reach_the_round_admin(client, district):
     client.force_login(district["board"].chair)
     assert client.get("/admin/selection/round/").status_code == 403
+
+
+def test_a_member_scores_several_products_at_once(client, geography):
+    from selection.models import Criterion, ScoreSheet
+
+    round_ = make_round(tambon_quota=10)
+    board = make_board("amphoe", "5001")
+    officer = make_officer("500101")
+    nominations = [
+        submitted_nomination(officer, round_, "500101", f"สินค้า {i}") for i in range(3)
+    ]
+    criteria = list(Criterion.objects.filter(round=round_, tier="amphoe"))
+    client.force_login(board.members[0])
+    url = "/admin/selection/queuenomination/score-all/"
+
+    page = client.get(url)
+    filled = {f"n{n.pk}_c{c.pk}": "8" for n in nominations[:2] for c in criteria}
+    bad = client.post(url, {**filled, f"n{nominations[2].pk}_c{criteria[0].pk}": "7"})
+    good = client.post(url, filled)
+
+    assert page.status_code == 200 and "สินค้า 2" in page.text
+    assert bad.status_code == 200  # a half-filled row: nothing saved, told why
+    assert good.status_code == 302
+    sheets = ScoreSheet.objects.filter(member=board.members[0], status="submitted")
+    assert sorted(sheets.values_list("total", flat=True)) == [80, 80]
+
+
+def test_the_bulk_page_hides_conflicted_products(client, geography):
+    from committees.services import conflict_declare
+
+    round_ = make_round(tambon_quota=10)
+    board = make_board("amphoe", "5001")
+    officer = make_officer("500101")
+    mine, theirs = (
+        submitted_nomination(officer, round_, "500101", name)
+        for name in ("สินค้าญาติ", "สินค้าอื่น")
+    )
+    conflict_declare(actor=board.chair, producer=mine.product.producer, reason="ญาติ")
+    client.force_login(board.chair)
+
+    page = client.get("/admin/selection/queuenomination/score-all/").text
+
+    assert "สินค้าอื่น" in page and "สินค้าญาติ" not in page

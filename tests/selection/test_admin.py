@@ -491,3 +491,33 @@ def test_the_bulk_page_hides_conflicted_products(client, geography):
     page = client.get("/admin/selection/queuenomination/score-all/").text
 
     assert "สินค้าอื่น" in page and "สินค้าญาติ" not in page
+
+
+def test_the_ranking_page_costs_the_same_queries_for_3_or_9_nominations(client, ranked):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    board, officer, tambon = ranked["board"], ranked["officer"], ranked["tambon"]
+    ranking = _my_ranking(client, board.chair, ranked["round"])
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(ranking_url(ranking)).status_code == 200
+        return len(captured.captured_queries)
+
+    few = queries()
+    for n in range(6):
+        nomination = submitted_nomination(
+            officer, ranked["round"], tambon.code, f"เพิ่ม {n}"
+        )
+        score_all(board, [nomination], {"A": 7, "B": 7, "C": 7})
+    assert queries() == few
+
+
+def test_the_score_page_links_to_the_nominations_history(client, district):
+    board = district["board"]
+    client.force_login(board.members[0])
+
+    page = client.get(score_url(district["mine"])).text
+
+    assert "/admin/selection/nominationevent/?q=" in page

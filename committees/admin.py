@@ -6,7 +6,6 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportMixin
 from import_export.formats.base_formats import CSV, XLSX
@@ -26,19 +25,7 @@ from committees.services import (
     membership_grant,
     membership_revoke,
 )
-
-
-class NotFoundOutsideQuerysetMixin:
-    """An object outside the user's queryset is a 404, not the admin's usual
-    redirect with "does not exist", so every id-bearing URL answers alike."""
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        if (
-            object_id is not None
-            and not self.get_queryset(request).filter(pk=object_id).exists()
-        ):
-            raise Http404
-        return super().changeform_view(request, object_id, form_url, extra_context)
+from otop.admin import NotFoundOutsideQuerysetMixin
 
 
 def _is_central(request, action: str, model: str) -> bool:

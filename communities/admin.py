@@ -15,22 +15,14 @@ from communities.models import (
 from communities.resources import ProducerResource
 from communities.selectors import producers_visible_to
 from communities.services import assignment_grant, assignment_revoke
+from otop.admin import ReadOnlyAdminMixin
 
 
-class ReadOnlyGeographyAdmin(admin.ModelAdmin):
+class ReadOnlyGeographyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Geography comes from ``load_geography`` only; the admin just shows it."""
 
     search_fields = ("^code", "name_th", "name_en")
     list_per_page = 50
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Region)
@@ -102,7 +94,9 @@ class OfficerAssignmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Producer)
-class ProducerAdmin(ExportMixin, admin.ModelAdmin):
+class ProducerAdmin(ReadOnlyAdminMixin, ExportMixin, admin.ModelAdmin):
+    # Producers are registered by officers through the services; the admin
+    # shows and exports them.
     resource_classes = [ProducerResource]
     export_formats = [CSV, XLSX]  # the two the officer pages offer
     import_export_change_list_template = "admin/change_list_officer_import_export.html"
@@ -120,13 +114,3 @@ class ProducerAdmin(ExportMixin, admin.ModelAdmin):
             .get_queryset(request)
             .filter(pk__in=producers_visible_to(request.user).values("pk"))
         )
-
-    # Producers are registered by officers through the services; the admin shows them.
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -3,17 +3,11 @@ from django.utils.translation import gettext_lazy as _
 
 from notifications.models import Delivery, Notification
 from notifications.services import deliveries_retry
+from otop.admin import ReadOnlyAdminMixin
 
 
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+class ReadOnly(ReadOnlyAdminMixin, admin.ModelAdmin):
+    pass
 
 
 @admin.register(Delivery)

@@ -2,6 +2,7 @@ from django.contrib import admin
 from import_export.admin import ExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 
+from otop.admin import ReadOnlyAdminMixin
 from products.models import (
     Category,
     Certification,
@@ -29,17 +30,8 @@ class StandardAdmin(admin.ModelAdmin):
     search_fields = ("code", "name_th", "name_en")
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
     extra = 0
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class RawMaterialInline(ReadOnlyInline):
@@ -56,7 +48,9 @@ class CertificationInline(ReadOnlyInline):
 
 
 @admin.register(Product)
-class ProductAdmin(ExportMixin, admin.ModelAdmin):
+class ProductAdmin(ReadOnlyAdminMixin, ExportMixin, admin.ModelAdmin):
+    # Products are written by officers through the services (photo checks,
+    # tambon scoping); the admin shows and exports them.
     resource_classes = [ProductResource]
     export_formats = [CSV, XLSX]  # the two the officer pages offer
     import_export_change_list_template = "admin/change_list_officer_import_export.html"
@@ -76,20 +70,9 @@ class ProductAdmin(ExportMixin, admin.ModelAdmin):
             .filter(pk__in=products_visible_to(request.user).values("pk"))
         )
 
-    # Products are written by officers through the services (photo checks,
-    # tambon scoping); the admin shows them.
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(ImportJob)
-class ImportJobAdmin(admin.ModelAdmin):
+class ImportJobAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: imports run through the officer pages and their tasks."""
 
     list_display = ("filename", "kind", "user", "total_rows", "status", "created_at")
@@ -97,9 +80,3 @@ class ImportJobAdmin(admin.ModelAdmin):
     search_fields = ("filename", "user__username")
     list_select_related = ("user",)
     readonly_fields = [f.name for f in ImportJob._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

@@ -11,8 +11,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from committees.admin import NotFoundOutsideQuerysetMixin
 from communities.models import Amphoe
+from otop.admin import NotFoundOutsideQuerysetMixin, ReadOnlyAdminMixin
 from otop.buddhist_era import display_year, format_date
 from products.models import Category
 from selection import admin_views
@@ -51,17 +51,6 @@ def _is_member(request) -> bool:
 
 def _sees_committee_work(request) -> bool:
     return is_central_staff(request.user) or _is_member(request)
-
-
-class ReadOnlyMixin:
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 # Rounds (central staff) ------------------------------------------------------------
@@ -311,7 +300,7 @@ class ScoredByMeFilter(admin.SimpleListFilter):
 
 
 @admin.register(QueueNomination)
-class QueueNominationAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class QueueNominationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = (
         "product_link",
         "producer",
@@ -408,7 +397,7 @@ class QueueNominationAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(Ranking)
-class RankingAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class RankingAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("__str__", "tier", "status", "finalized_at", "approved_at")
     list_filter = ("status", "tier", "round")
     actions = None
@@ -463,7 +452,7 @@ class RankingAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 @admin.register(NominationEvent)
 class NominationEventAdmin(
-    NotFoundOutsideQuerysetMixin, ReadOnlyMixin, admin.ModelAdmin
+    NotFoundOutsideQuerysetMixin, ReadOnlyAdminMixin, admin.ModelAdmin
 ):
     list_display = ("at", "action", "nomination", "ranking", "actor", "move", "note")
     list_filter = ("action",)

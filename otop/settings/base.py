@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "committees",
     "selection",
     "notifications",
+    "registry",
 ]
 
 MIDDLEWARE = [

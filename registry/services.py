@@ -1,0 +1,163 @@
+"""Publishing awarded nominations to the national registry, and revoking.
+
+The registry reads the ladder (registry → selection), never the other way:
+central staff publish from the registry's own list of awarded nominations.
+"""
+
+from pathlib import PurePath
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models import Min, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from otop.buddhist_era import to_be
+from registry.models import RegistryCounter, RegistryEntry, RegistryEvent
+from selection.models import Nomination
+from selection.services import InvalidTransition
+
+PUBLISH = "registry.publish_entry"
+
+
+def publishable(round_year: int | None = None) -> QuerySet[Nomination]:
+    """Awarded nominations not yet in the registry, in central ranking order."""
+    queryset = Nomination.objects.filter(
+        state=Nomination.State.AWARDED, registry_entry__isnull=True
+    )
+    if round_year is not None:
+        queryset = queryset.filter(round__year=round_year)
+    return queryset.annotate(position=Min("ranking_entries__position")).order_by(
+        "round__year", "position", "pk"
+    )
+
+
+def _next_number(year_be: int, province_code: str) -> str:
+    """``OTOP-2569-57-000123``: the next number for the year and province.
+    The counter row is created if missing (a concurrent creator loses
+    quietly) and locked, so two publications never share a number."""
+    RegistryCounter.objects.bulk_create(
+        [RegistryCounter(year_be=year_be, province_code=province_code)],
+        ignore_conflicts=True,
+    )
+    counter = RegistryCounter.objects.select_for_update().get(
+        year_be=year_be, province_code=province_code
+    )
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return f"OTOP-{year_be}-{province_code}-{counter.last:06d}"
+
+
+def _copy(file, number: str, suffix: str) -> str:
+    """Keep the registry's own copy of a photo: it outlives product edits."""
+    if not file:
+        return ""
+    ext = PurePath(file.name).suffix.lower()
+    with file.open("rb") as source:
+        return default_storage.save(f"registry/{number}{suffix}{ext}", source)
+
+
+@transaction.atomic
+def registry_publish(*, actor: User, nomination: Nomination) -> RegistryEntry:
+    if not actor.has_perm(PUBLISH):
+        raise PermissionDenied(_("Only central staff can publish to the registry."))
+    nomination = (
+        Nomination.objects.select_for_update(of=("self",))
+        .select_related(
+            "round",
+            "product__producer__tambon__amphoe",
+            "product__producer__tambon__province__region",
+            "product__category__parent",
+        )
+        .get(pk=nomination.pk)
+    )
+    if nomination.state != Nomination.State.AWARDED:
+        raise InvalidTransition(_("Only awarded nominations can be published."))
+    if RegistryEntry.objects.filter(nomination=nomination).exists():
+        raise InvalidTransition(_("This nomination is already in the registry."))
+    product = nomination.product
+    producer = product.producer
+    tambon = producer.tambon
+    category = product.category
+    number = _next_number(to_be(nomination.round.year), tambon.province_id)
+    primary = product.images.filter(is_primary=True).first()
+    entry = RegistryEntry.objects.create(
+        number=number,
+        nomination=nomination,
+        product=product,
+        round_year=nomination.round.year,
+        name_th=product.name_th,
+        name_en=product.name_en,
+        story=product.story,
+        description=product.description,
+        type_code=(category.parent or category).code,
+        category_code=category.code,
+        category_th=category.name_th,
+        category_en=category.name_en,
+        producer_name_th=producer.name_th,
+        producer_name_en=producer.name_en,
+        producer_phone=producer.phone,
+        producer_email=producer.email,
+        tambon_code=tambon.code,
+        amphoe_code=tambon.amphoe_id,
+        province_code=tambon.province_id,
+        tambon_th=tambon.name_th,
+        tambon_en=tambon.name_en,
+        amphoe_th=tambon.amphoe.name_th,
+        amphoe_en=tambon.amphoe.name_en,
+        province_th=tambon.province.name_th,
+        province_en=tambon.province.name_en,
+        region_code=tambon.province.region_id,
+        stars=nomination.stars,
+        final_score=nomination.final_score,
+        photo=_copy(primary.image, number, "") if primary else "",
+        thumbnail=_copy(primary.thumbnail, number, "-thumb") if primary else "",
+        certificates=[
+            {
+                "standard": c.standard.code,
+                "standard_th": c.standard.name_th,
+                "standard_en": c.standard.name_en,
+                "number": c.number,
+                "issued_on": c.issued_on.isoformat() if c.issued_on else "",
+                "expires_on": c.expires_on.isoformat() if c.expires_on else "",
+            }
+            for c in product.certifications.select_related("standard")
+        ],
+        published_by=actor,
+    )
+    RegistryEvent.objects.create(entry=entry, action="published", actor=actor)
+    return entry
+
+
+def registry_publish_all(*, actor: User, round_year: int | None = None) -> int:
+    """Publish every awarded nomination not yet published, in ranking order."""
+    published = 0
+    for nomination in publishable(round_year):
+        registry_publish(actor=actor, nomination=nomination)
+        published += 1
+    return published
+
+
+@transaction.atomic
+def registry_revoke(*, actor: User, entry: RegistryEntry, reason: str) -> RegistryEntry:
+    """Withdraw an entry from the lists; it stays at its URL, marked revoked."""
+    if not actor.has_perm(PUBLISH):
+        raise PermissionDenied(_("Only central staff can revoke registry entries."))
+    entry = RegistryEntry.objects.select_for_update().get(pk=entry.pk)
+    if entry.revoked_at is not None:
+        raise InvalidTransition(_("This entry is already revoked."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the entry is revoked.")})
+    entry.revoked_at, entry.revoked_by, entry.revoke_reason = (
+        timezone.now(),
+        actor,
+        reason,
+    )
+    entry.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
+    RegistryEvent.objects.create(
+        entry=entry, action="revoked", actor=actor, note=reason
+    )
+    return entry

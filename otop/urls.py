@@ -28,6 +28,7 @@ urlpatterns = [
     path("officer/nominations/", include("selection.urls")),
     path("committees/", include("committees.urls")),
     path("inbox/", include("notifications.urls")),
+    path("registry/", include("registry.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -19,15 +19,17 @@ def be_year(value):
         return ""
     try:
         return buddhist_era.display_year(value)
-    except (TypeError, AttributeError):
+    except (TypeError, AttributeError, ValueError):
         return value
 
 
 @register.filter
 def be_date(value, style="short"):
+    if value in (None, ""):
+        return ""
     try:
         return buddhist_era.format_date(value, style)
-    except (TypeError, AttributeError):
+    except (TypeError, AttributeError, ValueError):
         return value
 
 
@@ -35,5 +37,5 @@ def be_date(value, style="short"):
 def be_datetime(value, style="short"):
     try:
         return buddhist_era.format_datetime(value, style)
-    except (TypeError, AttributeError):
+    except (TypeError, AttributeError, ValueError):
         return value

@@ -128,3 +128,7 @@ def test_date_widget_shows_common_era_in_english(english):
 def test_iso_text_is_read_as_a_date(thai):
     assert format_date("2026-11-24") == "24 พ.ย. 2569"
     assert format_date("2026-12-31T17:30:00+00:00") == "1 ม.ค. 2570"
+
+
+def test_an_empty_date_renders_as_nothing(thai):
+    assert Template("[{{ day|be_date }}]").render(Context({"day": ""})) == "[]"

@@ -1,0 +1,263 @@
+"""The public registry: the list with facets, an entry's page, its printable
+certificate and the downloads. Anyone may read them."""
+
+import json
+
+from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import get_object_or_404, render
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from otop.buddhist_era import display_year, to_be
+from otop.exports import export_response
+from products.models import Category
+from registry.models import RegistryEntry
+from registry.resources import RegistryEntryResource
+from registry.selectors import RegistryQuery, facets
+
+PAGE_SIZE = 24
+FILTERS = ("q", "province", "amphoe", "category", "stars", "round", "sort")
+JSON_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+def entry_list(request: HttpRequest) -> HttpResponse:
+    query = RegistryQuery.from_params(request.GET)
+    counts = facets(query)
+    page = Paginator(query.apply(), PAGE_SIZE).get_page(request.GET.get("page"))
+    for entry in page:
+        entry.thumbnail_url = _media_url(entry.thumbnail)
+    params = _kept_params(request.GET)
+    groups = _facet_groups(counts, params)
+    return render(
+        request,
+        "registry/entry_list.html",
+        {
+            "page": page,
+            "registry_query": query,
+            "facet_groups": groups,
+            "active_filters": _active_filters(params, groups),
+            "sorts": _sort_links(params, query.sort),
+            "query": params.urlencode(),
+            "export_query": _without(params, "sort").urlencode(),
+            "search_hidden": [(k, v) for k, v in params.items() if k != "q"],
+        },
+    )
+
+
+def entry_detail(request: HttpRequest, number: str) -> HttpResponse:
+    entry = get_object_or_404(RegistryEntry, number=number)
+    photo_url = _media_url(entry.photo)
+    page_url = request.build_absolute_uri()
+    image_url = request.build_absolute_uri(photo_url) if photo_url else ""
+    return render(
+        request,
+        "registry/entry_detail.html",
+        {
+            "entry": entry,
+            "photo_url": photo_url,
+            "page_url": page_url,
+            "image_url": image_url,
+            "summary": _summary(entry),
+            "json_ld": _json_ld(entry, page_url, image_url),
+        },
+    )
+
+
+def entry_certificate(request: HttpRequest, number: str) -> HttpResponse:
+    entry = get_object_or_404(RegistryEntry, number=number)
+    return render(request, "registry/entry_certificate.html", {"entry": entry})
+
+
+def entry_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    entries = RegistryQuery.from_params(request.GET).apply()
+    return export_response(
+        RegistryEntryResource(), entries, name="otop-registry", fmt=fmt
+    )
+
+
+def _media_url(path: str) -> str:
+    return default_storage.url(path) if path else ""
+
+
+def _local(row: dict, prefix: str) -> str:
+    english = row.get(f"{prefix}_en")
+    return english if get_language() == "en" and english else row[f"{prefix}_th"]
+
+
+def _kept_params(params: QueryDict) -> QueryDict:
+    kept = QueryDict(mutable=True)
+    for name in FILTERS:
+        value = params.get(name, "").strip()
+        if value:
+            kept[name] = value
+    return kept
+
+
+def _without(params: QueryDict, *names: str, **changes: str) -> QueryDict:
+    changed = params.copy()
+    for name in names:
+        changed.pop(name, None)
+    for name, value in changes.items():
+        changed[name] = value
+    return changed
+
+
+def _option(params: QueryDict, name: str, value, label: str, count: int) -> dict:
+    value = str(value)
+    chosen = params.get(name) == value
+    url = _without(params, name) if chosen else _without(params, **{name: value})
+    if name == "province":
+        url.pop("amphoe", None)  # an amphoe belongs to one province
+    return {"label": label, "count": count, "url": url.urlencode(), "chosen": chosen}
+
+
+def _facet_groups(counts: dict[str, list[dict]], params: QueryDict) -> list[dict]:
+    type_codes = [row["type_code"] for row in counts["category"]]
+    type_names = {
+        category.code: str(category)
+        for category in Category.objects.filter(code__in=type_codes)
+    }
+    groups = [
+        {
+            "param": "province",
+            "title": _("Province"),
+            "options": [
+                _option(
+                    params,
+                    "province",
+                    row["province_code"],
+                    _local(row, "province"),
+                    row["count"],
+                )
+                for row in counts["province"]
+            ],
+        }
+    ]
+    if "amphoe" in counts:
+        groups.append(
+            {
+                "param": "amphoe",
+                "title": _("Amphoe"),
+                "options": [
+                    _option(
+                        params,
+                        "amphoe",
+                        row["amphoe_code"],
+                        _local(row, "amphoe"),
+                        row["count"],
+                    )
+                    for row in counts["amphoe"]
+                ],
+            }
+        )
+    groups += [
+        {
+            "param": "category",
+            "title": _("Product type"),
+            "options": [
+                _option(
+                    params,
+                    "category",
+                    row["type_code"],
+                    type_names.get(row["type_code"], row["type_code"]),
+                    row["count"],
+                )
+                for row in counts["category"]
+            ],
+        },
+        {
+            "param": "stars",
+            "title": _("Stars"),
+            "options": [
+                _option(params, "stars", row["stars"], "★" * row["stars"], row["count"])
+                for row in sorted(counts["stars"], key=lambda r: -r["stars"])
+            ],
+        },
+        {
+            "param": "round",
+            "title": _("Round"),
+            "options": [
+                _option(
+                    params,
+                    "round",
+                    to_be(row["round_year"]),
+                    str(display_year(row["round_year"])),
+                    row["count"],
+                )
+                for row in sorted(counts["round"], key=lambda r: -r["round_year"])
+            ],
+        },
+    ]
+    return groups
+
+
+def _active_filters(params: QueryDict, groups: list[dict]) -> list[dict]:
+    """The chosen filters, each with a link that removes it."""
+    labels = {
+        group["param"]: {
+            option["label"] for option in group["options"] if option["chosen"]
+        }
+        for group in groups
+    }
+    titles = {group["param"]: group["title"] for group in groups}
+    titles.update({"q": _("Search"), "amphoe": _("Amphoe")})
+    active = []
+    for name in ("q", "province", "amphoe", "category", "stars", "round"):
+        if name not in params:
+            continue
+        chosen = labels.get(name)
+        label = next(iter(chosen)) if chosen else params[name]
+        removed = _without(params, name, *(["amphoe"] if name == "province" else []))
+        active.append(
+            {"title": titles[name], "label": label, "url": removed.urlencode()}
+        )
+    return active
+
+
+def _sort_links(params: QueryDict, current: str) -> list[dict]:
+    names = {"stars": _("Stars"), "name": _("Name"), "newest": _("Newest")}
+    return [
+        {
+            "label": label,
+            "url": _without(params, sort=value).urlencode(),
+            "chosen": value == current,
+        }
+        for value, label in names.items()
+    ]
+
+
+def _summary(entry: RegistryEntry) -> str:
+    text = " ".join((entry.description or entry.story).split())
+    return text[:197] + "…" if len(text) > 200 else text
+
+
+def _json_ld(entry: RegistryEntry, page_url: str, image_url: str) -> str:
+    """Schema.org Product data, escaped like ``json_script`` so no text in
+    it can close the ``<script>`` element."""
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Product",
+        "name": entry.name_th,
+        "alternateName": entry.name_en or None,
+        "description": _summary(entry) or None,
+        "productID": entry.number,
+        "url": page_url,
+        "image": image_url or None,
+        "category": entry.category_en or entry.category_th,
+        "manufacturer": {
+            "@type": "Organization",
+            "name": entry.producer_name_th,
+            "address": {
+                "@type": "PostalAddress",
+                "addressLocality": entry.amphoe_th,
+                "addressRegion": entry.province_th,
+                "addressCountry": "TH",
+            },
+        },
+    }
+    data = {key: value for key, value in data.items() if value is not None}
+    text = json.dumps(data, ensure_ascii=False).translate(JSON_ESCAPES)
+    return mark_safe(text)  # noqa: S308 - escaped above

@@ -1,0 +1,224 @@
+import csv
+import io
+import json
+import re
+
+import openpyxl
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from accounts.models import User
+from otop.buddhist_era import to_be
+from registry.models import RegistryEntry
+from registry.services import registry_revoke
+from tests.registry.test_publishing import awarded, publisher  # noqa: F401
+from tests.registry.test_search import published  # noqa: F401
+
+COFFEE = "กาแฟดอยช้างคั่วกลาง"
+LIST = "/registry/"
+
+
+def listed(client, params: str = "") -> list[str]:
+    response = client.get(f"{LIST}?{params}")
+    assert response.status_code == 200
+    return sorted(entry.name_th for entry in response.context["page"].object_list)
+
+
+def revoke(entry: RegistryEntry, reason: str = "ปลอมแปลงเอกสาร") -> RegistryEntry:
+    registrar = User.objects.get(username="registrar")
+    return registry_revoke(actor=registrar, entry=entry, reason=reason)
+
+
+def csv_rows(response) -> list[dict]:
+    text = response.content.decode("utf-8-sig")
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+@pytest.mark.django_db
+def test_anonymous_visitor_sees_the_published_entries(client, published):  # noqa: F811
+    response = client.get(LIST)
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    for entry in published:
+        assert entry.name_th in html
+        assert entry.number in html
+        assert f"/registry/{entry.number}/" in html
+    assert "★" in html
+
+
+@pytest.mark.django_db
+def test_thai_search_finds_only_the_coffee(client, published):  # noqa: F811
+    assert listed(client, "q=ดอยช้าง") == [COFFEE]
+
+
+@pytest.mark.django_db
+def test_each_filter_narrows_the_list(client, published):  # noqa: F811
+    everything = sorted(e.name_th for e in published)
+    entry = published.get(name_th=COFFEE)
+    same_stars = sorted(e.name_th for e in published.filter(stars=entry.stars))
+
+    assert listed(client, "province=50") == everything
+    assert listed(client, "province=57") == []
+    assert listed(client, "province=50&amphoe=5001") == everything
+    assert listed(client, "amphoe=5002") == []
+    assert listed(client, "category=FOOD") == everything
+    assert listed(client, "category=HANDICRAFT") == []
+    assert listed(client, f"stars={entry.stars}") == same_stars
+    assert listed(client, f"round={to_be(entry.round_year)}") == everything
+    assert listed(client, f"round={to_be(entry.round_year) + 1}") == []
+    assert listed(client, f"province=50&stars={entry.stars}&q=ดอยช้าง") == [COFFEE]
+
+
+@pytest.mark.django_db
+def test_facets_show_counts_and_keep_the_other_filters(client, published):  # noqa: F811
+    html = client.get(f"{LIST}?q=ดอยช้าง").content.decode()
+
+    assert "เชียงใหม่" in html
+    assert re.search(r"href=\"\?q=[^\"]*province=50\"", html)
+    assert "(1)" in html
+    assert "เมืองเชียงใหม่" in client.get(f"{LIST}?province=50").content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("params", ["stars=9", "province=xx", "round=99&sort=price"])
+def test_bad_filter_values_give_a_notice_not_an_error(client, published, params):  # noqa: F811
+    response = client.get(f"{LIST}?{params}")
+
+    assert response.status_code == 200
+    assert b"registry-problems" in response.content
+    assert len(response.context["page"].object_list) == 3
+
+
+@pytest.mark.django_db
+def test_nothing_matching_shows_the_empty_state(client, published):  # noqa: F811
+    response = client.get(f"{LIST}?q=ไม่มีสินค้านี้")
+
+    assert response.status_code == 200
+    assert b"registry-empty" in response.content
+
+
+@pytest.mark.django_db
+def test_pages_keep_the_filters(client, published, monkeypatch):  # noqa: F811
+    monkeypatch.setattr("registry.views.PAGE_SIZE", 2)
+
+    html = client.get(f"{LIST}?province=50&sort=name").content.decode()
+
+    assert "?province=50&amp;sort=name&amp;page=2" in html
+    page_two = client.get(f"{LIST}?province=50&sort=name&page=2")
+    assert len(page_two.context["page"].object_list) == 1
+
+
+@pytest.mark.django_db
+def test_revoked_entry_leaves_lists_and_exports_but_keeps_its_page(
+    client,
+    published,  # noqa: F811
+):
+    entry = revoke(published.get(name_th=COFFEE))
+
+    assert COFFEE not in listed(client)
+    assert COFFEE not in [
+        r["name_th"] for r in csv_rows(client.get(f"{LIST}export.csv"))
+    ]
+    response = client.get(f"/registry/{entry.number}/")
+    assert response.status_code == 200
+    assert b"registry-revoked" in response.content
+    assert "ปลอมแปลงเอกสาร" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_detail_page_is_shareable(client, published):  # noqa: F811
+    entry = published.get(name_th=COFFEE)
+
+    response = client.get(f"/registry/{entry.number}/")
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f"<title>{COFFEE} {'★' * entry.stars} ·" in html
+    assert 'property="og:title"' in html
+    assert 'property="og:type" content="product"' in html
+    assert f'content="http://testserver/registry/{entry.number}/"' in html
+    assert 'property="og:image" content="http://testserver/' in html
+    data = re.search(
+        r'<script type="application/ld\+json">(.*?)</script>', html, re.S
+    ).group(1)
+    product = json.loads(data)
+    assert product["@type"] == "Product"
+    assert product["name"] == COFFEE
+    assert product["productID"] == entry.number
+    assert entry.certificates[0]["number"] in html
+
+
+@pytest.mark.django_db
+def test_json_ld_cannot_close_the_script_element(client, published):  # noqa: F811
+    entry = published.get(name_th=COFFEE)
+    RegistryEntry.objects.filter(pk=entry.pk).update(
+        description="</script><script>alert(1)</script>"
+    )
+
+    html = client.get(f"/registry/{entry.number}/").content.decode()
+
+    assert "<script>alert(1)" not in html
+
+
+@pytest.mark.django_db
+def test_unknown_number_is_404(client, published):  # noqa: F811
+    assert client.get("/registry/OTOP-2569-50-999999/").status_code == 404
+    assert client.get("/registry/OTOP-2569-50-999999/certificate/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_certificate_page_prints_the_entry(client, published):  # noqa: F811
+    entry = published.get(name_th=COFFEE)
+
+    response = client.get(f"/registry/{entry.number}/certificate/")
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert COFFEE in html and entry.number in html
+    assert str(to_be(entry.round_year)) in html
+
+
+@pytest.mark.django_db
+def test_csv_export_has_the_filtered_rows_in_thai(client, published):  # noqa: F811
+    response = client.get(f"{LIST}export.csv?q=ดอยช้าง&stars=9")
+
+    assert response.status_code == 200
+    assert response.content.startswith("\ufeff".encode())
+    rows = csv_rows(response)
+    assert [row["name_th"] for row in rows] == [COFFEE]
+    entry = published.get(name_th=COFFEE)
+    assert rows[0]["number"] == entry.number
+    assert rows[0]["province_th"] == "เชียงใหม่"
+    assert rows[0]["round_year_be"] == str(to_be(entry.round_year))
+    assert len(csv_rows(client.get(f"{LIST}export.csv?province=57"))) == 0
+
+
+@pytest.mark.django_db
+def test_xlsx_export_opens(client, published):  # noqa: F811
+    response = client.get(f"{LIST}export.xlsx?province=50")
+
+    assert response.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "number"
+    assert len(rows) == 4
+    assert COFFEE in [row[1] for row in rows]
+
+
+@pytest.mark.django_db
+def test_list_query_count_does_not_grow_with_entries(client, published):  # noqa: F811
+    def count(params: str) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(f"{LIST}?{params}").status_code == 200
+        return len(queries)
+
+    with_three = count("")
+    with_three_in_province = count("province=50")
+    for entry in published.exclude(name_th=COFFEE):
+        revoke(entry)
+
+    assert count("") == with_three
+    assert count("province=50") == with_three_in_province
+    assert with_three <= 7, with_three

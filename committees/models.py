@@ -150,12 +150,6 @@ class Committee(models.Model):
             return "National OTOP Committee"
         return "คณะกรรมการอำนวยการหนึ่งตำบล หนึ่งผลิตภัณฑ์"
 
-    def is_in_term(self, day: dt.date | None = None) -> bool:
-        day = day or timezone.localdate()
-        return self.term_start <= day and (
-            self.term_end is None or day <= self.term_end
-        )
-
 
 def _amphoe_word(name_th: str) -> str:
     # Bangkok's districts are khet ("เขตพระนคร"); elsewhere "อำเภอ" + name.
@@ -252,15 +246,6 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()} · {self.committee}"
-
-    @property
-    def is_current(self) -> bool:
-        today = timezone.localdate()
-        return (
-            self.revoked_at is None
-            and self.term_start <= today
-            and (self.term_end is None or today <= self.term_end)
-        )
 
 
 class MembershipEvent(models.Model):

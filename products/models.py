@@ -43,10 +43,6 @@ class Category(models.Model):
         name = self.name_en if get_language() == "en" else self.name_th
         return name
 
-    @property
-    def is_leaf(self) -> bool:
-        return self.parent_id is not None
-
 
 class Standard(models.Model):
     """A standard a product can be certified to (อย., มผช., มอก., GMP …)."""
@@ -154,10 +150,6 @@ class Product(models.Model):
         if not self.certifications.valid_on(on).exists():
             missing.append(_("at least one valid certificate"))
         return missing
-
-    @property
-    def primary_image(self):
-        return next((i for i in self.images.all() if i.is_primary), None)
 
 
 class RawMaterial(models.Model):

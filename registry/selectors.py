@@ -3,7 +3,6 @@ shared by the public pages, the JSON API and the downloads."""
 
 from dataclasses import dataclass, field
 
-from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
@@ -133,7 +132,3 @@ def facets(query: RegistryQuery) -> dict[str, list[dict]]:
 
 def _empty(name: str):
     return None if name in {"stars", "round_year_be"} else ""
-
-
-def uses_trigram_indexes() -> bool:
-    return connection.vendor == "postgresql"

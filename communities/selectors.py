@@ -1,4 +1,4 @@
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 
 from accounts.models import User
 from communities.models import Producer, Tambon
@@ -26,8 +26,14 @@ def producers_visible_to(user: User) -> QuerySet[Producer]:
 
 def officers_of(tambon_code: str) -> QuerySet[User]:
     """The officers assigned to a tambon (those holding its manage grant)."""
+    return officers_of_tambons([tambon_code])
+
+
+def officers_of_tambons(codes) -> QuerySet[User]:
+    """The officers of several tambons, each row annotated with the
+    ``tambon_code`` it serves (an officer of two tambons comes twice)."""
     return User.objects.filter(
         is_active=True,
-        tambonuserobjectpermission__content_object_id=tambon_code,
+        tambonuserobjectpermission__content_object_id__in=list(codes),
         tambonuserobjectpermission__permission__codename="manage_tambon",
-    )
+    ).annotate(tambon_code=F("tambonuserobjectpermission__content_object_id"))

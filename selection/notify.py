@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from committees.models import Committee, Membership, Role
 from committees.selectors import conflicts_for
-from communities.selectors import officers_of
+from communities.selectors import officers_of, officers_of_tambons
 from notifications.models import EventType
 from notifications.services import Contact, notify
 from selection.models import (
@@ -33,6 +33,14 @@ def _members(committee, roles=SCORING_ROLES):
         .filter(committee=committee, role__in=roles)
         .select_related("user")
     ]
+
+
+def _officers_by_tambon(codes) -> dict[str, list]:
+    """The officers of several tambons in one query (not one per entry)."""
+    officers: dict[str, list] = {}
+    for officer in officers_of_tambons(codes):
+        officers.setdefault(officer.tambon_code, []).append(officer)
+    return officers
 
 
 def _officer_link(nomination: Nomination) -> str:
@@ -98,6 +106,7 @@ def ranking_approved(ranking: Ranking, event: NominationEvent, next_committee_of
         )
     )
     base = {"committee": str(ranking.committee), "round": ranking.round.title_th}
+    officers = _officers_by_tambon({e.nomination.tambon_code for e in entries})
     waiting: dict[int, tuple] = {}
     for entry in entries:
         nomination = entry.nomination
@@ -105,7 +114,7 @@ def ranking_approved(ranking: Ranking, event: NominationEvent, next_committee_of
         notify(
             event_type=EventType.RANKING_APPROVED,
             event_key=f"ranking:{ranking.pk}:approved:{nomination.pk}",
-            recipients=officers_of(nomination.tambon_code),
+            recipients=officers.get(nomination.tambon_code, []),
             context={**base, **_about(nomination), "outcome": outcome},
             link=_officer_link(nomination),
         )

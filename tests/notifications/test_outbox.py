@@ -299,3 +299,29 @@ def test_members_with_unsubmitted_sheets_are_reminded_3_and_1_days_before(distri
     assert reminded.count() == 2 * 3  # secretary and two members, twice
     assert board.chair.pk not in set(reminded.values_list("recipient", flat=True))
     assert reminded.first().context["count"] == 1
+
+
+def test_an_approved_ranking_tells_officers_and_the_next_committee(district):
+    from tests.selection.ladder import rank_and_approve, score_all
+
+    round_, board, officer = district
+    province = make_board(CommitteeTier.PROVINCE, "50")
+    nominations = [
+        submitted_nomination(officer, round_, "500101", name)
+        for name in ("หนึ่ง", "สอง", "สาม")
+    ]
+    for points, nomination in zip((9, 8, 7), nominations, strict=True):
+        score_all(board, [nomination], {"A": points, "B": points, "C": points})
+
+    rank_and_approve(board, round_)  # the round forwards two
+
+    outcomes = sorted(
+        Notification.objects.filter(
+            event_type="ranking_approved", recipient=officer
+        ).values_list("context__outcome", flat=True)
+    )
+    assert outcomes == ["forward", "forward", "not_selected"]
+    told = Notification.objects.filter(
+        event_type="ranking_approved", recipient__in=province.scorers
+    )
+    assert told.count() == 4 and told.first().context["count"] == 2

@@ -1,6 +1,11 @@
 """CSV and XLSX downloads built with django-import-export resources."""
 
-from django.http import HttpResponse
+import csv
+import tempfile
+from collections.abc import Iterable, Iterator
+
+import openpyxl
+from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from import_export import resources
 from import_export.formats.base_formats import CSV, XLSX
@@ -44,3 +49,55 @@ def export_response(
         f'attachment; filename="{name}-{stamp}.{file_format.get_extension()}"'
     )
     return response
+
+
+def stream_export(
+    resource: Resource, queryset, *, name: str, fmt: str
+) -> StreamingHttpResponse | FileResponse:
+    """Like ``export_response`` for results of any size: rows are read in
+    chunks (``iter_queryset``) and never held all at once. CSV goes out as it
+    is written; XLSX is written row by row (openpyxl's write-only mode) into a
+    temporary file that is then streamed."""
+    file_format = FORMATS[fmt]()
+    headers = resource.get_export_headers()
+    rows = (resource.export_resource(row) for row in resource.iter_queryset(queryset))
+    if fmt == "csv":
+        response = StreamingHttpResponse(
+            _csv_lines(headers, rows), content_type=file_format.get_content_type()
+        )
+    else:
+        response = FileResponse(
+            _xlsx_file(headers, rows), content_type=file_format.get_content_type()
+        )
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{name}-{stamp}.{file_format.get_extension()}"'
+    )
+    return response
+
+
+class _Line:
+    """A file-like sink that hands back what the csv writer writes."""
+
+    def write(self, text: str) -> str:
+        return text
+
+
+def _csv_lines(headers: list[str], rows: Iterable[list]) -> Iterator[bytes]:
+    writer = csv.writer(_Line())
+    # A byte-order mark lets Excel open Thai text in UTF-8.
+    yield ("\ufeff" + writer.writerow(headers)).encode()
+    for row in rows:
+        yield writer.writerow(row).encode()
+
+
+def _xlsx_file(headers: list[str], rows: Iterable[list]):
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet()
+    sheet.append(headers)
+    for row in rows:
+        sheet.append(row)
+    file = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
+    book.save(file)
+    file.seek(0)
+    return file

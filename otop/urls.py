@@ -4,6 +4,7 @@ from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 
 from otop import views
+from otop.api import api
 from products import views as product_views
 from products.urls import import_urlpatterns
 
@@ -29,6 +30,7 @@ urlpatterns = [
     path("committees/", include("committees.urls")),
     path("inbox/", include("notifications.urls")),
     path("registry/", include("registry.urls")),
+    path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]
 

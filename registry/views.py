@@ -7,13 +7,13 @@ from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
+from django.utils.functional import cached_property
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from otop.buddhist_era import display_year, to_be
-from otop.exports import export_response
-from products.models import Category
+from otop.exports import stream_export
 from registry.models import RegistryEntry
 from registry.resources import RegistryEntryResource
 from registry.selectors import RegistryQuery, facets
@@ -26,7 +26,9 @@ JSON_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 def entry_list(request: HttpRequest) -> HttpResponse:
     query = RegistryQuery.from_params(request.GET)
     counts = facets(query)
-    page = Paginator(query.apply(), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CountedPaginator(query.apply(), PAGE_SIZE, _total(query, counts)).get_page(
+        request.GET.get("page")
+    )
     for entry in page:
         entry.thumbnail_url = _media_url(entry.thumbnail)
     params = _kept_params(request.GET)
@@ -73,18 +75,39 @@ def entry_certificate(request: HttpRequest, number: str) -> HttpResponse:
 
 def entry_export(request: HttpRequest, fmt: str) -> HttpResponse:
     entries = RegistryQuery.from_params(request.GET).apply()
-    return export_response(
+    return stream_export(
         RegistryEntryResource(), entries, name="otop-registry", fmt=fmt
     )
+
+
+class CountedPaginator(Paginator):
+    """A paginator told the total, so it does not count the rows again."""
+
+    def __init__(self, object_list, per_page, count: int):
+        super().__init__(object_list, per_page)
+        self._count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._count
+
+
+def _total(query: RegistryQuery, counts: dict[str, list[dict]]) -> int:
+    """The stars facet drops only the stars filter: its rows add up to the
+    result's size, or its chosen row is the result's size."""
+    rows = counts["stars"]
+    if query.stars is not None:
+        rows = [row for row in rows if row["key"] == str(query.stars)]
+    return sum(row["count"] for row in rows)
 
 
 def _media_url(path: str) -> str:
     return default_storage.url(path) if path else ""
 
 
-def _local(row: dict, prefix: str) -> str:
-    english = row.get(f"{prefix}_en")
-    return english if get_language() == "en" and english else row[f"{prefix}_th"]
+def _local(row: dict) -> str:
+    english = row["label_en"]
+    return english if get_language() == "en" and english else row["label_th"]
 
 
 def _kept_params(params: QueryDict) -> QueryDict:
@@ -115,25 +138,21 @@ def _option(params: QueryDict, name: str, value, label: str, count: int) -> dict
 
 
 def _facet_groups(counts: dict[str, list[dict]], params: QueryDict) -> list[dict]:
-    type_codes = [row["type_code"] for row in counts["category"]]
-    type_names = {
-        category.code: str(category)
-        for category in Category.objects.filter(code__in=type_codes)
-    }
+    def options(name: str, rows, label) -> list[dict]:
+        return [
+            _option(params, name, value, label(row), row["count"])
+            for value, row in rows
+        ]
+
+    def keyed(name: str, convert=str, newest_first: bool = False):
+        rows = [(convert(row["key"]), row) for row in counts[name]]
+        return sorted(rows, key=lambda pair: pair[0], reverse=newest_first)
+
     groups = [
         {
             "param": "province",
             "title": _("Province"),
-            "options": [
-                _option(
-                    params,
-                    "province",
-                    row["province_code"],
-                    _local(row, "province"),
-                    row["count"],
-                )
-                for row in counts["province"]
-            ],
+            "options": options("province", keyed("province"), _local),
         }
     ]
     if "amphoe" in counts:
@@ -141,54 +160,39 @@ def _facet_groups(counts: dict[str, list[dict]], params: QueryDict) -> list[dict
             {
                 "param": "amphoe",
                 "title": _("Amphoe"),
-                "options": [
-                    _option(
-                        params,
-                        "amphoe",
-                        row["amphoe_code"],
-                        _local(row, "amphoe"),
-                        row["count"],
-                    )
-                    for row in counts["amphoe"]
-                ],
+                "options": options("amphoe", keyed("amphoe"), _local),
             }
         )
     groups += [
         {
             "param": "category",
             "title": _("Product type"),
-            "options": [
-                _option(
-                    params,
-                    "category",
-                    row["type_code"],
-                    type_names.get(row["type_code"], row["type_code"]),
-                    row["count"],
-                )
-                for row in counts["category"]
-            ],
+            "options": options(
+                "category",
+                keyed("category"),
+                lambda row: _local(row) or row["key"],
+            ),
         },
         {
             "param": "stars",
             "title": _("Stars"),
-            "options": [
-                _option(params, "stars", row["stars"], "★" * row["stars"], row["count"])
-                for row in sorted(counts["stars"], key=lambda r: -r["stars"])
-            ],
+            "options": options(
+                "stars",
+                keyed("stars", int, newest_first=True),
+                lambda row: "★" * int(row["key"]),
+            ),
         },
         {
             "param": "round",
             "title": _("Round"),
-            "options": [
-                _option(
-                    params,
-                    "round",
-                    to_be(row["round_year"]),
-                    str(display_year(row["round_year"])),
-                    row["count"],
-                )
-                for row in sorted(counts["round"], key=lambda r: -r["round_year"])
-            ],
+            "options": options(
+                "round",
+                [
+                    (to_be(year), row)
+                    for year, row in keyed("round", int, newest_first=True)
+                ],
+                lambda row: str(display_year(int(row["key"]))),
+            ),
         },
     ]
     return groups

@@ -1,10 +1,19 @@
 import io
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 from django.utils import translation
 
 PASSWORD = "correct horse 42"
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (rolled-back rows can repeat ids)."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "guardian",
     "import_export",
+    "ninja",  # serves its Swagger UI from its own static files, not a CDN
     "otop",
     "accounts",
     "communities",
@@ -76,6 +77,11 @@ TEMPLATES = [
         },
     },
 ]
+
+# Cache: each process's memory unless CACHE_URL says otherwise (e.g.
+# redis://127.0.0.1:6379/1 shares it between processes). What the registry
+# caches is keyed by its last change, so a per-process copy is never stale.
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 
 # Database: an embedded SQLite file unless DATABASE_URL says otherwise.
 

@@ -5,7 +5,7 @@ from django.http import QueryDict
 
 from registry.models import RegistryEntry
 from registry.selectors import RegistryQuery, facets
-from registry.services import registry_publish_all
+from registry.services import registry_publish_all, registry_revoke
 from tests.registry.test_publishing import awarded, publisher  # noqa: F401
 
 ON_POSTGRES = "postgresql" in settings.DATABASES["default"]["ENGINE"]
@@ -53,10 +53,34 @@ def test_bad_filter_values_are_reported_not_crashed(published):
 def test_facets_count_with_the_other_filters(published):
     counts = facets(query("province=50"))
 
-    assert counts["province"][0]["province_code"] == "50"
+    assert counts["province"][0]["key"] == "50"
+    assert counts["province"][0]["label_th"] == "เชียงใหม่"
     assert counts["province"][0]["count"] == 3
     assert sum(row["count"] for row in counts["stars"]) == 3
-    assert counts["amphoe"][0]["amphoe_th"] == "เมืองเชียงใหม่"
+    assert counts["amphoe"][0]["label_th"] == "เมืองเชียงใหม่"
+    assert counts["category"]
+    assert all(row["label_th"] and row["label_en"] for row in counts["category"])
+
+
+@pytest.mark.django_db
+def test_facets_are_one_query_and_cached_until_the_registry_changes(
+    published, django_assert_num_queries
+):
+    five_in_chiang_mai = query("province=50&stars=5")
+    with django_assert_num_queries(2):  # the registry's stamp + one UNION ALL
+        first = facets(five_in_chiang_mai)
+    with django_assert_num_queries(1):  # the stamp only
+        assert facets(five_in_chiang_mai) == first
+
+    entry = published.filter(stars=5).first()
+    registry_revoke(actor=publisher(), entry=entry, reason="ทดสอบ")
+    after = facets(query("province=50&stars=5"))
+
+    five = next(row for row in after["stars"] if row["key"] == "5")
+    assert (
+        five["count"]
+        == next(row["count"] for row in first["stars"] if row["key"] == "5") - 1
+    )
 
 
 @pytest.mark.skipif(not ON_POSTGRES, reason="needs PostgreSQL (CI's second run)")

@@ -1,18 +1,31 @@
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language
 
 from accounts.services import user_set_language
 from otop import health
+from registry.selectors import registry_summary
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "home.html", {"now": timezone.now()})
+    summary = registry_summary()
+    english = get_language() == "en"
+    for row in summary["by_stars"]:
+        row["unstarred"] = 5 - row["stars"]  # faint stars keep the rows aligned
+    for region in summary["by_region"]:
+        region["name"] = region["name_en"] if english else region["name_th"]
+    for entry in summary["newest_five_star"]:
+        entry.thumbnail_url = (
+            default_storage.url(entry.thumbnail) if entry.thumbnail else ""
+        )
+    return render(request, "home.html", {"now": timezone.now(), "registry": summary})
 
 
 @never_cache

@@ -137,6 +137,8 @@ def product_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 "certifications",
                 queryset=Certification.objects.select_related("standard"),
             ),
+            "nominations__round",
+            "registry_entries",  # newest first (the entry's own ordering)
         ),
         pk=pk,
     )

@@ -20,6 +20,7 @@ from django.db.models.functions import Cast, Coalesce
 from django.utils.translation import gettext as _
 
 from communities.models import Amphoe, Province
+from communities.regions import REGIONS
 from otop.buddhist_era import from_be
 from products.models import Category
 from registry.models import RegistryEntry, RegistryEvent
@@ -247,8 +248,6 @@ def registry_summary(*, newest: int = NEWEST_FIVE_STAR) -> dict:
     """The home page's view of the registry: listed entries counted by stars
     and by region (one grouped query for both), and the newest five-star
     entries. Every region and every star level is present, zeros included."""
-    from communities.regions import REGIONS  # the six regions, with no query
-
     rows = (
         RegistryEntry.objects.listed()
         .order_by()

@@ -64,6 +64,7 @@ def entry_detail(request: HttpRequest, number: str) -> HttpResponse:
             "image_url": image_url,
             "summary": _summary(entry),
             "json_ld": _json_ld(entry, page_url, image_url),
+            "other_rounds": _other_rounds(entry),
         },
     )
 
@@ -231,6 +232,19 @@ def _sort_links(params: QueryDict, current: str) -> list[dict]:
         }
         for value, label in names.items()
     ]
+
+
+def _other_rounds(entry: RegistryEntry) -> list[RegistryEntry]:
+    """The same product's entries from other rounds (republished), newest first."""
+    others = list(
+        RegistryEntry.objects.filter(product_id=entry.product_id)
+        .exclude(pk=entry.pk)
+        .only("number", "round_year", "stars", "revoked_at")
+        .order_by("-round_year", "-pk")
+    )
+    for other in others:
+        other.star_range = range(other.stars)
+    return others
 
 
 def _summary(entry: RegistryEntry) -> str:

@@ -161,3 +161,10 @@ def test_republishing_in_a_later_round_makes_a_new_entry(client, awarded):  # no
     client.force_login(officer)
     table = history(page(client, product))
     assert table.index(second.number) < table.index(first.number)
+
+    # Each public page links the other round's entry.
+    client.logout()
+    newer = client.get(f"/registry/{second.number}/").content.decode()
+    older = client.get(f"/registry/{first.number}/").content.decode()
+    assert f'href="/registry/{first.number}/"' in newer
+    assert f'href="/registry/{second.number}/"' in older

@@ -271,3 +271,17 @@ def test_list_answers_from_the_cache_until_the_registry_changes(client, publishe
     response = client.get(f"{LIST}?province=50")
     assert COFFEE not in response.content.decode()
     assert response.context["page"].paginator.count == 2
+
+
+@pytest.mark.django_db
+def test_detail_query_count_is_constant(client, published):  # noqa: F811
+    def count(entry: RegistryEntry) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(f"{LIST}{entry.number}/").status_code == 200
+        return len(queries)
+
+    coffee = published.get(name_th=COFFEE)
+    alone = count(coffee)
+    RegistryEntry.objects.exclude(pk=coffee.pk).update(product=coffee.product)
+
+    assert count(coffee) == alone <= 2  # the entry, the product's other rounds

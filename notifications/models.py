@@ -22,6 +22,10 @@ class EventType(models.TextChoices):
     RANKING_FINALIZED = "ranking_finalized", _("A ranking awaits your approval")
     RANKING_APPROVED = "ranking_approved", _("A ranking was approved")
     NOMINATION_AWARDED = "nomination_awarded", _("A product was awarded stars")
+    ENTRY_PUBLISHED = (
+        "entry_published",
+        _("A product was published in the national registry"),
+    )
     MEMBERSHIP_GRANTED = "membership_granted", _("You were appointed to a committee")
     MEMBERSHIP_REVOKED = "membership_revoked", _("Your committee membership ended")
     IMPORT_FINISHED = "import_finished", _("Your import finished")

@@ -4,22 +4,34 @@ The registry reads the ladder (registry → selection), never the other way:
 central staff publish from the registry's own list of awarded nominations.
 """
 
+from collections.abc import Iterable
 from pathlib import PurePath
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import Min, QuerySet
+from django.db.models import Min, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from otop.buddhist_era import to_be
+from registry import notify
 from registry.models import RegistryCounter, RegistryEntry, RegistryEvent
-from selection.models import Nomination
+from selection.models import Nomination, Tier
 from selection.services import InvalidTransition
 
 PUBLISH = "registry.publish_entry"
+
+
+def in_ranking_order(queryset: QuerySet[Nomination]) -> QuerySet[Nomination]:
+    """Ordered by round, then by the position in the central ranking (the
+    lower tiers' positions do not count), annotated as ``position``."""
+    central = Min(
+        "ranking_entries__position",
+        filter=Q(ranking_entries__ranking__tier=Tier.CENTRAL),
+    )
+    return queryset.annotate(position=central).order_by("round__year", "position", "pk")
 
 
 def publishable(round_year: int | None = None) -> QuerySet[Nomination]:
@@ -29,9 +41,7 @@ def publishable(round_year: int | None = None) -> QuerySet[Nomination]:
     )
     if round_year is not None:
         queryset = queryset.filter(round__year=round_year)
-    return queryset.annotate(position=Min("ranking_entries__position")).order_by(
-        "round__year", "position", "pk"
-    )
+    return in_ranking_order(queryset)
 
 
 def _next_number(year_be: int, province_code: str) -> str:
@@ -59,14 +69,29 @@ def _copy(file, number: str, suffix: str) -> str:
         return default_storage.save(f"registry/{number}{suffix}{ext}", source)
 
 
-@transaction.atomic
-def registry_publish(*, actor: User, nomination: Nomination) -> RegistryEntry:
+def _check_publisher(actor: User) -> None:
     if not actor.has_perm(PUBLISH):
         raise PermissionDenied(_("Only central staff can publish to the registry."))
+
+
+@transaction.atomic
+def registry_publish(*, actor: User, nomination: Nomination) -> RegistryEntry:
+    """Snapshot one awarded nomination into the registry and tell the
+    tambon's officers and the producer (in the same transaction)."""
+    _check_publisher(actor)
+    return _publish(actor, nomination, officers=None)
+
+
+def _publish(
+    actor: User, nomination: Nomination, officers: dict[str, list] | None
+) -> RegistryEntry:
+    """``officers`` by tambon code, when the caller fetched them for many
+    entries at once; otherwise the entry's tambon is looked up alone."""
     nomination = (
         Nomination.objects.select_for_update(of=("self",))
         .select_related(
             "round",
+            "product__producer__user",
             "product__producer__tambon__amphoe",
             "product__producer__tambon__province__region",
             "product__category__parent",
@@ -128,16 +153,44 @@ def registry_publish(*, actor: User, nomination: Nomination) -> RegistryEntry:
         published_by=actor,
     )
     RegistryEvent.objects.create(entry=entry, action="published", actor=actor)
+    if officers is None:
+        officers = notify.officers_by_tambon([nomination.tambon_code])
+    notify.entry_published(entry, nomination, officers.get(nomination.tambon_code, []))
     return entry
 
 
+@transaction.atomic
+def registry_publish_many(
+    *, actor: User, nominations: Iterable[Nomination]
+) -> list[RegistryEntry]:
+    """Publish several nominations in central ranking order, all or nothing:
+    the first refusal rolls every one back and names the product refused."""
+    _check_publisher(actor)
+    wanted = {nomination.pk for nomination in nominations}
+    ordered = list(
+        in_ranking_order(Nomination.objects.filter(pk__in=wanted)).select_related(
+            "product"
+        )
+    )
+    if len(ordered) != len(wanted):
+        raise InvalidTransition(_("Some of the chosen nominations no longer exist."))
+    officers = notify.officers_by_tambon(n.tambon_code for n in ordered)
+    entries = []
+    for nomination in ordered:
+        try:
+            entries.append(_publish(actor, nomination, officers=officers))
+        except InvalidTransition as refusal:
+            raise InvalidTransition(
+                _("%(product)s: %(reason)s")
+                % {"product": nomination.product, "reason": refusal.message}
+            ) from refusal
+    return entries
+
+
 def registry_publish_all(*, actor: User, round_year: int | None = None) -> int:
-    """Publish every awarded nomination not yet published, in ranking order."""
-    published = 0
-    for nomination in publishable(round_year):
-        registry_publish(actor=actor, nomination=nomination)
-        published += 1
-    return published
+    """Publish every awarded nomination not yet published (of one round, if
+    given), in ranking order, all or nothing."""
+    return len(registry_publish_many(actor=actor, nominations=publishable(round_year)))
 
 
 @transaction.atomic

@@ -13,7 +13,7 @@ PYTEST_ARGS ?=
 .PHONY: help run test setup lint format messages clean worker beat services
 
 help:
-	@echo "make run    set up .venv, migrate, load the geography, serve http://$(HOST):$(PORT)"
+	@echo "make run    set up .venv, migrate, load the geography and the demo world, serve http://$(HOST):$(PORT)"
 	@echo "make test   set up .venv and run the whole test suite (SQLite)"
 	@echo "make lint   ruff check and format check"
 	@echo "make services  web + Celery worker + beat (needs CELERY_BROKER_URL, e.g. Redis)"
@@ -32,10 +32,14 @@ $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
 	$(BIN)/python -m pip install --disable-pip-version-check -q -r requirements-dev.txt
 	@touch $@
 
+# seed_demo is idempotent and prints the demo logins each time; if it cannot
+# load the demo (DEBUG off, or the database holds rounds or committees it would
+# collide with) it says why and the portal is served without it.
 setup: $(VENV)/.installed
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_geography
 	$(MANAGE) ensure_superuser
+	$(MANAGE) seed_demo || echo "(The demo world was not loaded: see above.)"
 
 run: setup
 	@echo "Serving the OTOP Selection Portal on http://$(HOST):$(PORT)/ (Ctrl+C stops it)"

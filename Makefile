@@ -10,13 +10,14 @@ PORT   ?= 8000
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help run test setup lint format messages clean worker beat services
+.PHONY: help run test setup lint format messages clean worker beat services bench
 
 help:
 	@echo "make run    set up .venv, migrate, load the geography and the demo world, serve http://$(HOST):$(PORT)"
 	@echo "make test   set up .venv and run the whole test suite (SQLite)"
 	@echo "make lint   ruff check and format check"
 	@echo "make services  web + Celery worker + beat (needs CELERY_BROKER_URL, e.g. Redis)"
+	@echo "make bench  every benchmark on PostgreSQL, one summary table (~25 min; needs wrk)"
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' || { \
@@ -48,6 +49,11 @@ run: setup
 # pytest exits 5 when it collects no tests; that is not a failure of the code.
 test: $(VENV)/.installed-dev
 	$(BIN)/pytest $(PYTEST_ARGS) || { rc=$$?; [ $$rc -eq 5 ] && echo "pytest: no tests collected" || exit $$rc; }
+
+# Benchmarks print figures, never assert; they need PostgreSQL on 127.0.0.1
+# (BENCH_DATABASE_URL) and wrk (apt-get install wrk). Never part of .ci/run.
+bench: $(VENV)/.installed-dev
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 # With CELERY_BROKER_URL set (e.g. redis://127.0.0.1:6379/0), tasks run on
 # real workers; without it they run in-process and these are not needed.

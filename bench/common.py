@@ -1,5 +1,6 @@
 """Helpers shared by the benchmarks (run as scripts: ``python bench/<name>.py``)."""
 
+import json
 import math
 from urllib.parse import urlparse
 
@@ -45,3 +46,19 @@ def percentile(samples: list[float], p: float) -> float:
     """Nearest-rank percentile."""
     ordered = sorted(samples)
     return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)]
+
+
+def figure(
+    name: str,
+    value: float,
+    unit: str,
+    target: str = "",
+    baseline: float | None = None,
+) -> None:
+    """Print one machine-readable figure for ``bench/run.py``'s summary:
+    ``FIGURE {json}``. ``baseline`` is an in-run reference (e.g. a bare
+    view's rate) the value is divided by."""
+    record = {"name": name, "value": value, "unit": unit, "target": target}
+    if baseline:
+        record["ratio"] = value / baseline
+    print("FIGURE " + json.dumps(record, ensure_ascii=False), flush=True)

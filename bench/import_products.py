@@ -19,7 +19,7 @@ import time
 import tracemalloc
 from pathlib import Path
 
-from common import ensure_database  # bench/common.py
+from common import ensure_database, figure  # bench/common.py
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -127,6 +127,7 @@ def main() -> None:
     )
     if not args.no_trace:
         tracemalloc.start()
+    rates = []
     for label in ("first import (inserts)", "re-import (updates)"):
         started = time.perf_counter()
         with path.open("rb") as upload:
@@ -142,12 +143,16 @@ def main() -> None:
             f"import {finished - loaded:.2f} s); created {report.created:,}, "
             f"updated {report.updated:,}, certificates +{report.certificates_created:,}"
         )
+        rates.append(args.rows / (finished - started))
         del dataset, report
     if not args.no_trace:
         _current, peak = tracemalloc.get_traced_memory()
         print(f"tracemalloc peak: {peak / 2**20:.0f} MiB")
     print(f"peak RSS (ru_maxrss): {_peak_rss_mib():.0f} MiB")
     print(f"products in database: {Product.objects.count():,}")
+    figure(f"import {args.rows:,} rows, first", rates[0], "rows/s", ">= 2,500")
+    figure(f"import {args.rows:,} rows, again", rates[1], "rows/s", "")
+    figure("import peak memory", _peak_rss_mib(), "MiB", "<= 300")
 
 
 def _peak_rss_mib() -> float:

@@ -48,7 +48,7 @@ from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path
 
-from common import ensure_database, percentile  # bench/common.py
+from common import ensure_database, figure, percentile  # bench/common.py
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -835,6 +835,12 @@ def time_ranking(round_, committee, board, runs: int, warmups: int) -> None:
         f"p95 {percentile(samples, 95):.1f} ms, max {max(samples):.1f} ms, "
         f"{len(captured)} queries"
     )
+    figure(
+        f"ranking data p95 ({len(rows)} nominations)",
+        percentile(samples, 95),
+        "ms",
+        f"<= {TARGET_P95_MS:.0f}",
+    )
     time_ranking_page(round_, committee, board, runs, warmups)
 
 
@@ -898,6 +904,7 @@ def time_ranking_page(round_, committee, board, runs: int, warmups: int) -> None
         f"ms, p95 {percentile(samples, 95):.1f} ms, max {max(samples):.1f} ms, "
         f"{len(captured)} queries"
     )
+    figure("ranking admin page p95", percentile(samples, 95), "ms", "<= 300")
 
 
 # Main -------------------------------------------------------------------------------
@@ -1014,6 +1021,12 @@ def main() -> None:
     print(
         f"target: whole round <= {TARGET_ROUND_S / 60:.0f} min on 2 cores "
         f"({estimate / 60:.1f} min, {args.workers} worker processes)"
+    )
+    figure(
+        "whole round, " + ("batch entry" if args.batch else "sheet by sheet"),
+        estimate / 60,
+        "min",
+        f"<= {TARGET_ROUND_S / 60:.0f}",
     )
 
     round2, committee, rng = view_committee_setup(args.seed)

@@ -7,6 +7,7 @@ add fields if needed, never rename or remove one.
 import datetime as dt
 import hashlib
 
+from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -15,6 +16,7 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
+from ninja.renderers import JSONRenderer
 
 from otop.buddhist_era import to_be
 from registry.models import RegistryEntry
@@ -25,6 +27,7 @@ router = Router(tags=["registry"])
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 100
 MAX_AGE = 60  # seconds a client or proxy may reuse an answer unasked
+PAGE_CACHE_SECONDS = 3600  # keyed by the registry's stamp: never stale
 
 
 class Filters(Schema):
@@ -137,9 +140,7 @@ class Problem(Schema):
     "paginated. Answers carry ETag and Last-Modified; send If-None-Match or "
     "If-Modified-Since to get 304 when nothing changed.",
 )
-def registry_list(
-    request: HttpRequest, filters: Query[Filters], response: HttpResponse
-):
+def registry_list(request: HttpRequest, filters: Query[Filters]):
     query = RegistryQuery.from_params(request.GET)
     page_number = _positive(request.GET.get("page"), 1, None)
     page_size = _positive(request.GET.get("page_size"), PAGE_SIZE, MAX_PAGE_SIZE)
@@ -159,6 +160,20 @@ def registry_list(
     not_modified = _not_modified(request, stamp, request.GET.urlencode())
     if not_modified:
         return not_modified
+    key = "registry:api:" + _etag(stamp, request.build_absolute_uri()).strip('"')
+    page = cache.get(key)
+    if page is None:
+        body = _list_body(request, query, page_number, page_size)
+        page = JSONRenderer().render(
+            request, EntryPage.model_validate(body).model_dump(), response_status=200
+        )
+        cache.set(key, page, PAGE_CACHE_SECONDS)
+    answer = HttpResponse(page, content_type="application/json; charset=utf-8")
+    _cache_headers(answer, stamp, request.GET.urlencode())
+    return answer
+
+
+def _list_body(request, query: RegistryQuery, page_number: int, page_size: int):
     entries = query.apply()
     count = entries.count()
     pages = max(1, -(-count // page_size))
@@ -174,8 +189,7 @@ def registry_list(
         ),
         "results": [entry_data(request, entry) for entry in rows],
     }
-    _cache_headers(response, stamp, request.GET.urlencode())
-    return Status(200, body)
+    return body
 
 
 @router.get(

@@ -8,15 +8,11 @@ from django.core.cache import cache
 from django.db.models import (
     CharField,
     Count,
-    F,
-    Max,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Value,
 )
-from django.db.models.functions import Cast, Coalesce
+from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
 from communities.models import Amphoe, Province
@@ -33,36 +29,38 @@ SORTS = {
 SEARCHED = ("name_th", "name_en", "producer_name_th", "producer_name_en", "tambon_th")
 
 
-def known_codes() -> dict[str, frozenset[str]]:
-    """Every province, amphoe and category code, in one query, cached for
-    an hour (the geography and the category tree rarely change)."""
-    codes = cache.get("registry:known-codes")
-    if codes is None:
+def reference_names() -> dict[str, dict[str, tuple[str, str]]]:
+    """``{"province"|"amphoe"|"category": {code: (name_th, name_en)}}`` for
+    every province, amphoe and category, in one query, cached for an hour
+    (the geography and the category tree rarely change). Facet labels and
+    the check for unknown codes read it instead of joining per row."""
+    names = cache.get("registry:reference-names")
+    if names is None:
         kinds = [
-            Province.objects.order_by()
-            .annotate(kind=Value("province"))
-            .values("kind", "code"),
-            Amphoe.objects.order_by()
-            .annotate(kind=Value("amphoe"))
-            .values("kind", "code"),
-            Category.objects.order_by()
-            .annotate(kind=Value("category"))
-            .values("kind", "code"),
+            model.objects.order_by()
+            .annotate(kind=Value(kind))
+            .values("kind", "code", "name_th", "name_en")
+            for kind, model in (
+                ("province", Province),
+                ("amphoe", Amphoe),
+                ("category", Category),
+            )
         ]
-        found = {"province": set(), "amphoe": set(), "category": set()}
+        names = {"province": {}, "amphoe": {}, "category": {}}
         for row in kinds[0].union(*kinds[1:], all=True):
-            found[row["kind"]].add(row["code"])
-        codes = {kind: frozenset(values) for kind, values in found.items()}
-        cache.set("registry:known-codes", codes, FACET_CACHE_SECONDS)
-    return codes
+            names[row["kind"]][row["code"]] = (row["name_th"], row["name_en"])
+        cache.set("registry:reference-names", names, FACET_CACHE_SECONDS)
+    return names
 
 
 def registry_stamp() -> tuple[int | None, object]:
     """``(last event id, its time)``: every publication and revocation writes
     an event, so this changes exactly when the listed registry changes. It
-    keys caches and HTTP validators (ETag, Last-Modified) in one indexed query."""
-    stamp = RegistryEvent.objects.aggregate(pk=Max("pk"), at=Max("at"))
-    return stamp["pk"], stamp["at"]
+    keys caches and HTTP validators (ETag, Last-Modified). Events are only
+    ever added, so the newest by primary key is the last change: one
+    backward index step, whatever the table's size."""
+    last = RegistryEvent.objects.order_by("-pk").values_list("pk", "at").first()
+    return last if last is not None else (None, None)
 
 
 @dataclass
@@ -125,7 +123,7 @@ class RegistryQuery:
         )
         if not any(value for _kind, value, _message in checks):
             return
-        known = known_codes()
+        known = reference_names()
         for kind, value, message in checks:
             if value and value not in known[kind]:
                 self.unknown.append(message % {"code": value})
@@ -159,14 +157,14 @@ def search(queryset: QuerySet[RegistryEntry], text: str) -> QuerySet[RegistryEnt
     return queryset.filter(condition)
 
 
-# name, grouped column, the query field the facet ignores, label expressions
+# name, grouped column, the query field the facet ignores, where labels come from
 FACETS = (
-    ("province", "province_code", "province", (F("province_th"), F("province_en"))),
-    ("category", "type_code", "category", None),
-    ("stars", "stars", "stars", (Value(""), Value(""))),
-    ("round", "round_year", "round_year_be", (Value(""), Value(""))),
+    ("province", "province_code", "province", "province"),
+    ("category", "type_code", "category", "category"),
+    ("stars", "stars", "stars", None),
+    ("round", "round_year", "round_year_be", None),
 )
-AMPHOE_FACET = ("amphoe", "amphoe_code", "amphoe", (F("amphoe_th"), F("amphoe_en")))
+AMPHOE_FACET = ("amphoe", "amphoe_code", "amphoe", "amphoe")
 FACET_CACHE_SECONDS = 3600
 
 
@@ -183,37 +181,35 @@ def facets(query: RegistryQuery) -> dict[str, list[dict]]:
     if cached is not None:
         return cached
     branches = [_facet_branch(query, *facet) for facet in FACETS]
+    facets_used = list(FACETS)
     if query.province:
         branches.append(_facet_branch(query, *AMPHOE_FACET))
-    result = {name: [] for name, *_ in FACETS}
-    if query.province:
-        result["amphoe"] = []
+        facets_used.append(AMPHOE_FACET)
+    result = {name: [] for name, *_ in facets_used}
     for row in branches[0].union(*branches[1:], all=True):
         result[row["facet"]].append(row)
-    for rows in result.values():
-        rows.sort(key=lambda row: row["key"])
+    names = reference_names()
+    for name, _column, _drop, labels in facets_used:
+        for row in result[name]:
+            row["label_th"], row["label_en"] = (
+                names[labels].get(row["key"], (row["key"], row["key"]))
+                if labels
+                else ("", "")
+            )
+        result[name].sort(key=lambda row: row["key"])
     cache.set(key, result, FACET_CACHE_SECONDS)
     return result
 
 
-def _facet_branch(query: RegistryQuery, name, column, drop, labels):
-    others = RegistryQuery(**{**query.__dict__, drop: _empty(drop), "problems": []})
-    if labels is None:  # product types: their names live in the category tree
-        names = Category.objects.filter(code=OuterRef("type_code"))
-        labels = (
-            Subquery(names.values("name_th")[:1]),
-            Subquery(names.values("name_en")[:1]),
-        )
+def _facet_branch(query: RegistryQuery, name, column, drop, _labels):
+    """One facet's counts: plain ``GROUP BY`` of one column (labels are added
+    from ``reference_names()``, never joined per row)."""
+    others = RegistryQuery(**{**query.__dict__, drop: _empty(drop)})
     return (
         others.apply()
         .order_by()
-        .annotate(
-            facet=Value(name),
-            key=Cast(column, CharField()),
-            label_th=Coalesce(labels[0], Value(""), output_field=CharField()),
-            label_en=Coalesce(labels[1], Value(""), output_field=CharField()),
-        )
-        .values("facet", "key", "label_th", "label_en")
+        .annotate(facet=Value(name), key=Cast(column, CharField()))
+        .values("facet", "key")
         .annotate(count=Count("pk"))
     )
 

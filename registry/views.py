@@ -14,19 +14,34 @@ from django.utils.translation import gettext as _
 
 from otop.buddhist_era import display_year, to_be
 from otop.exports import stream_export
+from otop.page_cache import cached_for_visitors
 from registry.models import RegistryEntry
 from registry.resources import RegistryEntryResource
-from registry.selectors import RegistryQuery, facets
+from registry.selectors import RegistryQuery, facets, registry_stamp
 
 PAGE_SIZE = 24
+CARD_FIELDS = (
+    "number",
+    "name_th",
+    "name_en",
+    "stars",
+    "thumbnail",
+    "producer_name_th",
+    "tambon_th",
+    "amphoe_th",
+    "province_th",
+    "published_at",
+)
 FILTERS = ("q", "province", "amphoe", "category", "stars", "round", "sort")
 JSON_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 
 
+@cached_for_visitors(version=registry_stamp)
 def entry_list(request: HttpRequest) -> HttpResponse:
     query = RegistryQuery.from_params(request.GET)
     counts = facets(query)
-    page = CountedPaginator(query.apply(), PAGE_SIZE, _total(query, counts)).get_page(
+    cards = query.apply().only(*CARD_FIELDS)
+    page = CountedPaginator(cards, PAGE_SIZE, _total(query, counts)).get_page(
         request.GET.get("page")
     )
     for entry in page:

@@ -88,6 +88,10 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # The portal's queries are short: JIT compiling them costs more than it
+    # saves (70-85 ms on the registry's facet query at 100,000 entries).
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the dev server read while an in-process task writes; IMMEDIATE
     # takes the write lock at BEGIN so concurrent writers wait instead of failing.

@@ -264,13 +264,42 @@ def test_list_query_count_does_not_grow_with_entries(client, published):  # noqa
 def test_list_answers_from_the_cache_until_the_registry_changes(client, published):  # noqa: F811
     client.get(f"{LIST}?province=50")
     with CaptureQueriesContext(connection) as queries:
-        client.get(f"{LIST}?province=50")
-    assert len(queries) == 2  # the registry's stamp and the page's rows
+        again = client.get(f"{LIST}?province=50")
+    assert len(queries) == 1  # the registry's stamp: the page itself is cached
+    assert COFFEE in again.content.decode()
 
     revoke(published.get(name_th=COFFEE))
     response = client.get(f"{LIST}?province=50")
     assert COFFEE not in response.content.decode()
     assert response.context["page"].paginator.count == 2
+
+
+@pytest.mark.django_db
+def test_a_cached_page_carries_each_visitors_own_csrf_token(published):  # noqa: F811
+    from django.test import Client
+
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    first.get(LIST)
+    page = second.get(LIST)  # from the cache
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)[1]
+
+    switched = second.post(
+        "/i18n/setlang/", {"language": "en", "next": LIST, "csrfmiddlewaretoken": token}
+    )
+    assert switched.status_code == 302
+    assert "Product registry" in second.get(LIST).text  # English, its own entry
+
+
+@pytest.mark.django_db
+def test_signed_in_users_never_get_the_visitors_page(client, published):  # noqa: F811
+    client.get(LIST)  # cached for visitors
+    user = User.objects.get(username="registrar")
+    client.force_login(user)
+
+    page = client.get(LIST).content.decode()
+
+    assert user.get_short_name() in page
+    assert 'action="/accounts/logout/"' in page
 
 
 @pytest.mark.django_db

@@ -210,7 +210,7 @@ def _facet_branch(query: RegistryQuery, name, column, drop, _labels):
         .order_by()
         .annotate(facet=Value(name), key=Cast(column, CharField()))
         .values("facet", "key")
-        .annotate(count=Count("pk"))
+        .annotate(count=Count("*"))  # not COUNT(id): the facet index covers it
     )
 
 

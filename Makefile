@@ -10,11 +10,12 @@ PORT   ?= 8000
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help run test setup lint format messages clean worker beat services bench
+.PHONY: help run test e2e setup lint format messages clean worker beat services bench
 
 help:
 	@echo "make run    set up .venv, migrate, load the geography and the demo world, serve http://$(HOST):$(PORT)"
 	@echo "make test   set up .venv and run the whole test suite (SQLite)"
+	@echo "make e2e    browser tests in Chromium (needs chromium; npm ci for axe-core)"
 	@echo "make lint   ruff check and format check"
 	@echo "make services  web + Celery worker + beat (needs CELERY_BROKER_URL, e.g. Redis)"
 	@echo "make bench  every benchmark on PostgreSQL, one summary table (~25 min; needs wrk)"
@@ -49,6 +50,17 @@ run: setup
 # pytest exits 5 when it collects no tests; that is not a failure of the code.
 test: $(VENV)/.installed-dev
 	$(BIN)/pytest $(PYTEST_ARGS) || { rc=$$?; [ $$rc -eq 5 ] && echo "pytest: no tests collected" || exit $$rc; }
+
+# Browser tests (tests/e2e, marked e2e, left out of `make test`): Playwright
+# drives Debian's Chromium (apt-get install chromium; E2E_CHROMIUM=... for
+# another) against a live server on DATABASE_URL. axe-core comes from npm
+# (package.json); without Chromium or axe-core the tests say so and skip.
+# Screenshots go to tests/e2e/artifacts/.
+e2e: $(VENV)/.installed-dev
+	@if [ -f package-lock.json ] && [ ! -f node_modules/axe-core/axe.min.js ]; then \
+	  if command -v npm >/dev/null; then npm ci --no-audit --no-fund; \
+	  else echo "npm not found: the accessibility checks will be skipped"; fi; fi
+	$(BIN)/pytest -m e2e tests/e2e $(PYTEST_ARGS)
 
 # Benchmarks print figures, never assert; they need PostgreSQL on 127.0.0.1
 # (BENCH_DATABASE_URL) and wrk (apt-get install wrk). Never part of .ci/run.

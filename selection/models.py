@@ -546,6 +546,24 @@ class NominationEventQuerySet(models.QuerySet):
         raise ValidationError(_("The audit trail cannot be deleted."))
 
 
+class EventAction(models.TextChoices):
+    """What a ladder event records (its code is what is stored)."""
+
+    CREATED = "created", _("Created")
+    SUBMITTED = "submitted", _("Submitted")
+    RETURNED = "returned", _("Returned for revision")
+    RESUBMITTED = "resubmitted", _("Resubmitted")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    SHEET_SUBMITTED = "sheet_submitted", _("Score sheet submitted")
+    RANKING_FINALIZED = "ranking_finalized", _("Ranking finalized")
+    RANKING_REOPENED = "ranking_reopened", _("Ranking reopened")
+    RANKING_APPROVED = "ranking_approved", _("Ranking approved")
+    ENTRY_MOVED = "entry_moved", _("Position changed")
+    FORWARDED = "forwarded", _("Forwarded to the next tier")
+    NOT_SELECTED = "not_selected", _("Not selected")
+    AWARDED = "awarded", _("Awarded")
+
+
 class NominationEvent(models.Model):
     """Append-only audit trail of the ladder: every transition, score
     submission, ranking change and override."""
@@ -567,7 +585,7 @@ class NominationEvent(models.Model):
         related_name="+",
         verbose_name=_("by"),
     )
-    action = models.CharField(_("action"), max_length=32)
+    action = models.CharField(_("action"), max_length=32, choices=EventAction.choices)
     from_tier = models.CharField(max_length=8, blank=True)
     from_state = models.CharField(max_length=16, blank=True)
     to_tier = models.CharField(max_length=8, blank=True)

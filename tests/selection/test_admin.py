@@ -292,7 +292,9 @@ def test_the_ranking_page_draws_the_quota_line_and_runs_the_flow(client, ranked)
     forwarded = Nomination.objects.filter(tier=Tier.PROVINCE, state="pending")
     assert {n.product.name_th for n in forwarded} == {"ข้าวแต๋นน้ำแตงโม", "ไส้อั่ว"}
     page = client.get(ranking_url(ranking)).text
-    assert "ranking_approved" in page  # the ranking's history
+    assert "<td>Ranking approved</td>" in page  # the ranking's history, labelled
+    assert "<td>Ranking finalized</td>" in page
+    assert "ranking_approved" not in page
 
 
 def test_the_secretary_moves_an_entry_with_a_justification(client, ranked):

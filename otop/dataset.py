@@ -68,6 +68,7 @@ from products.models import (
     Standard,
 )
 from registry.models import RegistryCounter, RegistryEntry, RegistryEvent
+from registry.services import entry_snapshot
 from selection.models import (
     Criterion,
     Nomination,
@@ -1979,6 +1980,7 @@ class _Builder:
         staff = User.objects.get(username=STAFF_USERNAME)
         order = [row.entry.pk for ranking in central for row in ranking.rows]
         nominations = Nomination.objects.select_related(
+            "round",
             "product__producer__tambon__amphoe",
             "product__producer__tambon__province",
             "product__category__parent",
@@ -1992,56 +1994,16 @@ class _Builder:
         for i, pk in enumerate(order):
             nomination = found[pk]
             product = nomination.product
-            producer, category = product.producer, product.category
-            tambon = producer.tambon
+            tambon = product.producer.tambon
             counters[tambon.province_id] += 1
             certificates = sorted(
                 product.certifications.all(), key=lambda c: c.standard.order
             )
             entries.append(
                 RegistryEntry(
+                    **entry_snapshot(nomination, certificates),
                     number=f"OTOP-{year_be}-{tambon.province_id}-"
                     f"{counters[tambon.province_id]:06d}",
-                    nomination=nomination,
-                    product=product,
-                    round_year=round_.year,
-                    name_th=product.name_th,
-                    name_en=product.name_en,
-                    story=product.story,
-                    description=product.description,
-                    type_code=(category.parent or category).code,
-                    category_code=category.code,
-                    category_th=category.name_th,
-                    category_en=category.name_en,
-                    producer_name_th=producer.name_th,
-                    producer_name_en=producer.name_en,
-                    producer_phone=producer.phone,
-                    producer_email=producer.email,
-                    tambon_code=tambon.code,
-                    amphoe_code=tambon.amphoe_id,
-                    province_code=tambon.province_id,
-                    tambon_th=tambon.name_th,
-                    tambon_en=tambon.name_en,
-                    amphoe_th=tambon.amphoe.name_th,
-                    amphoe_en=tambon.amphoe.name_en,
-                    province_th=tambon.province.name_th,
-                    province_en=tambon.province.name_en,
-                    region_code=tambon.province.region_id,
-                    stars=nomination.stars,
-                    final_score=nomination.final_score,
-                    certificates=[
-                        {
-                            "standard": c.standard.code,
-                            "standard_th": c.standard.name_th,
-                            "standard_en": c.standard.name_en,
-                            "number": c.number,
-                            "issued_on": c.issued_on.isoformat() if c.issued_on else "",
-                            "expires_on": c.expires_on.isoformat()
-                            if c.expires_on
-                            else "",
-                        }
-                        for c in certificates
-                    ],
                     published_at=published + dt.timedelta(seconds=20 * i),
                     published_by=staff,
                 )

@@ -60,6 +60,56 @@ def _next_number(year_be: int, province_code: str) -> str:
     return f"OTOP-{year_be}-{province_code}-{counter.last:06d}"
 
 
+def entry_snapshot(nomination: Nomination, certifications) -> dict:
+    """The fields a registry entry copies at publication from the awarded
+    nomination, its product, producer, category and place (``nomination``
+    with those related rows loaded) and the product's ``certifications``.
+    One definition for publishing and for generated national data."""
+    product = nomination.product
+    producer, category = product.producer, product.category
+    tambon = producer.tambon
+    return {
+        "nomination": nomination,
+        "product": product,
+        "round_year": nomination.round.year,
+        "name_th": product.name_th,
+        "name_en": product.name_en,
+        "story": product.story,
+        "description": product.description,
+        "type_code": (category.parent or category).code,
+        "category_code": category.code,
+        "category_th": category.name_th,
+        "category_en": category.name_en,
+        "producer_name_th": producer.name_th,
+        "producer_name_en": producer.name_en,
+        "producer_phone": producer.phone,
+        "producer_email": producer.email,
+        "tambon_code": tambon.code,
+        "amphoe_code": tambon.amphoe_id,
+        "province_code": tambon.province_id,
+        "tambon_th": tambon.name_th,
+        "tambon_en": tambon.name_en,
+        "amphoe_th": tambon.amphoe.name_th,
+        "amphoe_en": tambon.amphoe.name_en,
+        "province_th": tambon.province.name_th,
+        "province_en": tambon.province.name_en,
+        "region_code": tambon.province.region_id,
+        "stars": nomination.stars,
+        "final_score": nomination.final_score,
+        "certificates": [
+            {
+                "standard": c.standard.code,
+                "standard_th": c.standard.name_th,
+                "standard_en": c.standard.name_en,
+                "number": c.number,
+                "issued_on": c.issued_on.isoformat() if c.issued_on else "",
+                "expires_on": c.expires_on.isoformat() if c.expires_on else "",
+            }
+            for c in certifications
+        ],
+    }
+
+
 def _copy(file, number: str, suffix: str) -> str:
     """Keep the registry's own copy of a photo: it outlives product edits."""
     if not file:
@@ -103,53 +153,14 @@ def _publish(
     if RegistryEntry.objects.filter(nomination=nomination).exists():
         raise InvalidTransition(_("This nomination is already in the registry."))
     product = nomination.product
-    producer = product.producer
-    tambon = producer.tambon
-    category = product.category
-    number = _next_number(to_be(nomination.round.year), tambon.province_id)
+    province_code = product.producer.tambon.province_id  # as in the snapshot
+    number = _next_number(to_be(nomination.round.year), province_code)
     primary = product.images.filter(is_primary=True).first()
     entry = RegistryEntry.objects.create(
+        **entry_snapshot(nomination, product.certifications.select_related("standard")),
         number=number,
-        nomination=nomination,
-        product=product,
-        round_year=nomination.round.year,
-        name_th=product.name_th,
-        name_en=product.name_en,
-        story=product.story,
-        description=product.description,
-        type_code=(category.parent or category).code,
-        category_code=category.code,
-        category_th=category.name_th,
-        category_en=category.name_en,
-        producer_name_th=producer.name_th,
-        producer_name_en=producer.name_en,
-        producer_phone=producer.phone,
-        producer_email=producer.email,
-        tambon_code=tambon.code,
-        amphoe_code=tambon.amphoe_id,
-        province_code=tambon.province_id,
-        tambon_th=tambon.name_th,
-        tambon_en=tambon.name_en,
-        amphoe_th=tambon.amphoe.name_th,
-        amphoe_en=tambon.amphoe.name_en,
-        province_th=tambon.province.name_th,
-        province_en=tambon.province.name_en,
-        region_code=tambon.province.region_id,
-        stars=nomination.stars,
-        final_score=nomination.final_score,
         photo=_copy(primary.image, number, "") if primary else "",
         thumbnail=_copy(primary.thumbnail, number, "-thumb") if primary else "",
-        certificates=[
-            {
-                "standard": c.standard.code,
-                "standard_th": c.standard.name_th,
-                "standard_en": c.standard.name_en,
-                "number": c.number,
-                "issued_on": c.issued_on.isoformat() if c.issued_on else "",
-                "expires_on": c.expires_on.isoformat() if c.expires_on else "",
-            }
-            for c in product.certifications.select_related("standard")
-        ],
         published_by=actor,
     )
     RegistryEvent.objects.create(entry=entry, action="published", actor=actor)

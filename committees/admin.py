@@ -10,22 +10,23 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportMixin
 from import_export.formats.base_formats import CSV, XLSX
 
+from committees.forms import CommitteeAdminForm, committee_save
 from committees.models import (
     Committee,
     ConflictDeclaration,
     Membership,
     MembershipEvent,
+    Tier,
 )
 from committees.permissions import committees_for, visible_committees
 from committees.resources import MembershipResource
 from committees.services import (
-    committee_create,
-    committee_update,
     membership_change_role,
     membership_grant,
     membership_revoke,
 )
 from otop.admin import NotFoundOutsideQuerysetMixin
+from otop.uploads import SafeImportForm
 
 
 def _is_central(request, action: str, model: str) -> bool:
@@ -80,8 +81,17 @@ class MembershipEventInline(admin.TabularInline):
 
 @admin.register(Committee)
 class CommitteeAdmin(NotFoundOutsideQuerysetMixin, admin.ModelAdmin):
-    list_display = ("__str__", "tier", "area", "term_start", "term_end", "is_active")
-    list_filter = ("tier", "is_active", "province__region")
+    form = CommitteeAdminForm
+    list_display = (
+        "__str__",
+        "tier",
+        "kind_label",
+        "area",
+        "term_start",
+        "term_end",
+        "is_active",
+    )
+    list_filter = ("tier", "kind", "is_active", "province__region")
     search_fields = (
         "name_th",
         "name_en",
@@ -98,16 +108,22 @@ class CommitteeAdmin(NotFoundOutsideQuerysetMixin, admin.ModelAdmin):
         if obj is None:
             return (
                 "tier",
+                "kind",
                 "amphoe",
                 "province",
+                "product_types",
                 "name_th",
                 "name_en",
                 "term_start",
                 "term_end",
             )
+        central = ("kind_label",) if obj.tier == Tier.CENTRAL else ()
+        types = ("product_types",) if obj.is_subcommittee else ()
         return (
             "tier",
+            *central,
             "area",
+            *types,
             "name_th",
             "name_en",
             "term_start",
@@ -120,11 +136,20 @@ class CommitteeAdmin(NotFoundOutsideQuerysetMixin, admin.ModelAdmin):
             return ()
         if not _is_central(request, "change", "committee"):
             return self.get_fields(request, obj)
-        return ("tier", "area")
+        return ("tier", "kind_label", "area")
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        form.request = request
+        return form
 
     @admin.display(description=_("area"))
     def area(self, obj):
         return obj.area or "—"
+
+    @admin.display(description=_("kind"), ordering="kind")
+    def kind_label(self, obj):
+        return obj.kind_label
 
     def get_queryset(self, request):
         return visible_committees(request.user).select_related("amphoe", "province")
@@ -143,43 +168,16 @@ class CommitteeAdmin(NotFoundOutsideQuerysetMixin, admin.ModelAdmin):
         return False  # deactivate instead: the history stays
 
     def save_model(self, request, obj, form, change):
-        data = form.cleaned_data
         try:
-            if change:
-                saved = committee_update(
-                    actor=request.user,
-                    committee=obj,
-                    **{
-                        k: data[k]
-                        for k in (
-                            "name_th",
-                            "name_en",
-                            "term_start",
-                            "term_end",
-                            "is_active",
-                        )
-                        if k in data
-                    },
-                )
-            else:
-                saved = committee_create(
-                    actor=request.user,
-                    **{
-                        k: data.get(k)
-                        for k in (
-                            "tier",
-                            "amphoe",
-                            "province",
-                            "term_start",
-                            "term_end",
-                        )
-                    },
-                    name_th=data.get("name_th", ""),
-                    name_en=data.get("name_en", ""),
-                )
+            saved = committee_save(request.user, obj, form.cleaned_data)
         except ValidationError as error:
             raise PermissionDenied(" ".join(error.messages)) from error
         obj.pk = saved.pk
+
+    def save_related(self, request, form, formsets, change):
+        # The product types were saved by the service; only the inlines remain.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
 
 
 class MembershipForm(forms.ModelForm):
@@ -231,6 +229,7 @@ class MembershipAdmin(NotFoundOutsideQuerysetMixin, ImportMixin, admin.ModelAdmi
     form = MembershipForm
     resource_classes = [MembershipResource]
     import_formats = [CSV, XLSX]
+    import_form_class = SafeImportForm  # size, content, XLSX bomb, row cap
     list_display = ("user", "committee", "role", "term_start", "term_end", "revoked_at")
     list_filter = (
         "role",

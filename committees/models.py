@@ -25,6 +25,17 @@ class Tier(models.TextChoices):
     CENTRAL = "central", _("Central")
 
 
+class Kind(models.TextChoices):
+    """The main committee of a tier (the national committee at the centre,
+    the district or provincial committee below) or a central subcommittee."""
+
+    MAIN = "main", _("Main committee")
+    ADMINISTRATION = "administration", _("Administration subcommittee")
+    PRODUCTION = "production", _("Production promotion subcommittee")
+    MARKETING = "marketing", _("Marketing promotion subcommittee")
+    STANDARDS = "standards", _("Standards and quality development subcommittee")
+
+
 class Role(models.TextChoices):
     CHAIR = "chair", _("Chair")
     SECRETARY = "secretary", _("Secretary")
@@ -69,6 +80,19 @@ class Committee(models.Model):
         related_name="committees",
         verbose_name=_("province"),
     )
+    kind = models.CharField(
+        _("kind"), max_length=16, choices=Kind.choices, default=Kind.MAIN
+    )
+    # The product types a central subcommittee scores (top-level categories).
+    # At most one active subcommittee per type: committees.services checks it,
+    # as a unique index cannot see the committee's is_active flag.
+    product_types = models.ManyToManyField(
+        "products.Category",
+        blank=True,
+        related_name="subcommittees",
+        limit_choices_to={"parent__isnull": True},
+        verbose_name=_("product types scored"),
+    )
     name_th = models.CharField(_("name (Thai)"), max_length=255, blank=True)
     name_en = models.CharField(_("name (English)"), max_length=255, blank=True)
     term_start = models.DateField(_("term starts"))
@@ -112,10 +136,19 @@ class Committee(models.Model):
                 condition=Q(is_active=True, tier=Tier.PROVINCE),
                 name="one_active_committee_per_province",
             ),
+            models.CheckConstraint(
+                condition=Q(kind=Kind.MAIN) | Q(tier=Tier.CENTRAL),
+                name="committee_subcommittees_are_central",
+                violation_error_message=_("Only the central tier has subcommittees."),
+            ),
             models.UniqueConstraint(
-                fields=["tier"],
+                fields=["kind"],
                 condition=Q(is_active=True, tier=Tier.CENTRAL),
-                name="one_active_central_committee",
+                name="one_active_central_committee_per_kind",
+                violation_error_message=_(
+                    "There is already an active central committee of this kind; "
+                    "deactivate it first."
+                ),
             ),
         ]
 
@@ -136,6 +169,18 @@ class Committee(models.Model):
     def area_code(self) -> str:
         return self.amphoe_id or self.province_id or ""
 
+    @property
+    def is_subcommittee(self) -> bool:
+        return self.kind != Kind.MAIN
+
+    @property
+    def kind_label(self) -> str:
+        """The kind as people say it: the centre's main committee is the
+        national committee."""
+        if self.tier == Tier.CENTRAL and self.kind == Kind.MAIN:
+            return str(_("National committee"))
+        return self.get_kind_display()
+
     def default_name(self, language: str) -> str:
         """The programme's customary name for the committee of this area."""
         if self.tier == Tier.AMPHOE and self.amphoe is not None:
@@ -146,9 +191,33 @@ class Committee(models.Model):
             if language == "en":
                 return f"OTOP Driving Committee, {self.province.name_en} Province"
             return f"คณะทำงานขับเคลื่อน OTOP จังหวัด{self.province.name_th}"
+        if self.is_subcommittee:
+            english, thai = SUBCOMMITTEE_NAMES[self.kind]
+            return english if language == "en" else thai
         if language == "en":
             return "National OTOP Committee"
         return "คณะกรรมการอำนวยการหนึ่งตำบล หนึ่งผลิตภัณฑ์"
+
+
+# The customary names of the national committee's subcommittees (กอ.นตผ.).
+SUBCOMMITTEE_NAMES = {
+    Kind.ADMINISTRATION: (
+        "OTOP Administration Subcommittee",
+        "คณะอนุกรรมการด้านการบริหารจัดการ หนึ่งตำบล หนึ่งผลิตภัณฑ์",
+    ),
+    Kind.PRODUCTION: (
+        "OTOP Production Promotion Subcommittee",
+        "คณะอนุกรรมการด้านการส่งเสริมการผลิต หนึ่งตำบล หนึ่งผลิตภัณฑ์",
+    ),
+    Kind.MARKETING: (
+        "OTOP Marketing Promotion Subcommittee",
+        "คณะอนุกรรมการด้านการส่งเสริมการตลาด หนึ่งตำบล หนึ่งผลิตภัณฑ์",
+    ),
+    Kind.STANDARDS: (
+        "OTOP Standards and Quality Development Subcommittee",
+        "คณะอนุกรรมการด้านการพัฒนามาตรฐานและคุณภาพผลิตภัณฑ์ หนึ่งตำบล หนึ่งผลิตภัณฑ์",
+    ),
+}
 
 
 def _amphoe_word(name_th: str) -> str:

@@ -5,7 +5,9 @@ Columns: ``committee`` (``amphoe:5001``, ``province:50`` or ``central``),
 ``term_start`` and ``term_end`` (dd/mm/yyyy in B.E. or C.E., or yyyy-mm-dd).
 Each row goes through the membership services, so grants and the audit trail
 are written as for a single appointment; the import runs in one transaction
-that is rolled back if any row is invalid, and every bad row is listed.
+that is rolled back if any row is invalid, and every bad row is listed. The
+upload itself (size, content, XLSX bomb guard, ``max_rows``) is checked by
+``otop.uploads.SafeImportForm`` before this resource sees it.
 """
 
 from django.core.exceptions import ValidationError
@@ -13,9 +15,10 @@ from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
 from accounts.models import User
-from committees.models import Committee, Membership, Role, Tier
+from committees.models import Committee, Kind, Membership, Role, Tier
 from committees.services import membership_change_role, membership_grant
 from otop.forms import BuddhistEraDateField
+from otop.uploads import check_row_count
 
 ROLE_WORDS = {
     "ประธาน": Role.CHAIR,
@@ -34,7 +37,8 @@ class CommitteeWidget(widgets.Widget):
         lookup = {
             Tier.AMPHOE: {"amphoe_id": code},
             Tier.PROVINCE: {"province_id": code},
-            Tier.CENTRAL: {},
+            # ``central`` is the national committee, ``central:<kind>`` a subcommittee
+            Tier.CENTRAL: {"kind": code or Kind.MAIN},
         }.get(tier)
         if lookup is None or (tier != Tier.CENTRAL and not code):
             raise ValueError(
@@ -50,6 +54,8 @@ class CommitteeWidget(widgets.Widget):
     def render(self, value, obj=None, **kwargs):
         if value is None:
             return ""
+        if value.is_subcommittee:
+            return f"{value.tier}:{value.kind}"
         return f"{value.tier}:{value.area_code}" if value.area_code else value.tier
 
 
@@ -118,7 +124,14 @@ class MembershipResource(resources.ModelResource):
         # its column); save_instance then finds the member's open membership.
         return None
 
+    # Each row goes through the membership services one by one: a cap far
+    # below the product import's keeps one file to a few seconds.
+    max_rows = 2000
+
     def import_data(self, dataset, *args, **kwargs):
+        # The admin's form (otop.uploads.SafeImportForm) refuses a longer file
+        # with a clear message first; this guards any other caller.
+        check_row_count(len(dataset), self.max_rows)
         # All or nothing: any invalid row rolls the whole file back.
         kwargs["use_transactions"] = True
         kwargs["rollback_on_validation_errors"] = True

@@ -1,7 +1,7 @@
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, When
 
 from accounts.models import User
-from committees.models import ConflictDeclaration, Membership
+from committees.models import Committee, ConflictDeclaration, Kind, Membership, Tier
 from communities.models import Producer
 from communities.selectors import tambons_managed_by
 
@@ -28,3 +28,51 @@ def memberships_of(user: User) -> QuerySet[Membership]:
         .select_related("committee__amphoe", "committee__province")
         .order_by("committee__tier", "committee__province_id", "committee__amphoe_id")
     )
+
+
+# Central subcommittees -----------------------------------------------------------
+
+
+def active_subcommittees() -> QuerySet[Committee]:
+    return Committee.objects.filter(tier=Tier.CENTRAL, is_active=True).exclude(
+        kind=Kind.MAIN
+    )
+
+
+def subcommittee_types() -> QuerySet:
+    """Ids of the product types an active subcommittee scores (a subquery)."""
+    return Committee.product_types.through.objects.filter(
+        committee__in=active_subcommittees()
+    ).values("category_id")
+
+
+def central_scorers_for(category) -> QuerySet[Committee]:
+    """The active central committees that may score a product type (an id, a
+    Category or an ``OuterRef``), the responsible one first: the subcommittee
+    given the type, else the national committee. Take ``[:1]`` or first()."""
+    return (
+        Committee.objects.filter(tier=Tier.CENTRAL, is_active=True)
+        .filter(Q(kind=Kind.MAIN) | Q(product_types=category))
+        .annotate(
+            is_national=Case(
+                When(kind=Kind.MAIN, then=1), default=0, output_field=IntegerField()
+            )
+        )
+        .order_by("is_national", "pk")
+    )
+
+
+def central_routing() -> dict[int, Committee]:
+    """Product type id → the active subcommittee that scores it (types missing
+    here are scored by the national committee). One query."""
+    routing: dict[int, Committee] = {}
+    rows = (
+        Committee.product_types.through.objects.filter(
+            committee__in=active_subcommittees()
+        )
+        .select_related("committee")
+        .order_by("committee_id")
+    )
+    for row in rows:
+        routing.setdefault(row.category_id, row.committee)
+    return routing

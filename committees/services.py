@@ -2,6 +2,7 @@
 guardian grants on committees."""
 
 import datetime as dt
+from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -16,13 +17,17 @@ from committees.models import (
     Committee,
     CommitteeUserObjectPermission,
     ConflictDeclaration,
+    Kind,
     Membership,
     MembershipEvent,
     Role,
+    Tier,
 )
+from committees.selectors import active_subcommittees
 from communities.models import Amphoe, Producer, Province
 from notifications.models import EventType
 from notifications.services import notify
+from products.models import Category
 
 MANAGE_COMMITTEES = "committees.add_committee"
 MANAGE_MEMBERSHIPS = "committees.add_membership"
@@ -42,11 +47,17 @@ def committee_create(
     term_end: dt.date | None = None,
     name_th: str = "",
     name_en: str = "",
+    kind: str = Kind.MAIN,
+    product_types: Iterable[Category] = (),
 ) -> Committee:
+    """A committee of a tier and area; at the central tier, the national
+    committee (kind "main") or a subcommittee, which may be given the product
+    types it scores."""
     if not actor.has_perm(MANAGE_COMMITTEES):
         raise PermissionDenied(_("Only central staff can create committees."))
     committee = Committee(
         tier=tier,
+        kind=kind or Kind.MAIN,
         amphoe=amphoe,
         province=province,
         term_start=term_start,
@@ -55,23 +66,46 @@ def committee_create(
         name_en=name_en,
     )
     committee.full_clean()
+    types = list(product_types)
+    _check_product_types(committee, types)
     committee.save()
+    if types:
+        committee.product_types.set(types)
     return committee
+
+
+# What committee_update may change: tier, area and kind are fixed at creation.
+COMMITTEE_EDITABLE = (
+    "name_th",
+    "name_en",
+    "term_start",
+    "term_end",
+    "is_active",
+    "product_types",
+)
 
 
 @transaction.atomic
 def committee_update(*, actor: User, committee: Committee, **fields) -> Committee:
-    """Edit names, term and the active flag (tier and area are fixed)."""
+    """Edit names, term, the active flag and a subcommittee's product types
+    (tier, area and kind are fixed)."""
     if not actor.has_perm("committees.change_committee"):
         raise PermissionDenied(_("Only central staff can edit committees."))
-    allowed = {"name_th", "name_en", "term_start", "term_end", "is_active"}
-    if set(fields) - allowed:
-        raise TypeError(f"Cannot change {sorted(set(fields) - allowed)}")
+    if fixed := set(fields) - set(COMMITTEE_EDITABLE):
+        raise TypeError(f"Cannot change {sorted(fixed)}")
+    types = fields.pop("product_types", None)
     committee = Committee.objects.select_for_update().get(pk=committee.pk)
     for name, value in fields.items():
         setattr(committee, name, value)
     committee.full_clean()
+    if types is not None:
+        types = list(types)
+        _check_product_types(committee, types)
+    elif fields.get("is_active") and committee.is_subcommittee:
+        _check_product_types(committee, list(committee.product_types.all()))
     committee.save()
+    if types is not None:
+        committee.product_types.set(types)
     if not committee.is_active:
         for membership in committee.memberships.filter(revoked_at__isnull=True):
             _close(
@@ -81,6 +115,52 @@ def committee_update(*, actor: User, committee: Committee, **fields) -> Committe
                 note=_("The committee was deactivated."),
             )
     return committee
+
+
+def _check_product_types(committee: Committee, types: list[Category]) -> None:
+    """Only central subcommittees score product types (top-level categories),
+    and each type has at most one active subcommittee. A unique index cannot
+    say the last rule (the flag lives on the committee, the type on the M2M
+    table), so the active central committees are locked while it is checked."""
+    if not types:
+        return
+    if committee.tier != Tier.CENTRAL or not committee.is_subcommittee:
+        raise ValidationError(
+            {
+                "product_types": _(
+                    "Only central subcommittees are given product types to score."
+                )
+            }
+        )
+    sub_types = [t for t in types if t.parent_id is not None]
+    if sub_types:
+        raise ValidationError(
+            {
+                "product_types": _(
+                    "Choose product types, not their sub-types: %(types)s."
+                )
+                % {"types": ", ".join(str(t) for t in sub_types)}
+            }
+        )
+    if not committee.is_active:
+        return
+    list(Committee.objects.select_for_update().filter(pk__in=active_subcommittees()))
+    taken = (
+        Committee.product_types.through.objects.filter(
+            committee__in=active_subcommittees(),
+            category__in=[t.pk for t in types],
+        )
+        .exclude(committee_id=committee.pk)
+        .select_related("committee", "category")
+        .order_by("category__order", "category__code")
+    )
+    problems = [
+        _("%(type)s is already scored by %(committee)s.")
+        % {"type": row.category, "committee": row.committee}
+        for row in taken
+    ]
+    if problems:
+        raise ValidationError({"product_types": problems})
 
 
 # Memberships ----------------------------------------------------------------------

@@ -51,7 +51,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from committees.models import Committee
+from committees.models import Committee, Kind
 from committees.models import Tier as CommitteeTier
 from committees.permissions import committees_for, limit_to_committee_areas
 from communities.models import Amphoe, Province, Region
@@ -582,7 +582,9 @@ def late_committees(
         "status"
     )[:1]
     committees = (
-        scope.committees(Committee.objects.filter(is_active=True, tier__in=passed))
+        scope.committees(  # subcommittees score; the national committee ranks
+            Committee.objects.filter(is_active=True, tier__in=passed, kind=Kind.MAIN)
+        )
         .annotate(
             pending=Coalesce(Subquery(waiting, output_field=IntegerField()), 0),
             ranking_status=Subquery(status),

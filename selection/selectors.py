@@ -18,10 +18,15 @@ from django.db.models import (
 from django.utils.translation import get_language
 
 from accounts.models import User
-from committees.models import Committee, CommitteeUserObjectPermission, Membership
+from committees.models import (
+    Committee,
+    CommitteeUserObjectPermission,
+    Kind,
+    Membership,
+)
 from committees.models import Tier as CommitteeTier
 from committees.permissions import committees_for
-from committees.selectors import conflicts_for
+from committees.selectors import central_scorers_for, conflicts_for
 from communities.models import Amphoe, Tambon
 from selection.models import (
     Nomination,
@@ -72,10 +77,16 @@ def _in_committee_areas(committees: QuerySet[Committee], prefix: str = "") -> Q:
                 ).values("province"),
             }
         )
-        | (
-            Q(**{f"{prefix}tier": Tier.CENTRAL})
-            & Q(Exists(committees.filter(tier=CommitteeTier.CENTRAL)))
-        )
+        | (Q(**{f"{prefix}tier": Tier.CENTRAL}) & _central_scope(committees, prefix))
+    )
+
+
+def _central_scope(committees: QuerySet[Committee], prefix: str = "") -> Q:
+    """Central nominations a member of ``committees`` sees: all of them for the
+    national committee, their product types for a subcommittee."""
+    central = committees.filter(tier=CommitteeTier.CENTRAL)
+    return Q(Exists(central.filter(kind=Kind.MAIN))) | Q(
+        Exists(central.filter(product_types=OuterRef(f"{prefix}category")))
     )
 
 
@@ -126,7 +137,12 @@ def annotate_queue(queryset: QuerySet[Nomination], *, user: User):
                 content_object__tier=CommitteeTier.PROVINCE,
                 content_object__province_id=OuterRef("province_code"),
             )
-            | Q(content_object__tier=CommitteeTier.CENTRAL)
+            | Q(
+                content_object__tier=CommitteeTier.CENTRAL,
+                content_object=Subquery(
+                    central_scorers_for(OuterRef(OuterRef("category"))).values("pk")[:1]
+                ),
+            )
         )
         .filter(
             Exists(
@@ -180,7 +196,7 @@ def events_visible_to(user: User) -> QuerySet[NominationEvent]:
     )
     return queryset.filter(
         areas
-        | Q(Exists(committees.filter(tier=CommitteeTier.CENTRAL)))
+        | _central_scope(committees, "nomination__")
         | Q(ranking__committee__in=committees)
     )
 

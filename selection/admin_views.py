@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from committees.models import Kind
 from committees.permissions import can, committees_for
 from otop.exports import FORMATS, export_response
 from selection.models import Part, Ranking, RankingEntry, Round, Tier
@@ -39,6 +40,7 @@ from selection.services import (
     sheet_open,
     sheet_save,
 )
+from selection.support_views import support_summary
 
 REFUSALS = (InvalidTransition, PermissionDenied, ValidationError)
 
@@ -190,7 +192,8 @@ def ensure_rankings(user) -> None:
     rounds = list(Round.objects.filter(status=Round.Status.OPEN))
     if not rounds:
         return
-    for committee in committees_for(user, "view_committee"):
+    # Subcommittees score but do not rank: the national committee ranks.
+    for committee in committees_for(user, "view_committee").filter(kind=Kind.MAIN):
         for round_ in rounds:
             ranking_get(committee=committee, round_=round_)
 
@@ -265,6 +268,7 @@ def ranking_view(model_admin, request, ranking: Ranking):
         "actions": actions,
         "events": ranking_events(ranking),
         "formats": list(FORMATS),
+        "support": support_summary(ranking),
     }
     return TemplateResponse(request, "admin/selection/ranking.html", context)
 

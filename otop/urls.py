@@ -29,8 +29,11 @@ urlpatterns = [
     path("officer/nominations/", include("selection.urls")),
     path("committees/", include("committees.urls")),
     path("dashboard/", include("selection.dashboard_urls")),
+    path("plans/", include("selection.support_urls")),
     path("inbox/", include("notifications.urls")),
     path("registry/", include("registry.urls")),
+    path("rounds/", include("selection.round_urls")),
+    path("reports/", include("reports.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -2,6 +2,7 @@
 rankings and the audit trail for committee members. Thin: every write goes
 through selection.services, every list is narrowed by selection.selectors."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -15,14 +16,20 @@ from communities.models import Amphoe
 from otop.admin import NotFoundOutsideQuerysetMixin, ReadOnlyAdminMixin
 from otop.buddhist_era import display_year, format_date
 from products.models import Category
-from selection import admin_views
+from selection import admin_views, support_views
 from selection.admin_views import error_messages, error_text
+from selection.documents import (
+    round_document_add,
+    round_document_remove,
+    validate_round_pdf,
+)
 from selection.models import (
     Criterion,
     NominationEvent,
     QueueNomination,
     Ranking,
     Round,
+    RoundDocument,
     StarBand,
     TypeQuota,
 )
@@ -109,6 +116,42 @@ class TypeQuotaInline(DraftRoundInline):
     fields = ("tier", "category", "advance")
 
 
+class RoundDocumentForm(forms.ModelForm):
+    class Meta:
+        model = RoundDocument
+        fields = ("kind", "title_th", "title_en", "file")
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if upload is not None and self.instance.pk is None:
+            validate_round_pdf(upload)  # the message shows on the row
+        return upload
+
+
+class RoundDocumentInline(admin.TabularInline):
+    """Policy, strategy and master-plan PDFs; saved through
+    selection.documents (RoundAdmin.save_formset). A document is replaced by
+    removing it and adding the new file, never edited in place."""
+
+    model = RoundDocument
+    form = RoundDocumentForm
+    extra = 0
+    fields = ("kind", "title_th", "title_en", "file", "pages", "size", "uploaded_at")
+    readonly_fields = ("pages", "size", "uploaded_at")
+
+    def has_view_permission(self, request, obj=None):
+        return _manages_rounds(request) or request.user.has_perm("selection.view_round")
+
+    def has_add_permission(self, request, obj=None):
+        return _manages_rounds(request)
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return _manages_rounds(request)
+
+
 ROUND_FIELDS = (
     "year",
     "title_th",
@@ -126,7 +169,7 @@ ROUND_FIELDS = (
 
 
 @admin.register(Round)
-class RoundAdmin(admin.ModelAdmin):
+class RoundAdmin(NotFoundOutsideQuerysetMixin, admin.ModelAdmin):
     list_display = (
         "title_th",
         "year_be",
@@ -147,7 +190,9 @@ class RoundAdmin(admin.ModelAdmin):
     def get_inlines(self, request, obj):
         # A new round gets the default star bands from round_create; its
         # criteria and quotas are added once it exists.
-        return () if obj is None else (CriterionInline, StarBandInline, TypeQuotaInline)
+        if obj is None:
+            return ()
+        return (CriterionInline, StarBandInline, TypeQuotaInline, RoundDocumentInline)
 
     @admin.display(description=_("year"), ordering="year")
     def year_be(self, obj):
@@ -197,6 +242,28 @@ class RoundAdmin(admin.ModelAdmin):
             saved = round_create(actor=request.user, **data)
         obj.pk = saved.pk
         obj.status = saved.status
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not RoundDocument:
+            return super().save_formset(request, form, formset, change)
+        # The admin's history message reads these three lists.
+        formset.new_objects, formset.changed_objects = [], []
+        formset.deleted_objects = []
+        for row in formset.deleted_forms:
+            if row.instance.pk is not None:
+                formset.deleted_objects.append(row.instance)
+                round_document_remove(actor=request.user, document=row.instance)
+        for row in formset.extra_forms:
+            if row.has_changed() and row not in formset.deleted_forms:
+                document = round_document_add(
+                    actor=request.user,
+                    round_=form.instance,
+                    kind=row.cleaned_data["kind"],
+                    title_th=row.cleaned_data["title_th"],
+                    title_en=row.cleaned_data.get("title_en", ""),
+                    upload=row.cleaned_data["file"],
+                )
+                formset.new_objects.append(document)
 
     def _each(self, request, queryset, service, done):
         for round_ in queryset:
@@ -300,7 +367,9 @@ class ScoredByMeFilter(admin.SimpleListFilter):
 
 
 @admin.register(QueueNomination)
-class QueueNominationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class QueueNominationAdmin(
+    NotFoundOutsideQuerysetMixin, ReadOnlyAdminMixin, admin.ModelAdmin
+):
     list_display = (
         "product_link",
         "producer",
@@ -397,7 +466,7 @@ class QueueNominationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Ranking)
-class RankingAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class RankingAdmin(NotFoundOutsideQuerysetMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("__str__", "tier", "status", "finalized_at", "approved_at")
     list_filter = ("status", "tier", "round")
     actions = None
@@ -424,6 +493,11 @@ class RankingAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
                 view(self.print_view),
                 name="selection_ranking_print",
             ),
+            path(
+                "<path:object_id>/plan/",
+                view(self.plan_view),
+                name="selection_ranking_plan",
+            ),
             *super().get_urls(),
         ]
 
@@ -445,6 +519,11 @@ class RankingAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     def print_view(self, request, object_id):
         return admin_views.ranking_print(self, request, self._get(request, object_id))
+
+    def plan_view(self, request, object_id):
+        return support_views.admin_plan_view(
+            self, request, self._get(request, object_id)
+        )
 
 
 # The audit trail ---------------------------------------------------------------------

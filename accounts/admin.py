@@ -1,12 +1,18 @@
-from django.contrib import admin
+from axes.admin import AccessAttemptAdmin as AxesAccessAttemptAdmin
+from axes.models import AccessAttempt
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from accounts.models import User
+from accounts.throttling import login_attempts_unlock
+from otop.admin import NotFoundOutsideQuerysetMixin
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(NotFoundOutsideQuerysetMixin, DjangoUserAdmin):
     list_display = (
         "username",
         "display_name",
@@ -40,3 +46,31 @@ class UserAdmin(DjangoUserAdmin):
             },
         ),
     )
+
+
+# Login lockouts: axes' own admin for access attempts, plus an action that
+# unlocks the selected username + address pairs before their cool-off ends.
+admin.site.unregister(AccessAttempt)
+
+
+@admin.register(AccessAttempt)
+class AccessAttemptAdmin(AxesAccessAttemptAdmin):
+    actions = [*AxesAccessAttemptAdmin.actions, "unlock"]
+
+    @admin.action(description=_("Unlock the selected logins"), permissions=["delete"])
+    def unlock(self, request, queryset):
+        try:
+            count = login_attempts_unlock(attempts=queryset, actor=request.user)
+        except PermissionDenied as error:
+            self.message_user(request, str(error), messages.ERROR)
+            return
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d login unlocked: it may be tried again now.",
+                "%(count)d logins unlocked: they may be tried again now.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )

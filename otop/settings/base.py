@@ -4,10 +4,12 @@ Every value a deployment may change comes from an environment variable (or a
 ``.env`` file beside ``manage.py``); see README.md for the list.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -35,6 +37,8 @@ INSTALLED_APPS = [
     "guardian",
     "import_export",
     "ninja",  # serves its Swagger UI from its own static files, not a CDN
+    "csp",
+    "axes",
     "otop",
     "accounts",
     "communities",
@@ -43,11 +47,14 @@ INSTALLED_APPS = [
     "selection",
     "notifications",
     "registry",
+    "reports",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "otop.middleware.DatabaseUnavailableMiddleware",  # a 503, above the session
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -55,6 +62,8 @@ MIDDLEWARE = [
     "otop.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: turns a login that axes refused into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "otop.urls"
@@ -115,6 +124,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out login before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -126,6 +137,21 @@ GUARDIAN_RAISE_403 = True
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
+
+# Login throttling (django-axes): five failures for one username from one
+# address lock that pair for 15 minutes, counted from the fifth failure
+# (attempts while locked do not extend it); the login page and /admin/login/
+# alike. Staff unlock early from the admin ("Access attempts").
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "accounts.throttling.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "accounts.throttling.client_ip"
+# How many reverse proxies append to X-Forwarded-For in front of the app: 0
+# means none, so the address is REMOTE_ADDR and the header is never trusted.
+TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
 
 AUTH_PASSWORD_VALIDATORS = [
     {
@@ -147,6 +173,22 @@ TIME_ZONE = "Asia/Bangkok"
 USE_I18N = True
 USE_TZ = True
 
+# Content-Security-Policy on every response (django-csp): no inline script or
+# style anywhere, so pages, the admin and the API docs keep their code and CSS
+# in static files. JSON-LD data blocks are not scripts and need no exception.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
 # Static and uploaded files: WhiteNoise serves static files, no CDN.
 
 STATIC_URL = "static/"
@@ -159,6 +201,21 @@ MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "media")
 PRIVATE_MEDIA_ROOT = env.path("DJANGO_PRIVATE_MEDIA_ROOT", default=BASE_DIR / "private")
 # Files with at least this many rows are checked and imported by Celery tasks.
 IMPORT_ASYNC_ROWS = env.int("IMPORT_ASYNC_ROWS", default=5000)
+# Upload limits (otop/uploads.py): size caps per kind, rows per import, and
+# the XLSX bomb guard (uncompressed at most 100 MB and 100 times the file).
+UPLOAD_MAX_IMAGE_BYTES = env.int("UPLOAD_MAX_IMAGE_BYTES", default=5 * 1024**2)
+UPLOAD_MAX_DOCUMENT_BYTES = env.int("UPLOAD_MAX_DOCUMENT_BYTES", default=10 * 1024**2)
+UPLOAD_MAX_IMPORT_BYTES = env.int("UPLOAD_MAX_IMPORT_BYTES", default=50 * 1024**2)
+UPLOAD_MAX_ROUND_DOCUMENT_BYTES = env.int(
+    "UPLOAD_MAX_ROUND_DOCUMENT_BYTES", default=20 * 1024**2
+)
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=100_000)
+XLSX_MAX_UNCOMPRESSED_BYTES = 100 * 1024**2
+XLSX_MAX_RATIO = 100
+XLSX_MAX_MEMBERS = 1000
+# Files above 2.5 MB stream to a temporary file; other fields stay under 2.5 MB.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -222,4 +279,6 @@ LOGGING = {
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
+    # Failed logins and lockouts (warnings), not axes' line per login.
+    "loggers": {"axes": {"level": "WARNING"}},
 }

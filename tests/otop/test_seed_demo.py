@@ -8,6 +8,7 @@ from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
 from accounts.models import User
@@ -236,7 +237,10 @@ def test_every_demo_login_sees_its_own_area_only(demo, client):
     ).select_related("product")
     for login in LOGINS:
         client.logout()
-        assert client.login(username=login.username, password=DEMO_PASSWORD), login
+        # axes' backend needs the request a login comes with.
+        assert client.login(
+            request=HttpRequest(), username=login.username, password=DEMO_PASSWORD
+        ), login
         user = User.objects.get(username=login.username)
         if login.username.startswith("officer-"):
             amphoe = next(a for a in AMPHOES if OFFICERS[a.code] == login.username)

@@ -2,10 +2,12 @@
 and rounds, driven through the pages as committee members use them."""
 
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.contrib.messages import get_messages
+from django.contrib.staticfiles import finders
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -338,7 +340,9 @@ def test_the_ranking_exports_as_csv_xlsx_and_print(client, ranked):
     xlsx = client.get(f"/admin/selection/ranking/{ranking.pk}/export.xlsx")
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
     printed = client.get(f"/admin/selection/ranking/{ranking.pk}/print/").text
-    assert "@media print" in printed and "ไส้อั่ว" in printed
+    assert "css/ranking-print.css" in printed and "ไส้อั่ว" in printed
+    stylesheet = Path(finders.find("css/ranking-print.css"))
+    assert "@media print" in stylesheet.read_text(encoding="utf-8")
 
 
 def test_another_committees_ranking_is_not_found(client, ranked, geography):

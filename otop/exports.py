@@ -7,16 +7,35 @@ from collections.abc import Iterable, Iterator
 import openpyxl
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
+from django.utils.functional import Promise
 from import_export import resources
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.resources import Resource
 
 FORMATS = {"csv": CSV, "xlsx": XLSX}
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# OWASP's list (CSV injection), plus the full-width forms some spreadsheets
+# also read as the ASCII ones.
+FORMULA_PREFIXES = (
+    "=",
+    "+",
+    "-",
+    "@",
+    "\t",
+    "\r",
+    "\n",
+    "\uff1d",
+    "\uff0b",
+    "\uff0d",
+    "\uff20",
+)
 
 
 def escape_formula(value: object) -> object:
-    """Keep a spreadsheet from running a cell as a formula (CSV injection)."""
+    """Keep a spreadsheet from running a cell as a formula (CSV injection):
+    text starting like one gets a leading apostrophe, shown as text in CSV and
+    XLSX alike."""
+    if isinstance(value, Promise):
+        value = str(value)
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         return "'" + value
     return value
@@ -32,6 +51,9 @@ class SafeExportResource(resources.Resource):
 
     def export_field(self, field, instance, **kwargs):
         return escape_formula(super().export_field(field, instance, **kwargs))
+
+    def get_export_headers(self, selected_fields=None):
+        return [escape_formula(h) for h in super().get_export_headers(selected_fields)]
 
 
 def export_response(

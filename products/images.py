@@ -8,7 +8,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+from otop.uploads import IMAGE, check_size, size_limit, sniff
+
 # A photo of 40 megapixels is plenty; beyond it we refuse rather than decode
 # (a small PNG can claim billions of pixels: a decompression bomb).
 MAX_PIXELS = 40_000_000
@@ -16,21 +17,29 @@ ALLOWED_FORMATS = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp"}
 THUMBNAIL_SIZE = (480, 480)
 
 
-def validate_image(upload: UploadedFile) -> str:
+def validate_image(upload: UploadedFile, *, max_bytes: int | None = None) -> str:
     """Check an uploaded photo; return its real format's file suffix.
 
-    Refuses files over 5 MB, files Pillow cannot open, formats other than
-    JPEG/PNG/WebP, and images with more pixels than ``MAX_PIXELS``.
+    Refuses files over the image size cap (``otop.uploads``), files that do
+    not start as a JPEG, PNG or WebP file does or that Pillow cannot open, and
+    images with more pixels than ``MAX_PIXELS``.
     """
-    if upload.size is not None and upload.size > MAX_UPLOAD_BYTES:
+    check_size(upload, max_bytes or size_limit(IMAGE), _("photo"))
+    kind = sniff(upload)
+    if kind in {"gif", "tiff", "bmp", "heic", "avif"}:
         raise ValidationError(
-            _("The photo is %(size).1f MB; the limit is 5 MB.")
-            % {"size": upload.size / 1024 / 1024},
-            code="too_large",
+            _("Photos must be JPEG, PNG or WebP (this one is %(format)s).")
+            % {"format": kind.upper()},
+            code="bad_format",
+        )
+    if kind not in {"png", "jpeg", "webp"}:
+        raise ValidationError(
+            _("This file is not a photo we can read. Upload a JPEG, PNG or WebP."),
+            code="not_an_image",
         )
     upload.seek(0)
     try:
-        with Image.open(upload) as image:
+        with Image.open(upload, formats=list(ALLOWED_FORMATS)) as image:
             image_format = image.format
             width, height = image.size
             if width * height > MAX_PIXELS:

@@ -11,7 +11,6 @@ Natural keys: a producer by its registration number when given, else by
 standards by code. Re-importing a file updates rows instead of duplicating them.
 """
 
-import codecs
 import csv
 import datetime as dt
 import io
@@ -19,7 +18,6 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from pathlib import PurePath
 from typing import Any
 
 import tablib
@@ -33,9 +31,18 @@ from accounts.models import User
 from communities.models import Producer, Tambon
 from communities.resources import PRODUCER_COLUMNS
 from communities.selectors import tambons_managed_by
+from otop.uploads import (
+    IMPORT,
+    check_row_count,
+    check_size,
+    import_max_rows,
+    size_limit,
+    spreadsheet_format,
+    utf8_lines,
+)
 from products.models import Category, Certification, Product, Standard
 
-MAX_ROWS = 100_000
+MAX_ROWS = import_max_rows()
 BATCH_SIZE = 1000
 PROGRESS_EVERY = 1000  # rows between progress reports
 BUDDHIST_ERA_OFFSET = 543
@@ -129,21 +136,21 @@ class ImportReport:
 
 def load_dataset(uploaded_file: Any, filename: str) -> tablib.Dataset:
     """Read a CSV (UTF-8, with or without BOM) or XLSX upload into a Dataset of
-    text cells, refusing unreadable files and files over ``MAX_ROWS`` rows.
+    text cells, refusing files over the size cap, files whose content is not
+    what their name says, XLSX decompression bombs (``otop.uploads``) and files
+    over ``MAX_ROWS`` rows.
 
     ``uploaded_file`` is a binary file (an UploadedFile, an open file) or bytes;
     CSV is decoded as it is read, so a large upload is never held twice."""
-    suffix = PurePath(filename or "").suffix.lower()
     if isinstance(uploaded_file, bytes | bytearray):
         uploaded_file = io.BytesIO(uploaded_file)
     elif hasattr(uploaded_file, "seek"):
         uploaded_file.seek(0)
-    if suffix == ".csv":
+    check_size(uploaded_file, size_limit(IMPORT), _("import file"))
+    if spreadsheet_format(uploaded_file, filename) == "csv":
         rows = _read_csv(uploaded_file)
-    elif suffix == ".xlsx":
-        rows = _read_xlsx(uploaded_file)
     else:
-        raise ValidationError(_("Upload a .csv or .xlsx file."))
+        rows = _read_xlsx(uploaded_file)
     try:
         headers = next(rows)
     except StopIteration:
@@ -157,10 +164,10 @@ def load_dataset(uploaded_file: Any, filename: str) -> tablib.Dataset:
     body = []
     for row in rows:
         if len(body) >= MAX_ROWS:
-            raise ValidationError(
-                _("The file has more than %(max)s rows; split it into smaller files.")
-                % {"max": f"{MAX_ROWS:,}"}
-            )
+            if any(row):  # not just trailing blank rows: count them all
+                more = 1 + sum(1 for rest in rows if any(rest))
+                check_row_count(len(body) + more, MAX_ROWS)
+            continue
         if any(row[width:]):
             raise ValidationError(
                 _("Row %(row)s has more cells than there are column names.")
@@ -178,7 +185,7 @@ def _header(value: Any) -> str:
 
 
 def _read_csv(file: Any) -> Iterator[list[str]]:
-    reader = csv.reader(_utf8_lines(file))
+    reader = csv.reader(utf8_lines(file))
     try:
         for row in reader:
             yield [cell.strip() for cell in row]
@@ -186,29 +193,6 @@ def _read_csv(file: Any) -> Iterator[list[str]]:
         raise ValidationError(
             _("The CSV file cannot be read: %(reason)s") % {"reason": exc}
         ) from None
-
-
-def _utf8_lines(file: Any, block_size: int = 1 << 20) -> Iterator[str]:
-    """Lines (with their newline) of a UTF-8 file, decoded block by block."""
-    decoder = codecs.getincrementaldecoder("utf-8-sig")()
-    pending = ""
-    while True:
-        block = file.read(block_size)
-        try:
-            text = pending + decoder.decode(block or b"", final=not block)
-        except UnicodeDecodeError:
-            raise ValidationError(
-                _("The CSV file is not UTF-8 text; save it as “CSV UTF-8”.")
-            ) from None
-        if "\x00" in text:
-            raise ValidationError(_("The file is not a readable CSV file."))
-        *lines, pending = text.split("\n")
-        for line in lines:
-            yield line + "\n"
-        if not block:
-            break
-    if pending:
-        yield pending
 
 
 def _read_xlsx(file: Any) -> Iterator[list[str]]:
@@ -221,8 +205,19 @@ def _read_xlsx(file: Any) -> Iterator[list[str]]:
             _("The file is not a readable Excel (.xlsx) file.")
         ) from None
     try:
-        sheet = workbook.worksheets[0]
-        for row in sheet.iter_rows(values_only=True):
+        try:
+            rows = workbook.worksheets[0].iter_rows(values_only=True)
+        except IndexError:
+            raise ValidationError(_("The Excel file has no sheet.")) from None
+        while True:
+            try:
+                row = next(rows)
+            except StopIteration:
+                return
+            except Exception:  # a broken sheet inside a sound ZIP
+                raise ValidationError(
+                    _("The file is not a readable Excel (.xlsx) file.")
+                ) from None
             yield [_text(cell) for cell in row]
     finally:
         workbook.close()
@@ -280,10 +275,10 @@ def parse_decimal(value: str) -> Decimal | None:
         raise CellError(_("Not a number."))
     if number < 0:
         raise CellError(_("Must not be negative."))
+    if number >= Decimal("100000000"):  # before quantize, which fails on 1E26
+        raise CellError(_("Too large."))
     if number != number.quantize(Decimal("0.01")):
         raise CellError(_("At most two decimal places."))
-    if number >= Decimal("100000000"):
-        raise CellError(_("Too large."))
     return number.quantize(Decimal("0.01"))
 
 
@@ -291,7 +286,7 @@ def parse_count(value: str, *, minimum: int = 0) -> int | None:
     if not value:
         return None
     cleaned = value.replace(",", "").replace(" ", "")
-    if not cleaned.isdigit():
+    if not cleaned.isdecimal():  # isdigit() would let "²" through to int()
         raise CellError(_("Not a whole number."))
     number = int(cleaned)
     if number < minimum:

@@ -21,10 +21,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from committees.models import Committee, Membership
+from committees.models import Committee, Kind, Membership
 from committees.models import Tier as CommitteeTier
 from committees.permissions import can, committees_for
-from committees.selectors import conflicts_for
+from committees.selectors import (
+    central_routing,
+    central_scorers_for,
+    conflicts_for,
+    subcommittee_types,
+)
 from communities.models import Tambon
 from communities.services import MANAGE_TAMBON
 from otop.buddhist_era import format_date
@@ -124,7 +129,8 @@ def _officer_of(actor: User, nomination: Nomination) -> bool:
 
 
 def committee_for(nomination: Nomination) -> Committee | None:
-    """The active committee of the nomination's tier and area."""
+    """The active committee of the nomination's tier and area, which ranks it
+    (at the centre the national committee, whoever scores)."""
     area = {
         Tier.AMPHOE: {"amphoe_id": nomination.amphoe_code},
         Tier.PROVINCE: {"province_id": nomination.province_code},
@@ -133,12 +139,21 @@ def committee_for(nomination: Nomination) -> Committee | None:
     if area is None:
         return None
     return Committee.objects.filter(
-        tier=nomination.tier, is_active=True, **area
+        tier=nomination.tier, is_active=True, kind=Kind.MAIN, **area
     ).first()
 
 
-def queue_for(committee: Committee, round_: Round) -> QuerySet[Nomination]:
-    """The nominations waiting for ``committee`` in ``round_`` (one query)."""
+def scoring_committee_for(nomination: Nomination) -> Committee | None:
+    """The committee whose members score the nomination: committee_for, except
+    at the centre, where a subcommittee given its product type scores it."""
+    if nomination.tier != Tier.CENTRAL:
+        return committee_for(nomination)
+    return central_scorers_for(nomination.category_id).first()
+
+
+def ranking_queue_for(committee: Committee, round_: Round) -> QuerySet[Nomination]:
+    """The nominations ``committee`` ranks in ``round_``: everything waiting at
+    its tier in its area (one query)."""
     queryset = Nomination.objects.filter(
         round=round_, tier=committee.tier, state=State.PENDING
     )
@@ -147,6 +162,18 @@ def queue_for(committee: Committee, round_: Round) -> QuerySet[Nomination]:
     if committee.tier == CommitteeTier.PROVINCE:
         return queryset.filter(province_code=committee.province_id)
     return queryset
+
+
+def queue_for(committee: Committee, round_: Round) -> QuerySet[Nomination]:
+    """The nominations waiting for ``committee`` to score in ``round_`` (one
+    query): its ranking queue, except at the centre, where a subcommittee
+    scores its product types and the national committee the other types."""
+    queryset = ranking_queue_for(committee, round_)
+    if committee.tier != CommitteeTier.CENTRAL:
+        return queryset
+    if committee.is_subcommittee:
+        return queryset.filter(category__in=committee.product_types.values("pk"))
+    return queryset.exclude(category__in=subcommittee_types())
 
 
 def criteria_for(round_: Round, tier: str, category: Category | None) -> list:
@@ -524,21 +551,24 @@ def _check_committee_step(
     perm: str,
     tiers: Iterable[str],
     conflict_with: int | None = None,
+    scoring: bool = False,
 ) -> Committee:
     _require(
         nomination.tier in tiers and nomination.state == State.PENDING,
         _("The nomination is not waiting for a committee at this tier."),
     )
-    # One query: the nomination's committee, if the actor holds ``perm`` in
-    # it, with the status of its ranking in this round (and, for scoring,
-    # whether the actor has a conflict with the producer).
+    # One query: the nomination's committee (the one that ranks it, or for
+    # ``scoring`` the one that scores it), if the actor holds ``perm`` in it,
+    # with the status of the ranking in this round (and, for scoring, whether
+    # the actor has a conflict with the producer).
+    ranked_by = _committee_id_for(nomination)
     committees = (
         committees_for(actor, perm)
-        .filter(pk=_committee_id_for(nomination))
+        .filter(pk=_scoring_committee_id_for(nomination) if scoring else ranked_by)
         .annotate(
             ranking_status=Subquery(
                 Ranking.objects.filter(
-                    round=nomination.round_id, committee=OuterRef("pk")
+                    round=nomination.round_id, committee=ranked_by
                 ).values("status")[:1]
             )
         )
@@ -548,6 +578,8 @@ def _check_committee_step(
             conflicted=Exists(conflicts_for(actor).filter(pk=conflict_with))
         )
     committee = committees.first()
+    if committee is None and nomination.tier == Tier.CENTRAL:
+        _refuse_other_central_committee(actor, nomination, perm)
     _allow(
         committee is not None, _("You are not on the committee for this nomination.")
     )
@@ -560,6 +592,21 @@ def _check_committee_step(
     return committee
 
 
+def _refuse_other_central_committee(
+    actor: User, nomination: Nomination, perm: str
+) -> None:
+    """Say which central committee is responsible when a member of another one
+    (a subcommittee, or the national committee) tries to act."""
+    if not committees_for(actor, perm).filter(tier=CommitteeTier.CENTRAL).exists():
+        return
+    responsible = scoring_committee_for(nomination)
+    if responsible is not None:
+        raise PermissionDenied(
+            _("%(type)s products are scored by the %(committee)s; you are not on it.")
+            % {"type": nomination.category, "committee": responsible}
+        )
+
+
 def _committee_id_for(nomination: Nomination):
     """A subquery for the id of the active committee of the nomination's tier
     and area (see committee_for)."""
@@ -569,10 +616,18 @@ def _committee_id_for(nomination: Nomination):
         Tier.CENTRAL: {},
     }[nomination.tier]
     return Subquery(
-        Committee.objects.filter(tier=nomination.tier, is_active=True, **area).values(
-            "pk"
-        )[:1]
+        Committee.objects.filter(
+            tier=nomination.tier, is_active=True, kind=Kind.MAIN, **area
+        ).values("pk")[:1]
     )
+
+
+def _scoring_committee_id_for(nomination: Nomination):
+    """A subquery for the id of the committee that scores the nomination (see
+    scoring_committee_for)."""
+    if nomination.tier != Tier.CENTRAL:
+        return _committee_id_for(nomination)
+    return Subquery(central_scorers_for(nomination.category_id).values("pk")[:1])
 
 
 def _check_return(actor: User, nomination: Nomination) -> Committee:
@@ -614,6 +669,7 @@ def _check_score(actor: User, nomination: Nomination) -> Committee:
         "score_in",
         COMMITTEE_TIERS,
         conflict_with=nomination.product.producer_id,
+        scoring=True,
     )
     _allow(
         not committee.conflicted,
@@ -783,16 +839,33 @@ def sheets_fill(
         return []
     round_ = nominations[0].round
     queue = {n.pk for n in queue_for(committee, round_).filter(pk__in=list(entries))}
+    _allow(
+        queue == set(entries)
+        or committee.tier != CommitteeTier.CENTRAL
+        or not ranking_queue_for(committee, round_)
+        .filter(pk__in=set(entries) - queue)
+        .exists(),
+        _("Some of these products are scored by another central committee."),
+    )
     _require(
         all(n.round_id == round_.pk for n in nominations) and queue == set(entries),
         _("The nomination is not waiting for a committee at this tier."),
+    )
+    ranked_by = (
+        Subquery(
+            Committee.objects.filter(
+                tier=CommitteeTier.CENTRAL, is_active=True, kind=Kind.MAIN
+            ).values("pk")[:1]
+        )
+        if committee.is_subcommittee
+        else OuterRef("pk")
     )
     member_of = (
         committees_for(actor, "score_in")
         .filter(pk=committee.pk)
         .annotate(
             ranking_status=Subquery(
-                Ranking.objects.filter(round=round_, committee=OuterRef("pk")).values(
+                Ranking.objects.filter(round=round_, committee=ranked_by).values(
                     "status"
                 )[:1]
             )
@@ -947,11 +1020,24 @@ def scoring_members(committee: Committee) -> list[User]:
 def ranking_rows(committee: Committee, round_: Round) -> list[RankedRow]:
     """The committee's queue ranked as DESIGN.md §3 says: by the mean over the
     submitted sheets of members without a conflict; ties by part C, then part
-    B, then the earlier submission."""
+    B, then the earlier submission. At the centre each nomination's sheets and
+    expected count come from the committee that scores its product type."""
     nominations = list(
-        queue_for(committee, round_).select_related("product__producer", "category")
+        ranking_queue_for(committee, round_).select_related(
+            "product__producer", "category"
+        )
     )
-    members = scoring_members(committee)
+    routing = {}
+    if committee.tier == CommitteeTier.CENTRAL and not committee.is_subcommittee:
+        routing = central_routing()
+    scorers_of = {n.pk: routing.get(n.category_id, committee).pk for n in nominations}
+    panels = {committee.pk: scoring_members(committee)}
+    for sub in {
+        routing[n.category_id] for n in nominations if n.category_id in routing
+    }:
+        panels[sub.pk] = scoring_members(sub)
+    panel_ids = {pk: {m.pk for m in panel} for pk, panel in panels.items()}
+    members = list({m.pk: m for panel in panels.values() for m in panel}.values())
     conflicted = {
         member.pk: set(
             conflicts_for(member)
@@ -960,7 +1046,6 @@ def ranking_rows(committee: Committee, round_: Round) -> list[RankedRow]:
         )
         for member in members
     }
-    member_ids = {m.pk for m in members}
     sheets = defaultdict(list)
     for sheet in ScoreSheet.objects.filter(
         nomination__in=[n.pk for n in nominations],
@@ -971,35 +1056,52 @@ def ranking_rows(committee: Committee, round_: Round) -> list[RankedRow]:
     rows = []
     for nomination in nominations:
         producer = nomination.product.producer_id
+        scorers = scorers_of[nomination.pk]
         counted = [
             s
             for s in sheets[nomination.pk]
             if producer not in conflicted.get(s.member_id, set())
-            and s.member_id in member_ids
+            and s.member_id in panel_ids[scorers]
         ]
-        expected = sum(1 for m in members if producer not in conflicted[m.pk])
-        n = len(counted) or 1
+        expected = sum(1 for m in panels[scorers] if producer not in conflicted[m.pk])
+        mean_total, mean_a, mean_b, mean_c = mean_scores(counted)
         rows.append(
             RankedRow(
                 nomination=nomination,
-                mean_total=_q(sum((s.total for s in counted), Decimal(0)) / n),
-                mean_a=_q(sum((s.part_a for s in counted), Decimal(0)) / n),
-                mean_b=_q(sum((s.part_b for s in counted), Decimal(0)) / n),
-                mean_c=_q(sum((s.part_c for s in counted), Decimal(0)) / n),
+                mean_total=mean_total,
+                mean_a=mean_a,
+                mean_b=mean_b,
+                mean_c=mean_c,
                 sheet_count=len(counted),
                 expected=expected,
             )
         )
-    rows.sort(
-        key=lambda r: (
-            -r.mean_total,
-            -r.mean_c,
-            -r.mean_b,
-            r.nomination.submitted_at or timezone.now(),
-            r.nomination.pk,
-        )
-    )
+    rows.sort(key=ranking_key)
     return rows
+
+
+def mean_scores(sheets) -> tuple[Decimal, Decimal, Decimal, Decimal]:
+    """Mean total and parts A, B and C of the counted sheets, to two places
+    (zeros without sheets); the sheets' order does not matter."""
+    n = len(sheets) or 1
+    return tuple(
+        _q(sum((getattr(s, part) for s in sheets), Decimal(0)) / n)
+        for part in ("total", "part_a", "part_b", "part_c")
+    )
+
+
+def ranking_key(row: RankedRow) -> tuple:
+    """DESIGN.md §3: the higher mean total first; ties by part C, then part B,
+    then the earlier submission (then the older nomination, so the order is
+    total)."""
+    nomination = row.nomination
+    return (
+        -row.mean_total,
+        -row.mean_c,
+        -row.mean_b,
+        nomination.submitted_at or timezone.now(),
+        nomination.pk,
+    )
 
 
 def ranking_get(*, committee: Committee, round_: Round) -> Ranking:
@@ -1033,6 +1135,10 @@ def _quorum_problems(ranking: Ranking, rows: list[RankedRow]) -> list[str]:
 
 def _check_finalize(actor: User, ranking: Ranking) -> None:
     _require(ranking.status == Ranking.Status.OPEN, _("The ranking is not open."))
+    _allow(
+        not ranking.committee.is_subcommittee,
+        _("Subcommittees score; the national committee ranks the central tier."),
+    )
     _allow(
         can(actor, "finalize_ranking", ranking.committee),
         _("Only the committee's secretary may finalize the ranking."),

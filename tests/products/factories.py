@@ -35,3 +35,23 @@ class CertificationFactory(factory.django.DjangoModelFactory):
     product = factory.SubFactory(ProductFactory)
     standard = factory.LazyFunction(lambda: Standard.objects.order_by("order").first())
     number = factory.Sequence(lambda n: f"CERT-{n:05d}")
+
+
+def importing_officer(central):
+    """An English-speaking officer of tambon 100101 with one community group
+    there, the producer the import tests' product rows name (REG-1)."""
+    from communities.models import Producer, Tambon
+    from communities.services import assignment_grant
+    from tests.accounts.factories import UserFactory
+
+    officer = UserFactory(username="officer", preferred_language="en")
+    assignment_grant(
+        actor=central, user=officer, tambon=Tambon.objects.get(pk="100101")
+    )
+    Producer.objects.create(
+        kind="community",
+        name_th="กลุ่มแม่บ้าน",
+        registration_number="REG-1",
+        tambon_id="100101",
+    )
+    return officer

@@ -536,8 +536,8 @@ def dataset_generate(
 
 def _purge(queryset: models.QuerySet) -> int:
     """One DELETE without Django's collector: the dataset goes wholesale,
-    leaves first (and the audit trail's append-only guard, there for people
-    editing a real round, does not hold back removing a synthetic one)."""
+    leaves first. (Its ladder events go through ``purge()``, the one way past
+    the audit trail's append-only guards and PostgreSQL trigger.)"""
     return queryset._raw_delete(queryset.db)
 
 
@@ -561,11 +561,9 @@ def dataset_remove() -> None:
             number__startswith=f"OTOP-{year_be}-"
         ).exists():
             _purge(RegistryCounter.objects.filter(year_be=year_be))
-    _purge(
-        NominationEvent.objects.filter(
-            Q(nomination__round__in=rounds) | Q(ranking__round__in=rounds)
-        )
-    )
+    NominationEvent.objects.filter(
+        Q(nomination__round__in=rounds) | Q(ranking__round__in=rounds)
+    ).purge()  # past the append-only trigger, for this statement only
     _purge(Score.objects.filter(sheet__nomination__round__in=rounds))
     _purge(ScoreSheet.objects.filter(**in_round))
     _purge(RankingEntry.objects.filter(ranking__round__in=rounds))

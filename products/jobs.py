@@ -147,8 +147,18 @@ def import_job_cancel(*, actor: User, job: ImportJob) -> ImportJob:
 
 
 def import_job_run(*, job_id: int) -> None:
-    """Write the confirmed file in one transaction (all or nothing)."""
+    """Write the confirmed file in one transaction (all or nothing).
+
+    An attempt first commits a mark that it started (the failure to show if
+    it never finishes). A later delivery of the task (the worker was killed
+    and the task requeued, or the sweeper re-sent it) that finds the mark and
+    no live attempt holding the job reports the job failed instead of trying
+    again: the killed attempt's transaction was rolled back, so nothing was
+    written, and a file that kills workers cannot loop for ever."""
     try:
+        if not _mark_started(job_id):
+            _fail_if_interrupted(job_id)
+            return
         with transaction.atomic():
             job = (
                 ImportJob.objects.select_for_update()
@@ -176,6 +186,7 @@ def import_job_run(*, job_id: int) -> None:
                 ImportJob.Status.INVALID if report.has_errors else ImportJob.Status.DONE
             )
             job.finished_at = timezone.now()
+            job.failure = ""  # the mark of a started attempt
             _discard_file(job)
             job.save()
             _tell_the_importer(job)
@@ -187,6 +198,48 @@ def import_job_run(*, job_id: int) -> None:
             finished_at=timezone.now(),
         )
         _tell_the_importer(ImportJob.objects.select_related("user").get(pk=job_id))
+
+
+def _interrupted_message(job: ImportJob) -> str:
+    with translation.override(job.user.preferred_language):
+        return _(
+            "The import stopped before it finished (the server working on it "
+            "was lost); nothing was imported. Upload the file again."
+        )
+
+
+def _mark_started(job_id: int) -> bool:
+    """Commit "an attempt has started" on a job waiting to be imported; False
+    if it is not waiting, or an earlier attempt already started it."""
+    job = ImportJob.objects.select_related("user").filter(pk=job_id).first()
+    if job is None:
+        return False
+    return bool(
+        ImportJob.objects.filter(
+            pk=job_id, status=ImportJob.Status.IMPORTING, failure=""
+        ).update(failure=_interrupted_message(job), updated_at=timezone.now())
+    )
+
+
+def _fail_if_interrupted(job_id: int) -> None:
+    """A started job whose row no live attempt holds locked was interrupted:
+    report it failed. While an attempt runs, its lock makes this skip."""
+    with transaction.atomic():
+        job = (
+            ImportJob.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("user")
+            .filter(pk=job_id, status=ImportJob.Status.IMPORTING)
+            .exclude(failure="")
+            .first()
+        )
+        if job is None:
+            return
+        logger.warning("import job %s was interrupted; reported failed", job_id)
+        job.status = ImportJob.Status.FAILED
+        job.finished_at = timezone.now()
+        _discard_file(job)
+        job.save()
+        _tell_the_importer(job)
 
 
 def _tell_the_importer(job: ImportJob) -> None:

@@ -613,9 +613,9 @@ def demo_remove() -> None:
 
     The audit trails are append-only for people; here the demo's own events
     (of its rounds' nominations and rankings) go with the rows they describe,
-    through the base QuerySet, since NominationEvent's manager refuses
-    deletes. Anything else that points at a demo row (a demo member who
-    scored in another round, say) stops the removal: DemoConflict.
+    through ``purge()``, the one way past the append-only guards (and
+    PostgreSQL's trigger). Anything else that points at a demo row (a demo
+    member who scored in another round, say) stops the removal: DemoConflict.
     """
     users = User.objects.filter(username__in=USERNAMES)
     rounds = demo_rounds()
@@ -638,11 +638,9 @@ def demo_remove() -> None:
         RegistryEvent.objects.filter(entry__in=entries).delete()
         entries.delete()
         counters.delete()
-        models.QuerySet.delete(
-            NominationEvent.objects.filter(
-                Q(nomination__in=nominations) | Q(ranking__round__in=rounds)
-            )
-        )
+        NominationEvent.objects.filter(
+            Q(nomination__in=nominations) | Q(ranking__round__in=rounds)
+        ).purge()
         Ranking.objects.filter(round__in=rounds).delete()
         nominations.delete()
         TambonForum.objects.filter(round__in=rounds).delete()

@@ -4,20 +4,27 @@ large files, idempotent tasks, and the officer pages around them."""
 import csv
 import io
 import os
+import signal
+import subprocess
+import sys
+import threading
 import time
 
 import openpyxl
 import pytest
+from django.conf import settings as django_settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.utils import timezone
 
-from communities.models import Producer, Tambon
-from communities.services import assignment_grant
+from communities.models import Producer
+from notifications.models import Notification
 from otop.celery import app as celery_app
 from products import jobs, tasks
 from products.imports import PRODUCT_COLUMNS
 from products.models import ImportJob, Product
 from tests.accounts.factories import UserFactory
+from tests.products.factories import importing_officer
 
 
 @pytest.fixture
@@ -27,17 +34,7 @@ def central(geography):
 
 @pytest.fixture
 def officer(central):
-    officer = UserFactory(username="officer", preferred_language="en")
-    assignment_grant(
-        actor=central, user=officer, tambon=Tambon.objects.get(pk="100101")
-    )
-    Producer.objects.create(
-        kind="community",
-        name_th="กลุ่มแม่บ้าน",
-        registration_number="REG-1",
-        tambon_id="100101",
-    )
-    return officer
+    return importing_officer(central)
 
 
 @pytest.fixture
@@ -321,3 +318,157 @@ def _wait_for(job, statuses, seconds=60):
             return job
         time.sleep(0.2)
     raise AssertionError(f"job still {job.status} after {seconds}s")
+
+
+# A worker lost mid-import ---------------------------------------------------------
+
+
+def _confirm_without_running(officer, job, monkeypatch):
+    """Confirm as the officer does, but let no attempt start yet."""
+    with monkeypatch.context() as patch:
+        patch.setattr(jobs, "import_job_run", lambda **kwargs: None)
+        patch.setattr(tasks.run_import_job, "delay", lambda *args: None)
+        jobs.import_job_confirm(actor=officer, job=job)
+
+
+def _sweep_later(job):
+    ImportJob.objects.filter(pk=job.pk).update(
+        updated_at=timezone.now() - jobs.STALE_AFTER * 2
+    )
+    return tasks.sweep_import_jobs()
+
+
+def test_an_import_whose_worker_died_is_reported_failed_not_retried(
+    client, officer, monkeypatch, eager_celery
+):
+    job = _ready_job(officer)
+    _confirm_without_running(officer, job, monkeypatch)
+
+    def killed(*args, **kwargs):  # not an Exception: nothing in the app catches it
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as patch:
+        patch.setattr(Product.objects, "bulk_create", killed)
+        with pytest.raises(KeyboardInterrupt):
+            jobs.import_job_run(job_id=job.pk)
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.IMPORTING  # nobody is left to say
+    assert _sweep_later(job) == 1  # the task sent again, found interrupted
+
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.FAILED
+    assert "nothing was imported" in job.failure
+    assert not Product.objects.exists()
+    assert Notification.objects.filter(
+        recipient=officer, event_type="import_failed"
+    ).exists()
+    client.force_login(officer)
+    page = client.get(f"/officer/imports/{job.pk}/").content.decode()
+    assert job.failure in page and 'http-equiv="refresh"' not in page
+    assert _sweep_later(job) == 0
+
+
+KILLED_WORKER = """
+import sys, time
+import django
+django.setup()
+from django.db import connection
+from products import imports, jobs
+from products.models import Product
+
+imports._chunks.__defaults__ = (10,)  # write the products ten at a time
+write = Product.objects.bulk_create
+written = []
+
+def write_then_pause(objs, *args, **kwargs):
+    result = write(objs, *args, **kwargs)
+    written.append(len(objs))
+    if len(written) == 2:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            backend = cursor.fetchone()[0]
+        print(Product.objects.count(), backend, flush=True)
+        time.sleep(120)
+    return result
+
+Product.objects.bulk_create = write_then_pause
+jobs.import_job_run(job_id=int(sys.argv[1]))
+print("finished", flush=True)
+"""
+
+
+def _worker(job) -> subprocess.Popen:
+    database = django_settings.DATABASES["default"]
+    env = {
+        key: value for key, value in os.environ.items() if key != "CELERY_BROKER_URL"
+    }
+    env.update(
+        DATABASE_URL=(
+            f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}"
+            f"/{connection.settings_dict['NAME']}"
+        ),
+        DJANGO_SETTINGS_MODULE="otop.settings.test",
+        DJANGO_PRIVATE_MEDIA_ROOT=str(django_settings.PRIVATE_MEDIA_ROOT),
+        DJANGO_CONN_MAX_AGE="0",
+    )
+    return subprocess.Popen(  # noqa: S603 (our own script, fixed arguments)
+        [sys.executable, "-c", KILLED_WORKER, str(job.pk)],
+        env=env,
+        cwd=django_settings.BASE_DIR,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+
+
+def _first_line(process, seconds=60) -> str:
+    line = []
+    reader = threading.Thread(target=lambda: line.append(process.stdout.readline()))
+    reader.daemon = True
+    reader.start()
+    reader.join(seconds)
+    return line[0].strip() if line else ""
+
+
+def _backend_gone(pid: int, seconds=30) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE pid = %s", [pid]
+            )
+            if cursor.fetchone()[0] == 0:
+                return True
+        time.sleep(0.1)
+    return False
+
+
+@pytest.mark.skipif(
+    "postgresql" not in django_settings.DATABASES["default"]["ENGINE"],
+    reason="needs PostgreSQL (a second process shares the test database)",
+)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_worker_killed_mid_import_leaves_nothing_and_the_job_fails(
+    officer, monkeypatch, eager_celery
+):
+    job = _ready_job(officer, count=40)
+    _confirm_without_running(officer, job, monkeypatch)
+    worker = _worker(job)
+    try:
+        paused = _first_line(worker)
+        assert paused, "the import worker never reached the pause"
+        written, backend = (int(n) for n in paused.split())
+        assert written == 20  # half the rows, inside the worker's transaction
+        assert not Product.objects.exists()  # none visible outside it
+    finally:
+        worker.send_signal(signal.SIGKILL)  # no goodbye, no rollback sent
+        worker.wait(10)
+    assert _backend_gone(backend), "PostgreSQL kept the killed worker's session"
+
+    assert not Product.objects.exists()
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.IMPORTING
+    assert _sweep_later(job) == 1
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.FAILED, job.failure
+    assert not Product.objects.exists()

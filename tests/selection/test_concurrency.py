@@ -1,28 +1,42 @@
 """Races that must produce exactly one effect, on PostgreSQL with real
-concurrent transactions (SQLite serialises writers and proves nothing here)."""
+concurrent transactions (SQLite serialises writers and proves nothing here).
+
+Each race releases its threads together with a barrier, after each has opened
+its own database connection, and is repeated ``ROUNDS`` times."""
 
 import threading
+from collections.abc import Callable
 
 import pytest
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
-from django.db import connection
+from django.contrib.auth.models import Permission
+from django.contrib.messages import get_messages
+from django.db import connection, connections
+from django.test import Client
 
 from committees.models import Tier as CommitteeTier
-from selection.models import Nomination, NominationEvent
+from communities.models import Tambon
+from notifications.models import Notification
+from products.models import Category
+from registry.models import RegistryEntry, RegistryEvent
+from registry.services import registry_publish
+from selection.models import Nomination, NominationEvent, Ranking, TypeQuota
 from selection.services import (
-    InvalidTransition,
+    nomination_award,
     nomination_create,
     nomination_submit,
     ranking_approve,
     ranking_finalize,
     ranking_get,
+    ranking_reopen,
 )
+from tests.accounts.factories import UserFactory
 from tests.selection.ladder import (
     complete_product,
     make_board,
     make_officer,
     make_round,
+    rank_and_approve,
     record_forum,
     score_all,
     submitted_nomination,
@@ -38,89 +52,275 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
+ROUNDS = 5
 
-def race(count: int, action) -> list[str]:
-    """Run ``action`` in ``count`` threads released at once; list outcomes."""
-    barrier = threading.Barrier(count)
+
+def race(*actions: Callable[[], object]) -> list[str]:
+    """Run each action in its own thread, released at once; list outcomes:
+    "ok" or the name of the exception raised, sorted."""
+    barrier = threading.Barrier(len(actions))
     outcomes: list[str] = []
     lock = threading.Lock()
 
-    def run():
+    def run(action):
         try:
+            connection.ensure_connection()  # connect first, then race
             barrier.wait()
             action()
             outcome = "ok"
-        except (InvalidTransition, PermissionDenied) as error:
+        except Exception as error:  # an unexpected one fails the caller's assert
             outcome = type(error).__name__
         finally:
-            connection.close()
+            connections.close_all()
         with lock:
             outcomes.append(outcome)
 
-    threads = [threading.Thread(target=run) for _ in range(count)]
+    threads = [threading.Thread(target=run, args=(a,)) for a in actions]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(60)
+    assert len(outcomes) == len(actions), "a racing thread did not finish"
     return sorted(outcomes)
 
 
-def test_twenty_approvals_at_once_forward_the_quota_once(geography):
-    round_ = make_round(amphoe_advance=2, tambon_quota=10)
-    board = make_board(CommitteeTier.AMPHOE, "5001")
-    officer = make_officer("500101")
-    nominations = [
-        submitted_nomination(officer, round_, "500101", f"สินค้า {i}") for i in range(5)
-    ]
-    for i, nomination in enumerate(nominations):
-        score_all(board, [nomination], {"A": 9 - i, "B": 9, "C": 9})
-    ranking = ranking_finalize(
-        actor=board.secretary,
-        ranking=ranking_get(committee=board.committee, round_=round_),
-    )
+def first_tambons(count: int) -> list[str]:
+    """The first tambon of each of ``count`` districts of Chiang Mai."""
+    codes = []
+    for tambon in Tambon.objects.filter(province_id="50").order_by("code"):
+        if tambon.amphoe_id not in {code[:4] for code in codes}:
+            codes.append(tambon.code)
+    return codes[:count]
 
-    outcomes = race(20, lambda: ranking_approve(actor=board.chair, ranking=ranking))
 
-    assert outcomes.count("ok") == 1
-    assert outcomes.count("InvalidTransition") == 19
-    assert Nomination.objects.filter(tier="province").count() == 2
-    assert NominationEvent.objects.filter(action="forwarded").count() == 2
+def submitted_events(nomination) -> int:
+    return NominationEvent.objects.filter(
+        nomination=nomination, action="submitted"
+    ).count()
+
+
+# (a) A double-click on submit ------------------------------------------------
 
 
 def test_a_double_click_on_submit_submits_once(geography):
-    round_ = make_round()
+    round_ = make_round(tambon_quota=ROUNDS)
+    board = make_board(CommitteeTier.AMPHOE, "5001")
     officer = make_officer("500101")
     record_forum(officer, round_, "500101")
-    product = complete_product(officer, "500101", "ข้าวแต๋น")
-    nomination = nomination_create(actor=officer, round_=round_, product=product)
 
-    outcomes = race(2, lambda: nomination_submit(actor=officer, nomination=nomination))
+    for i in range(ROUNDS):
+        product = complete_product(officer, "500101", f"ข้าวแต๋น {i}")
+        draft = nomination_create(actor=officer, round_=round_, product=product)
 
-    assert outcomes == ["InvalidTransition", "ok"]
-    assert NominationEvent.objects.filter(action="submitted").count() == 1
+        outcomes = race(
+            lambda d=draft: nomination_submit(actor=officer, nomination=d),
+            lambda d=draft: nomination_submit(actor=officer, nomination=d),
+        )
+
+        assert outcomes == ["InvalidTransition", "ok"], f"race {i}"
+        assert submitted_events(draft) == 1
+        notes = Notification.objects.filter(
+            event_type="nomination_submitted",
+            event_key__startswith=f"nomination:{draft.pk}:",
+        )
+        assert sorted(notes.values_list("recipient__username", flat=True)) == sorted(
+            u.username for u in board.scorers
+        )
+
+
+def test_a_double_click_on_the_submit_button_submits_once(geography):
+    round_ = make_round(tambon_quota=ROUNDS)
+    make_board(CommitteeTier.AMPHOE, "5001")
+    officer = make_officer("500101")
+    record_forum(officer, round_, "500101")
+    browsers = [Client(), Client()]
+    for browser in browsers:
+        browser.force_login(officer)
+
+    for i in range(ROUNDS):
+        product = complete_product(officer, "500101", f"แคบหมู {i}")
+        draft = nomination_create(actor=officer, round_=round_, product=product)
+        url = f"/officer/nominations/{draft.pk}/submit/"
+        responses = []
+
+        def click(browser, url=url, responses=responses):
+            responses.append(browser.post(url))
+
+        outcomes = race(*[lambda b=b: click(b) for b in browsers])
+
+        assert outcomes == ["ok", "ok"], f"race {i}"
+        assert [r.status_code for r in responses] == [302, 302]
+        # Each browser's newest message is this click's (none were shown yet).
+        levels = sorted(
+            list(get_messages(r.wsgi_request))[-1].level_tag for r in responses
+        )
+        assert levels == ["error", "success"]
+        assert submitted_events(draft) == 1
 
 
 def test_the_tambon_quota_holds_when_two_submit_at_once(geography):
     round_ = make_round(tambon_quota=1)
-    officer = make_officer("500101")
-    record_forum(officer, round_, "500101")
-    drafts = [
-        nomination_create(
-            actor=officer,
-            round_=round_,
-            product=complete_product(officer, "500101", f"สินค้า {i}"),
+    for i, tambon in enumerate(first_tambons(ROUNDS)):
+        officer = make_officer(tambon)
+        record_forum(officer, round_, tambon)
+        drafts = [
+            nomination_create(
+                actor=officer,
+                round_=round_,
+                product=complete_product(officer, tambon, f"สินค้า {tambon} {n}"),
+            )
+            for n in range(2)
+        ]
+
+        outcomes = race(
+            *[
+                lambda d=d, o=officer: nomination_submit(actor=o, nomination=d)
+                for d in drafts
+            ]
         )
-        for i in range(2)
+
+        assert outcomes == ["InvalidTransition", "ok"], f"race {i}"
+        assert (
+            Nomination.objects.filter(tambon_code=tambon, state="pending").count() == 1
+        )
+
+
+# (b) Two finalizations at once ---------------------------------------------------
+
+
+def test_two_finalizations_at_once_finalize_once(geography):
+    round_ = make_round()
+    board = make_board(CommitteeTier.AMPHOE, "5001", members=0)
+    officer = make_officer("500101")
+    nominations = [
+        submitted_nomination(officer, round_, "500101", f"สินค้า {n}") for n in range(3)
     ]
-    queue = list(drafts)
-    pick = threading.Lock()
+    for n, nomination in enumerate(nominations):
+        score_all(board, [nomination], {"A": 9 - n, "B": 8, "C": 8})
+    ranking = ranking_get(committee=board.committee, round_=round_)
 
-    def submit_next():
-        with pick:
-            nomination = queue.pop()
-        nomination_submit(actor=officer, nomination=nomination)
+    for i in range(ROUNDS):
+        outcomes = race(
+            *[lambda: ranking_finalize(actor=board.secretary, ranking=ranking)] * 2
+        )
 
-    outcomes = race(2, submit_next)
+        assert outcomes == ["InvalidTransition", "ok"], f"race {i}"
+        ranking.refresh_from_db()
+        assert ranking.status == Ranking.Status.FINALIZED
+        assert list(ranking.entries.values_list("position", "nomination")) == [
+            (n + 1, nomination.pk) for n, nomination in enumerate(nominations)
+        ]
+        finalized = NominationEvent.objects.filter(
+            ranking=ranking, action="ranking_finalized"
+        )
+        assert finalized.count() == i + 1  # one more per race, not two
+        assert (
+            Notification.objects.filter(event_type="ranking_finalized").count() == i + 1
+        )
+        ranking_reopen(actor=board.chair, ranking=ranking, reason=f"ทดสอบครั้งที่ {i}")
 
-    assert outcomes == ["InvalidTransition", "ok"]
-    assert Nomination.objects.filter(state="pending").count() == 1
+
+# (c) Approvals racing the quota -----------------------------------------------
+
+
+def test_approvals_at_once_never_forward_more_than_the_quota(geography):
+    """The round forwards two per district, at most one of them food: each
+    district's ranking (two foods, two drinks) is approved ten times at once."""
+    round_ = make_round(amphoe_advance=2, tambon_quota=4)
+    TypeQuota.objects.create(
+        round=round_,
+        tier="amphoe",
+        category=Category.objects.get(code="FOOD"),
+        advance=1,
+    )
+    for i, tambon in enumerate(first_tambons(ROUNDS)):
+        board = make_board(CommitteeTier.AMPHOE, tambon[:4], members=0)
+        officer = make_officer(tambon)
+        nominations = [
+            submitted_nomination(officer, round_, tambon, name, category=category)
+            for name, category in (
+                (f"น้ำพริก {i}", "FOOD-SNACK"),
+                (f"ชาใบหม่อน {i}", "DRINK-TEA"),
+                (f"ข้าวเกรียบ {i}", "FOOD-SNACK"),
+                (f"น้ำผลไม้ {i}", "DRINK-NONALC"),
+            )
+        ]
+        for n, nomination in enumerate(nominations):  # ranked in this order
+            score_all(board, [nomination], {"A": 9 - n, "B": 8, "C": 8})
+        ranking = ranking_finalize(
+            actor=board.secretary,
+            ranking=ranking_get(committee=board.committee, round_=round_),
+        )
+
+        outcomes = race(
+            *[lambda r=ranking, b=board: ranking_approve(actor=b.chair, ranking=r)] * 10
+        )
+
+        assert outcomes == ["InvalidTransition"] * 9 + ["ok"], f"race {i}"
+        forwarded = Nomination.objects.filter(tambon_code=tambon, tier="province")
+        assert set(forwarded.values_list("pk", flat=True)) == {
+            nominations[0].pk,  # the best food
+            nominations[1].pk,  # the best drink (the food quota is used)
+        }
+        assert NominationEvent.objects.filter(
+            ranking=ranking, action="forwarded"
+        ).count() == len(forwarded)
+        assert (
+            NominationEvent.objects.filter(
+                ranking=ranking, action="ranking_approved"
+            ).count()
+            == 1
+        )
+
+
+# (d) Publications racing a registry number ----------------------------------
+
+
+@pytest.fixture
+def awarded(geography):
+    """2 × ROUNDS awarded nominations of one province and round."""
+    count = 2 * ROUNDS
+    round_ = make_round(
+        tambon_quota=count, amphoe_advance=count, province_advance=count
+    )
+    boards = [
+        make_board(CommitteeTier.AMPHOE, "5001", members=0),
+        make_board(CommitteeTier.PROVINCE, "50", members=0),
+        make_board(CommitteeTier.CENTRAL, members=0),
+    ]
+    officer = make_officer("500101")
+    nominations = [
+        submitted_nomination(officer, round_, "500101", f"ผ้าทอ {n:02d}")
+        for n in range(count)
+    ]
+    for board in boards:
+        for n, nomination in enumerate(nominations):
+            score_all(board, [nomination], {"A": 10, "B": 10 - n % 3, "C": 9})
+        rank_and_approve(board, round_)
+    for nomination in nominations:
+        nomination_award(actor=boards[-1].chair, nomination=nomination)
+    return nominations
+
+
+def test_publications_at_once_get_distinct_consecutive_numbers_once(awarded):
+    registrar = UserFactory(username="registrar", is_staff=True)
+    registrar.user_permissions.add(Permission.objects.get(codename="publish_entry"))
+    registrar = type(registrar).objects.get(pk=registrar.pk)
+
+    def publish(nomination):
+        return lambda: registry_publish(actor=registrar, nomination=nomination)
+
+    for i in range(ROUNDS):
+        one, other = awarded[2 * i], awarded[2 * i + 1]
+
+        outcomes = race(publish(one), publish(other), publish(one))
+
+        assert outcomes == ["InvalidTransition", "ok", "ok"], f"race {i}"
+        numbers = sorted(
+            RegistryEntry.objects.filter(nomination__in=[one, other]).values_list(
+                "number", flat=True
+            )
+        )
+        assert [n[-6:] for n in numbers] == [f"{2 * i + 1:06d}", f"{2 * i + 2:06d}"]
+    assert RegistryEntry.objects.count() == 2 * ROUNDS
+    assert RegistryEvent.objects.filter(action="published").count() == 2 * ROUNDS

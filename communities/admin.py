@@ -15,10 +15,12 @@ from communities.models import (
 from communities.resources import ProducerResource
 from communities.selectors import producers_visible_to
 from communities.services import assignment_grant, assignment_revoke
-from otop.admin import ReadOnlyAdminMixin
+from otop.admin import NotFoundOutsideQuerysetMixin, ReadOnlyAdminMixin
 
 
-class ReadOnlyGeographyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class ReadOnlyGeographyAdmin(
+    NotFoundOutsideQuerysetMixin, ReadOnlyAdminMixin, admin.ModelAdmin
+):
     """Geography comes from ``load_geography`` only; the admin just shows it."""
 
     search_fields = ("^code", "name_th", "name_en")
@@ -59,7 +61,7 @@ class TambonAdmin(ReadOnlyGeographyAdmin):
 
 
 @admin.register(OfficerAssignment)
-class OfficerAssignmentAdmin(admin.ModelAdmin):
+class OfficerAssignmentAdmin(NotFoundOutsideQuerysetMixin, admin.ModelAdmin):
     """Central staff assign officers; saving calls the assignment service,
     which grants the tambon permissions."""
 
@@ -94,7 +96,9 @@ class OfficerAssignmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Producer)
-class ProducerAdmin(ReadOnlyAdminMixin, ExportMixin, admin.ModelAdmin):
+class ProducerAdmin(
+    NotFoundOutsideQuerysetMixin, ReadOnlyAdminMixin, ExportMixin, admin.ModelAdmin
+):
     # Producers are registered by officers through the services; the admin
     # shows and exports them.
     resource_classes = [ProducerResource]

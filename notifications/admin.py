@@ -3,10 +3,10 @@ from django.utils.translation import gettext_lazy as _
 
 from notifications.models import Delivery, Notification
 from notifications.services import deliveries_retry
-from otop.admin import ReadOnlyAdminMixin
+from otop.admin import NotFoundOutsideQuerysetMixin, ReadOnlyAdminMixin
 
 
-class ReadOnly(ReadOnlyAdminMixin, admin.ModelAdmin):
+class ReadOnly(NotFoundOutsideQuerysetMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     pass
 
 

@@ -18,13 +18,15 @@ class ReadOnlyAdminMixin:
 
 
 class NotFoundOutsideQuerysetMixin:
-    """An object outside the user's queryset is a 404, not the admin's usual
-    redirect with "does not exist", so every id-bearing URL answers alike."""
+    """An object outside the user's queryset (or no object at all) is a 404,
+    not the admin's usual redirect to its index with "does not exist": the
+    change, delete and history pages (and any custom page that asks
+    ``get_object``) answer alike, and alike to every id-bearing URL of the
+    portal. Objects inside the queryset still meet the admin's permission
+    checks (403)."""
 
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        if (
-            object_id is not None
-            and not self.get_queryset(request).filter(pk=object_id).exists()
-        ):
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
             raise Http404
-        return super().changeform_view(request, object_id, form_url, extra_context)
+        return obj

@@ -2,7 +2,7 @@ from django.contrib import admin
 from import_export.admin import ExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 
-from otop.admin import ReadOnlyAdminMixin
+from otop.admin import NotFoundOutsideQuerysetMixin, ReadOnlyAdminMixin
 from products.models import (
     Category,
     Certification,
@@ -17,7 +17,7 @@ from products.selectors import products_visible_to
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(NotFoundOutsideQuerysetMixin, admin.ModelAdmin):
     list_display = ("code", "name_th", "name_en", "parent", "order", "is_active")
     list_filter = ("parent", "is_active")
     search_fields = ("code", "name_th", "name_en")
@@ -25,7 +25,7 @@ class CategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Standard)
-class StandardAdmin(admin.ModelAdmin):
+class StandardAdmin(NotFoundOutsideQuerysetMixin, admin.ModelAdmin):
     list_display = ("code", "name_th", "name_en", "order", "is_active")
     search_fields = ("code", "name_th", "name_en")
 
@@ -48,7 +48,9 @@ class CertificationInline(ReadOnlyInline):
 
 
 @admin.register(Product)
-class ProductAdmin(ReadOnlyAdminMixin, ExportMixin, admin.ModelAdmin):
+class ProductAdmin(
+    NotFoundOutsideQuerysetMixin, ReadOnlyAdminMixin, ExportMixin, admin.ModelAdmin
+):
     # Products are written by officers through the services (photo checks,
     # tambon scoping); the admin shows and exports them.
     resource_classes = [ProductResource]
@@ -72,7 +74,9 @@ class ProductAdmin(ReadOnlyAdminMixin, ExportMixin, admin.ModelAdmin):
 
 
 @admin.register(ImportJob)
-class ImportJobAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class ImportJobAdmin(
+    NotFoundOutsideQuerysetMixin, ReadOnlyAdminMixin, admin.ModelAdmin
+):
     """Read-only: imports run through the officer pages and their tasks."""
 
     list_display = ("filename", "kind", "user", "total_rows", "status", "created_at")

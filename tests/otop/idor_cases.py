@@ -1,0 +1,577 @@
+"""The IDOR matrix's world and cases (tests/otop/test_idor_matrix.py).
+
+The world: a tambon, district and province (Chiang Rai: 570101 / 5701 / 57)
+where one officer, two committees and the centre took a product all the way
+to the registry, and left more behind (a pending and a draft nomination, an
+import, notifications, a conflict declaration). Every role of the matrix is
+legitimately somewhere else: Chiang Mai (500101 / 5001 / 50), or the central
+committee, whose area is the whole country but whose rights stop at its own
+tier (a case lists the roles it exempts by design, with the reason).
+
+A *case* says, for one id-bearing URL pattern, which URL kwargs reach an
+object of that world. The *allowlist* names the patterns whose parameter is
+not an object a role may lack a right to, each with its reason; public pages
+carry a *probe*: kwargs of something not public, which must be a 404.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib import admin
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from accounts.models import User
+from committees.models import Membership
+from committees.models import Tier as CommitteeTier
+from committees.services import conflict_declare
+from communities.models import Amphoe, OfficerAssignment, Province, Tambon
+from notifications.models import Delivery, Notification
+from otop.buddhist_era import to_be
+from products.models import Category, ImportJob, Standard
+from registry.services import registry_publish
+from selection.models import NominationEvent, Ranking, RoundDocument
+from selection.services import (
+    nomination_award,
+    nomination_create,
+    ranking_get,
+    round_create,
+)
+from tests.accounts.factories import UserFactory
+from tests.selection.ladder import (
+    FAR,
+    TODAY,
+    central_staff,
+    complete_product,
+    make_board,
+    make_officer,
+    make_round,
+    rank_and_approve,
+    score_all,
+    submitted_nomination,
+)
+
+# The area every role is outside of, and the one the committee roles sit in.
+TARGET_TAMBON, TARGET_AMPHOE, TARGET_PROVINCE = "570101", "5701", "57"
+OWN_TAMBON, OWN_TAMBON_2, OWN_AMPHOE, OWN_PROVINCE = "500101", "500203", "5001", "50"
+
+ROLES = (
+    "anonymous",
+    "officer-other-tambon",
+    "officer-other-tambon-staff",
+    "district-member-other",
+    "district-secretary-other",
+    "district-chair-other",
+    "province-member-other",
+    "central-member",
+    "staff-no-perms",
+)
+
+# What a POST carries: enough for the view's own action to go ahead (a reason,
+# an answer, a delete confirmation) if the object check were missing.
+DEFAULT_POST = {
+    "post": "yes",
+    "reason": "IDOR probe",
+    "response": "IDOR probe",
+    "note": "IDOR probe",
+    "justification": "IDOR probe",
+}
+
+
+# Walking the URL resolver --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Pattern:
+    route: str  # as ResolverMatch.route spells it
+    name: str  # "namespace:name", or "" for an unnamed pattern
+    params: tuple[str, ...]
+
+
+def _join(route1: str, route2: str) -> str:
+    """Django's URLResolver._join_route: a nested regex loses its caret."""
+    if not route1:
+        return route2
+    return route1 + route2.removeprefix("^")
+
+
+def _walk(patterns, prefix: str, namespace: str, params: tuple[str, ...]):
+    for pattern in patterns:
+        route = _join(prefix, str(pattern.pattern))
+        groups = (*params, *pattern.pattern.regex.groupindex)
+        if isinstance(pattern, URLResolver):
+            inner = _qualified(namespace, pattern.namespace) or namespace
+            yield from _walk(pattern.url_patterns, route, inner, groups)
+        elif isinstance(pattern, URLPattern) and groups:
+            name = _qualified(namespace, pattern.name)
+            yield Pattern(route=route, name=name, params=groups)
+
+
+def _qualified(namespace: str, name: str | None) -> str:
+    if not name:
+        return ""
+    return f"{namespace}:{name}" if namespace else name
+
+
+def id_bearing_patterns() -> list[Pattern]:
+    """Every URL pattern with a converter or a named group, includes and the
+    admin and the API included."""
+    found: dict[str, Pattern] = {}
+    for pattern in _walk(get_resolver().url_patterns, "", "", ()):
+        found.setdefault(pattern.route, pattern)  # the first one wins, as in resolve
+    return list(found.values())
+
+
+# The world ---------------------------------------------------------------------------
+
+
+@dataclass
+class World:
+    users: dict[str, User | None]
+    objects: dict[str, Any]
+    own_pages: dict[str, str] = field(default_factory=dict)  # role → a page of theirs
+
+
+def build_world() -> World:
+    round_ = make_round(tambon_quota=3, amphoe_advance=1, province_advance=1)
+    # The target: officer, district and province of Chiang Rai, and the centre.
+    officer = make_officer(TARGET_TAMBON)
+    district = make_board(CommitteeTier.AMPHOE, TARGET_AMPHOE, members=1)
+    province = make_board(CommitteeTier.PROVINCE, TARGET_PROVINCE, members=1)
+    central = make_board(CommitteeTier.CENTRAL, members=1)
+    awarded = submitted_nomination(officer, round_, TARGET_TAMBON, "กาแฟดอยตุง")
+    for board in (district, province, central):
+        score_all(board, [awarded], {"A": 9, "B": 9, "C": 9})
+        rank_and_approve(board, round_)
+    awarded = nomination_award(actor=central.chair, nomination=awarded)
+    entry = registry_publish(actor=central_staff(), nomination=awarded)
+    pending = submitted_nomination(officer, round_, TARGET_TAMBON, "ผ้าทอไทลื้อ")
+    draft = nomination_create(
+        actor=officer,
+        round_=round_,
+        product=complete_product(officer, TARGET_TAMBON, "ชาอู่หลง"),
+    )
+    conflict = conflict_declare(
+        actor=district.members[0],
+        producer=pending.product.producer,
+        reason="ญาติของประธานกลุ่ม",
+    )
+    job = ImportJob.objects.create(
+        user=officer,
+        kind=ImportJob.Kind.PRODUCERS,
+        filename="producers.csv",
+        file="imports/producers.csv",
+        total_rows=1,
+    )
+    notification = Notification.objects.filter(recipient=officer).first()
+    delivery = Delivery.objects.filter(recipient=officer).first()
+    assert notification is not None and delivery is not None, "no notification"
+
+    objects = {
+        "round": round_,
+        "officer": officer,
+        "assignment": OfficerAssignment.objects.get(user=officer),
+        "tambon": Tambon.objects.get(pk=TARGET_TAMBON),
+        "amphoe": Amphoe.objects.get(pk=TARGET_AMPHOE),
+        "province": Province.objects.get(pk=TARGET_PROVINCE),
+        "region": Province.objects.get(pk=TARGET_PROVINCE).region,
+        "producer": pending.product.producer,
+        "product": pending.product,
+        "awarded": awarded,
+        "pending": pending,
+        "draft": draft,
+        "entry": entry,
+        "import_job": job,
+        "notification": notification,
+        "delivery": delivery,
+        "conflict": conflict,
+        "district_committee": district.committee,
+        "province_committee": province.committee,
+        "membership": Membership.objects.filter(committee=district.committee).first(),
+        "district_ranking": Ranking.objects.get(
+            committee=district.committee, round=round_
+        ),
+        "province_ranking": Ranking.objects.get(
+            committee=province.committee, round=round_
+        ),
+        "event": NominationEvent.objects.filter(nomination=pending).first(),
+        "category": Category.objects.filter(parent__isnull=False).first(),
+        "standard": Standard.objects.first(),
+        "group": Group.objects.create(name="idor-registrars"),
+    }
+    objects.update(_third_party_rows())
+    objects.update(_round_documents(round_))
+
+    # The roles: each legitimately somewhere else.
+    own_officer = make_officer(OWN_TAMBON)
+    own_product = complete_product(own_officer, OWN_TAMBON, "ข้าวแต๋น")
+    staff_officer = make_officer(OWN_TAMBON_2)
+    User.objects.filter(pk=staff_officer.pk).update(is_staff=True)
+    own_district = make_board(CommitteeTier.AMPHOE, OWN_AMPHOE, members=1)
+    own_province = make_board(CommitteeTier.PROVINCE, OWN_PROVINCE, members=1)
+    users = {
+        "anonymous": None,
+        "officer-other-tambon": own_officer,
+        "officer-other-tambon-staff": User.objects.get(pk=staff_officer.pk),
+        "district-member-other": own_district.members[0],
+        "district-secretary-other": own_district.secretary,
+        "district-chair-other": own_district.chair,
+        "province-member-other": own_province.members[0],
+        "central-member": central.members[0],
+        "staff-no-perms": UserFactory(username="staff-no-perms", is_staff=True),
+    }
+    own_ranking = ranking_get(committee=own_district.committee, round_=round_)
+    own_ranking_url = f"/admin/selection/ranking/{own_ranking.pk}/"
+    own_pages = {
+        "officer-other-tambon": f"/officer/products/{own_product.pk}/",
+        "officer-other-tambon-staff": f"/officer/nominations/forum/{OWN_TAMBON_2}/",
+        "district-member-other": f"/committees/{own_district.committee.pk}/",
+        "district-secretary-other": f"{own_ranking_url}change/",
+        "district-chair-other": f"{own_ranking_url}print/",
+        "province-member-other": f"/committees/{own_province.committee.pk}/",
+        "central-member": f"/committees/{central.committee.pk}/",
+        "staff-no-perms": "/admin/",
+    }
+    return World(users=users, objects=objects, own_pages=own_pages)
+
+
+def _round_documents(open_round) -> dict[str, Any]:
+    """A document of the open round, and a draft round (not public) with its
+    own document."""
+    draft = round_create(
+        actor=central_staff(),
+        year=TODAY.year + 1,
+        title_th=f"การคัดสรร OTOP ปี {TODAY.year + 544}",
+        tambon_deadline=FAR,
+        amphoe_deadline=FAR,
+        province_deadline=FAR,
+        central_deadline=FAR,
+    )
+
+    def document(round_, title):
+        return RoundDocument.objects.create(
+            round=round_,
+            kind=RoundDocument.Kind.POLICY,
+            title_th=title,
+            file=ContentFile(b"%PDF-1.4\n%%EOF\n", name="policy.pdf"),
+        )
+
+    return {
+        "draft_round": draft,
+        "document": document(open_round, "นโยบาย OTOP"),
+        "draft_document": document(draft, "ร่างนโยบาย"),
+    }
+
+
+def _third_party_rows() -> dict[str, Any]:
+    """Rows for third-party admins that are installed (django-axes)."""
+    rows: dict[str, Any] = {}
+    registered = {model._meta.label_lower: model for model in admin.site._registry}
+    common = {
+        "user_agent": "Mozilla/5.0",
+        "ip_address": "203.0.113.7",
+        "username": f"officer-{TARGET_TAMBON}",
+        "http_accept": "text/html",
+        "path_info": "/accounts/login/",
+    }
+    if model := registered.get("axes.accessattempt"):
+        rows["axes.accessattempt"] = model.objects.create(
+            **common, get_data="", post_data="", failures_since_start=3
+        )
+    if model := registered.get("axes.accesslog"):
+        rows["axes.accesslog"] = model.objects.create(**common)
+    if model := registered.get("axes.accessfailurelog"):
+        rows["axes.accessfailurelog"] = model.objects.create(**common)
+    return rows
+
+
+# Cases ---------------------------------------------------------------------------
+
+
+Kwargs = Callable[[World], list[dict]]
+
+
+def _pk(key: str, name: str = "pk") -> Kwargs:
+    return lambda world: [{name: world.objects[key].pk}]
+
+
+def _pks(*keys: str, name: str = "pk") -> Kwargs:
+    return lambda world: [{name: world.objects[key].pk} for key in keys]
+
+
+@dataclass(frozen=True)
+class Case:
+    """``post``: what to POST, for views that act on a POST; ``None`` for
+    views that answer every method alike (a GET is the check), though a GET
+    answered 405 is always followed by a POST of ``DEFAULT_POST``."""
+
+    kwargs: Kwargs  # URL kwargs of objects outside every role's area
+    post: dict | None = None
+    exempt: dict[str, str] = field(default_factory=dict)  # role → why it may see
+
+
+def _on_site(world: World) -> list[dict]:
+    return [
+        {
+            "content_type_id": ContentType.objects.get_for_model(obj).pk,
+            "object_id": obj.pk,
+        }
+        for obj in (world.objects[k] for k in ("product", "entry", "officer"))
+    ]
+
+
+def _year(world: World, key: str = "round") -> int:
+    return to_be(world.objects[key].year)
+
+
+def _rankings(extra: dict | None = None) -> Kwargs:
+    def kwargs(world: World) -> list[dict]:
+        return [
+            {"object_id": world.objects[key].pk, **(extra or {})}
+            for key in ("district_ranking", "province_ranking")
+        ]
+
+    return kwargs
+
+
+# The portal's own pages and the admin's custom pages, by route.
+CASES: dict[str, Case] = {
+    "officer/producers/<int:pk>/edit/": Case(_pk("producer"), post=DEFAULT_POST),
+    "officer/imports/<int:pk>/": Case(_pk("import_job")),
+    "officer/imports/<int:pk>/confirm/": Case(_pk("import_job")),
+    "officer/imports/<int:pk>/cancel/": Case(_pk("import_job")),
+    "officer/products/<int:pk>/": Case(_pk("product")),
+    "officer/products/<int:pk>/edit/": Case(_pk("product"), post=DEFAULT_POST),
+    "officer/nominations/forum/<str:tambon_code>/": Case(
+        lambda world: [{"tambon_code": TARGET_TAMBON}], post=DEFAULT_POST
+    ),
+    "officer/nominations/<int:pk>/": Case(_pks("draft", "pending", "awarded")),
+    "officer/nominations/<int:pk>/submit/": Case(_pk("draft")),
+    "officer/nominations/<int:pk>/resubmit/": Case(_pk("pending")),
+    "officer/nominations/<int:pk>/withdraw/": Case(_pks("draft", "pending")),
+    "committees/<int:pk>/": Case(_pks("district_committee", "province_committee")),
+    "inbox/<int:pk>/open/": Case(_pk("notification")),
+    "admin/r/<path:content_type_id>/<path:object_id>/": Case(_on_site),
+    "admin/accounts/user/<id>/password/": Case(
+        _pk("officer", name="id"),
+        post={"password1": "IDOR probe 42!", "password2": "IDOR probe 42!"},
+    ),
+    "admin/selection/queuenomination/<path:object_id>/score/": Case(
+        _pk("pending", name="object_id"), post=DEFAULT_POST
+    ),
+    "admin/selection/ranking/<path:object_id>/export.<str:fmt>": Case(
+        _rankings({"fmt": "csv"})
+    ),
+    "admin/selection/ranking/<path:object_id>/print/": Case(_rankings()),
+    "admin/registry/registryentry/<path:object_id>/revoke/": Case(
+        _pk("entry", name="object_id"), post=DEFAULT_POST
+    ),
+    # Support plans (#10).
+    "plans/<int:year>/<int:committee_id>/": Case(
+        lambda world: [
+            {"year": _year(world), "committee_id": world.objects[key].pk}
+            for key in ("district_committee", "province_committee")
+        ],
+        exempt={
+            "central-member": "members of a central committee see every plan "
+            "(selection.budget.budget_committees_visible_to)",
+        },
+    ),
+    "admin/selection/ranking/<path:object_id>/plan/": Case(
+        _rankings(), post=DEFAULT_POST
+    ),
+    # The national report: central staff only (#10).
+    "reports/<int:year>/": Case(lambda world: [{"year": _year(world)}]),
+    "reports/<int:year>/national.xlsx": Case(lambda world: [{"year": _year(world)}]),
+}
+
+# Every registered admin model: the object its change, delete and history
+# pages are tried on. A model missing here leaves its pages uncovered.
+ADMIN_OBJECTS: dict[str, tuple[str, ...]] = {
+    "auth.group": ("group",),
+    "accounts.user": ("officer",),
+    "communities.region": ("region",),
+    "communities.province": ("province",),
+    "communities.amphoe": ("amphoe",),
+    "communities.tambon": ("tambon",),
+    "communities.officerassignment": ("assignment",),
+    "communities.producer": ("producer",),
+    "products.category": ("category",),
+    "products.standard": ("standard",),
+    "products.product": ("product",),
+    "products.importjob": ("import_job",),
+    "committees.committee": ("district_committee", "province_committee"),
+    "committees.membership": ("membership",),
+    "committees.conflictdeclaration": ("conflict",),
+    "selection.round": ("round",),
+    "selection.queuenomination": ("pending",),
+    "selection.ranking": ("district_ranking", "province_ranking"),
+    "selection.nominationevent": ("event",),
+    "notifications.delivery": ("delivery",),
+    "notifications.notification": ("notification",),
+    "registry.registryentry": ("entry",),
+    "axes.accessattempt": ("axes.accessattempt",),
+    "axes.accesslog": ("axes.accesslog",),
+    "axes.accessfailurelog": ("axes.accessfailurelog",),
+}
+# The history page answers a POST as a GET.
+ADMIN_PAGES = {"change": DEFAULT_POST, "delete": DEFAULT_POST, "history": None}
+# Where the default POST would be harmless whatever the check: say what to do.
+ADMIN_POST = {
+    "selection.ranking": {**DEFAULT_POST, "do": "finalize"},
+}
+# A central committee member's area is the whole country: the audit trail's
+# selector (events_visible_to) shows them every event, by design.
+ADMIN_EXEMPT = {
+    "selection.nominationevent": {
+        "central-member": "the central committee's area is the whole country "
+        "(selection.selectors.events_visible_to)",
+    },
+}
+
+
+def _admin_kwargs(label: str) -> Kwargs:
+    def kwargs(world: World) -> list[dict]:
+        return [{"object_id": world.objects[key].pk} for key in ADMIN_OBJECTS[label]]
+
+    return kwargs
+
+
+def admin_cases() -> dict[str, Case]:
+    cases = {}
+    for model in admin.site._registry:
+        opts = model._meta
+        if opts.label_lower not in ADMIN_OBJECTS:
+            continue
+        for page, post in ADMIN_PAGES.items():
+            route = f"admin/{opts.app_label}/{opts.model_name}/<path:object_id>/{page}/"
+            if post is not None:
+                post = ADMIN_POST.get(opts.label_lower, post)
+            # Seeing is not deleting: the delete page is checked for every role.
+            exempt = {} if page == "delete" else ADMIN_EXEMPT.get(opts.label_lower, {})
+            cases[route] = Case(
+                _admin_kwargs(opts.label_lower), post=post, exempt=exempt
+            )
+    return cases
+
+
+def all_cases() -> dict[str, Case]:
+    return {**admin_cases(), **CASES}
+
+
+# The allowlist -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Allowed:
+    route: str  # a regular expression over the route
+    reason: str
+    probe: Kwargs | None = None  # kwargs of something not public: a 404 for all
+    public: Kwargs | None = None  # kwargs of something public: a 200 for all
+
+    def matches(self, route: str) -> bool:
+        return re.fullmatch(self.route, route) is not None
+
+
+UNKNOWN_NUMBER = "OTOP-2500-99-999999"  # never issued (the year is before OTOP)
+
+
+def _unknown_number(world: World) -> list[dict]:
+    return [{"number": UNKNOWN_NUMBER}, {"number": "not-a-number"}]
+
+
+def _entry_number(world: World) -> list[dict]:
+    return [{"number": world.objects["entry"].number}]
+
+
+ALLOWLIST: tuple[Allowed, ...] = (
+    Allowed(
+        re.escape("accounts/reset/<uidb64>/<token>/"),
+        "password-reset link: the signed token is the credential (Django's own check)",
+    ),
+    Allowed(
+        re.escape(r"^officer/producers/export\.(?P<fmt>csv|xlsx)$"),
+        "file format only; the rows are the user's own tambons' producers",
+    ),
+    Allowed(
+        re.escape(r"officer/products/export\.(?P<fmt>csv|xlsx)$"),
+        "file format only; the rows are the user's own tambons' products",
+    ),
+    Allowed(
+        re.escape(r"officer/imports/template/(?P<kind>producers|products)\.csv$"),
+        "an empty import template (producers or products), no data",
+    ),
+    Allowed(
+        re.escape("dashboard/<slug:chart>.csv"),
+        "a chart name from a fixed list; figures scoped to the user's own areas",
+    ),
+    Allowed(
+        re.escape(r"registry/export\.(?P<fmt>csv|xlsx)$"),
+        "file format only; the public registry's listed entries",
+    ),
+    Allowed(
+        re.escape("registry/<str:number>/"),
+        "the public registry: an entry's page is open to anyone",
+        probe=_unknown_number,
+        public=_entry_number,
+    ),
+    Allowed(
+        re.escape("registry/<str:number>/certificate/"),
+        "the public registry: an entry's printable certificate is open to anyone",
+        probe=_unknown_number,
+        public=_entry_number,
+    ),
+    Allowed(
+        re.escape("api/registry/<number>/"),
+        "the public registry API: anonymous and read-only by design",
+        probe=_unknown_number,
+        public=_entry_number,
+    ),
+    Allowed(
+        re.escape(r"plans/budget/export\.(?P<fmt>csv|xlsx)$"),
+        "file format only; the rows are the plans of the user's own committees",
+    ),
+    Allowed(
+        re.escape("rounds/<int:year>/"),
+        "the public round page (criteria, bands, deadlines); drafts are private",
+        probe=lambda world: [{"year": _year(world, "draft_round")}, {"year": 2400}],
+        public=lambda world: [{"year": _year(world)}],
+    ),
+    Allowed(
+        re.escape("rounds/<int:year>/documents/<int:pk>/"),
+        "a public round's policy documents; a draft round's stay private",
+        probe=lambda world: [
+            {
+                "year": _year(world, "draft_round"),
+                "pk": world.objects["draft_document"].pk,
+            },
+            {"year": _year(world), "pk": world.objects["draft_document"].pk},
+        ],
+        public=lambda world: [
+            {"year": _year(world), "pk": world.objects["document"].pk}
+        ],
+    ),
+    Allowed(
+        r"admin/\^?\(\?P<app_label>.*\)/\$",
+        "an admin app's index: lists only the models the user may see",
+    ),
+    Allowed(
+        re.escape("admin/(?P<url>.*)$"),
+        "the admin's catch-all: a 404 or a slash redirect, no object",
+    ),
+    Allowed(
+        r"admin/[a-z_]+/[a-z_]+/<path:object_id>/",
+        "Django's pre-1.9 alias: redirects to <id>/change/ without reading the "
+        "database; that change page is in the matrix",
+    ),
+)
+
+
+def allowed_for(route: str) -> Allowed | None:
+    return next((entry for entry in ALLOWLIST if entry.matches(route)), None)

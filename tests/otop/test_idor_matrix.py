@@ -1,0 +1,178 @@
+"""The IDOR matrix (issue #11): every URL pattern that takes an id or a code,
+tried by every role on an object outside the role's area.
+
+The patterns come from walking the URL resolver (the portal, the admin with
+every registered model, the API), so a new URL joins the matrix by itself: it
+needs a case in tests/otop/idor_cases.py (how to reach an object outsiders
+must not see) or an allowlist entry with its reason, or
+``test_every_id_bearing_pattern_is_covered_or_allowlisted`` fails naming it.
+
+Refused means 403 or 404, or the login page for a user who may not be there
+at all (anonymous; not staff, in the admin). A 405 to one method is no answer
+about the object, so the other method must then be refused. Anything else (a
+200, a redirect elsewhere, a 400) fails, naming the pattern, role and method.
+"""
+
+import io
+from urllib.parse import urlsplit
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.db import transaction
+from django.shortcuts import resolve_url
+from django.test import Client
+from django.urls import resolve, reverse
+
+from tests.otop import idor_cases as idor
+
+PATTERNS = {pattern.route: pattern for pattern in idor.id_bearing_patterns()}
+CASES = idor.all_cases()
+ALLOWED = {route: entry for route in PATTERNS if (entry := idor.allowed_for(route))}
+COVERED = [route for route in PATTERNS if route in CASES and route not in ALLOWED]
+MATRIX = [
+    (route, role)
+    for route in COVERED
+    for role in idor.ROLES
+    if role not in CASES[route].exempt
+]
+EXEMPT = [(route, role) for route in COVERED for role in CASES[route].exempt]
+PUBLIC = [
+    (route, role)
+    for route, entry in ALLOWED.items()
+    if entry.probe is not None
+    for role in idor.ROLES
+]
+
+
+def _id(pair) -> str:
+    route, role = pair
+    return f"{route} as {role}"
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """Built once for the module inside a transaction that is rolled back at
+    its end; each test runs in a savepoint within it."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("load_geography", stdout=io.StringIO())
+        yield idor.build_world()
+        transaction.set_rollback(True)
+
+
+@pytest.fixture(scope="module")
+def clients(world):
+    """One client per role, logged in once (the sessions live as long as the
+    world does)."""
+    clients = {}
+    for role, user in world.users.items():
+        clients[role] = Client()
+        if user is not None:
+            clients[role].force_login(user)
+    return clients
+
+
+def _url(route: str, kwargs: dict) -> str:
+    pattern = PATTERNS[route]
+    url = reverse(pattern.name, kwargs=kwargs)
+    assert resolve(url).route == route, f"{url} does not reach {route}"
+    return url
+
+
+def _login_pages() -> set[str]:
+    return {resolve_url(settings.LOGIN_URL), reverse("admin:login")}
+
+
+def _verdict(response, user, url: str) -> str:
+    """Refused, not allowed (405), or what the outsider was answered."""
+    status = response.status_code
+    if status in (403, 404):
+        return "refused"
+    if status == 405:
+        return "not allowed"
+    location = response.get("Location", "")
+    may_not_be_here = user is None or (url.startswith("/admin/") and not user.is_staff)
+    login = status in (301, 302) and urlsplit(location).path in _login_pages()
+    if login and may_not_be_here:
+        return "refused"
+    return f"answered {status} {location}".strip()
+
+
+def test_every_id_bearing_pattern_is_covered_or_allowlisted(capsys):
+    neither = sorted(route for route in PATTERNS if route not in [*COVERED, *ALLOWED])
+    both = sorted(route for route in CASES if route in ALLOWED)
+    stale = sorted(route for route in CASES if route not in PATTERNS)
+    unnamed = sorted(route for route in COVERED if not PATTERNS[route].name)
+    with capsys.disabled():
+        print(
+            f"\nIDOR matrix: {len(PATTERNS)} id-bearing URL patterns found, "
+            f"{len(COVERED)} covered by a case, {len(ALLOWED)} allowlisted "
+            f"({sum(1 for e in ALLOWED.values() if e.probe)} public with a 404 "
+            f"probe); {len(MATRIX)} role × pattern checks over {len(idor.ROLES)} "
+            f"roles, {len(EXEMPT)} exempt by design, {len(PUBLIC)} public probes"
+        )
+    assert not neither, "URL patterns with neither an IDOR case nor an allowlist " + (
+        "entry (add one to tests/otop/idor_cases.py):\n" + "\n".join(neither)
+    )
+    assert not both, f"patterns both covered and allowlisted: {both}"
+    assert not stale, f"cases for patterns that no longer exist: {stale}"
+    assert not unnamed, f"covered patterns that cannot be reversed: {unnamed}"
+    assert len(COVERED) + len(ALLOWED) == len(PATTERNS)  # 100 % accounted for
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("route", "role"), MATRIX, ids=map(_id, MATRIX))
+def test_outsiders_are_refused(clients, world, route, role):
+    case, client, user = CASES[route], clients[role], world.users[role]
+    failures = []
+    for kwargs in case.kwargs(world):
+        url = _url(route, kwargs)
+        verdicts = {"GET": _verdict(client.get(url), user, url)}
+        if case.post is not None or verdicts["GET"] == "not allowed":
+            response = client.post(url, case.post or idor.DEFAULT_POST)
+            verdicts["POST"] = _verdict(response, user, url)
+        failures += [
+            f"{method} {url}: {verdict}"
+            for method, verdict in verdicts.items()
+            if verdict.startswith("answered")
+        ]
+        if set(verdicts.values()) == {"not allowed"}:
+            failures.append(f"{url}: 405 to every method")
+    assert not failures, f"{role} reached an object outside its area:\n" + "\n".join(
+        failures
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("route", "role"), PUBLIC, ids=map(_id, PUBLIC))
+def test_public_pages_show_only_what_is_public(clients, world, route, role):
+    entry, client = ALLOWED[route], clients[role]
+    for kwargs in entry.probe(world):
+        url = _url(route, kwargs)
+        assert client.get(url).status_code == 404, url
+    for kwargs in entry.public(world) if entry.public else []:
+        url = _url(route, kwargs)
+        assert client.get(url).status_code == 200, url
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", [role for role in idor.ROLES if role != "anonymous"])
+def test_every_role_reaches_its_own_area(clients, world, role):
+    """The refusals above come from the object checks, not from broken users."""
+    page = world.own_pages[role]
+    assert clients[role].get(page).status_code == 200, page
+
+
+ALIASES = [route for route, entry in ALLOWED.items() if "pre-1.9 alias" in entry.reason]
+
+
+@pytest.mark.django_db
+def test_admin_aliases_redirect_to_the_change_page_whatever_the_id(clients):
+    """The allowlisted ``admin/<app>/<model>/<id>/`` aliases answer the same
+    for an object that exists and for one that does not: nothing leaks."""
+    assert ALIASES
+    for route in ALIASES:
+        url = "/" + route.replace("<path:object_id>", "999999999")
+        response = clients["staff-no-perms"].get(url)
+        assert response.status_code == 302, url
+        assert response["Location"].endswith("/999999999/change/"), url

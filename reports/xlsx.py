@@ -157,7 +157,7 @@ def _budget(book, report: NationalReport) -> None:
     sheet = book.create_sheet(_title(_("Budget")))
     headers = [
         "",
-        _("Actions"),
+        pgettext("support actions", "Actions"),
         _("Budget (baht)"),
         _("Cancelled actions"),
         _("Cancelled budget (baht)"),

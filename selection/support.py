@@ -202,9 +202,14 @@ def _validate(action: SupportAction, plan: SupportPlan) -> None:
         raise ValidationError(errors)
 
 
+def _baht(amount: Decimal) -> str:
+    return f"{amount:,.2f}"
+
+
 def _describe(action: SupportAction) -> str:
     return (
-        f"{action.get_kind_display()} · {action.nomination.product} · {action.budget}"
+        f"{action.get_kind_display()} · {action.nomination.product} · "
+        f"{_baht(action.budget)}"
     )
 
 
@@ -289,7 +294,7 @@ def support_plan_approve(*, actor: User, plan: SupportPlan) -> SupportPlan:
         plan,
         actor,
         Event.APPROVED,
-        note=_("%(n)s actions, %(total)s baht") % {"n": count, "total": total},
+        note=_("%(n)s actions, %(total)s baht") % {"n": count, "total": _baht(total)},
     )
     return plan
 

@@ -58,8 +58,8 @@ LOGINS = (
         "central staff (CDD)",
         "whole country",
         "publish the last awarded product of the previous round at "
-        "/admin/registry/registryentry/publish/; rounds, committees and "
-        "officer assignments in /admin/",
+        "/admin/registry/registryentry/publish/; the national report at "
+        "/reports/; rounds, committees and officer assignments in /admin/",
     ),
     Login(
         "central-chair",
@@ -102,7 +102,8 @@ LOGINS = (
         "นางสุภาพร คำมูล",
         "provincial secretary",
         PROVINCES["50"],
-        f"your sheets are in; return a nomination for revision from {QUEUE}",
+        f"your sheets are in; return a nomination for revision from {QUEUE}; "
+        "last year's approved support plan and budget at /plans/",
     ),
     Login(
         "province-50-member",
@@ -1097,3 +1098,51 @@ RETURN_REASON = (
 )
 WITHDRAW_NOTE = "ผู้ผลิตขอถอนเพื่อปรับปรุงสูตรและยื่นใหม่ในรอบหน้า"
 CONFLICT = ("amphoe-4704-member", "changming_herbs", "ภรรยาเป็นประธานกลุ่มผู้ผลิต")
+
+# Last year's support plan of Chiang Mai's provincial committee, approved, one
+# action done: (kind, description, agency, budget, source, quarter of the
+# following fiscal year, status, outcome). Actions go to the committee's
+# ranked products in ranking order, one each, wrapping round.
+SUPPORT_PROVINCE = "50"
+SUPPORT_ACTIONS = (
+    (
+        "packaging",
+        "ออกแบบบรรจุภัณฑ์และฉลากใหม่ให้มีเลขสารบบอาหารและเรื่องราวผลิตภัณฑ์",
+        "สำนักงานพัฒนาชุมชนจังหวัดเชียงใหม่",
+        "45000.00",
+        "province",
+        1,
+        "done",
+        "ได้บรรจุภัณฑ์ใหม่ 3 แบบ ใช้จริงตั้งแต่เดือนมกราคม",
+    ),
+    (
+        "standards",
+        "ที่ปรึกษาเตรียมยื่นขอรับรองมาตรฐาน มผช. และ อย.",
+        "สำนักงานอุตสาหกรรมจังหวัดเชียงใหม่",
+        "30000.00",
+        "cdd",
+        2,
+        "planned",
+        "",
+    ),
+    (
+        "marketing",
+        "ออกร้านงาน OTOP City และจับคู่ธุรกิจกับห้างค้าปลีก",
+        "สำนักงานพาณิชย์จังหวัดเชียงใหม่",
+        "60000.00",
+        "cdd",
+        3,
+        "planned",
+        "",
+    ),
+    (
+        "ecommerce",
+        "อบรมการขายออนไลน์และถ่ายภาพสินค้า",
+        "องค์การบริหารส่วนตำบลออนใต้",
+        "12500.50",
+        "local",
+        2,
+        "planned",
+        "",
+    ),
+)

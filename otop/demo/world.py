@@ -41,6 +41,8 @@ from otop.demo.data import (
     ROUND_TITLE_TH,
     SCORING,
     SME,
+    SUPPORT_ACTIONS,
+    SUPPORT_PROVINCE,
     USERNAMES,
     WITHDRAW_NOTE,
     DemoProducer,
@@ -62,6 +64,9 @@ from selection.models import (
     NominationEvent,
     Ranking,
     Round,
+    SupportAction,
+    SupportPlan,
+    SupportPlanEvent,
     TambonForum,
     Tier,
 )
@@ -84,6 +89,13 @@ from selection.services import (
     round_open,
     round_update,
     sheets_fill,
+)
+from selection.support import (
+    ranked_nominations,
+    support_action_add,
+    support_action_progress,
+    support_plan_approve,
+    support_plan_get,
 )
 
 # Building ----------------------------------------------------------------------
@@ -525,12 +537,50 @@ class _Builder:
             for key in keys:
                 self.score(key, round_, tier_index)
                 self.rank(key, round_)
+        self.support_plan(SUPPORT_PROVINCE, round_)
         central = ranking_get(committee=self.committees["central"], round_=round_)
         ranking_award_all(actor=self.users["central-chair"], ranking=central)
         awarded = list(publishable(round_.year))
         registry_publish_many(actor=self.staff, nominations=awarded[:-1])
         round_ = round_update(actor=self.staff, round_=round_, **planned_deadlines(fy))
         return round_close(actor=self.staff, round_=round_)
+
+    def support_plan(self, key: str, round_: Round) -> SupportPlan:
+        """The committee's support plan for what it ranked: written by the
+        secretary, approved by the chair, the first action reported done."""
+        plan = support_plan_get(committee=self.committees[key], round_=round_)
+        secretary, chair = self.seat(key, "secretary"), self.seat(key, "chair")
+        ranked = list(
+            ranked_nominations(plan).order_by("ranking_entries__position", "pk")
+        )
+        actions = []
+        for i, row in enumerate(SUPPORT_ACTIONS):
+            kind, description, agency, budget, source, quarter, status, outcome = row
+            actions.append(
+                (
+                    support_action_add(
+                        actor=secretary,
+                        plan=plan,
+                        nomination=ranked[i % len(ranked)],
+                        kind=kind,
+                        description=description,
+                        agency=agency,
+                        budget=Decimal(budget),
+                        source=source,
+                        fiscal_year=to_be(round_.year + 1),
+                        quarter=quarter,
+                    ),
+                    status,
+                    outcome,
+                )
+            )
+        plan = support_plan_approve(actor=chair, plan=plan)
+        for action, status, outcome in actions:
+            if status != SupportAction.Status.PLANNED:
+                support_action_progress(
+                    actor=secretary, action=action, status=status, outcome=outcome
+                )
+        return plan
 
     def current_round(self, previous: Round) -> Round:
         """This fiscal year's round, copied from last year's by central staff
@@ -641,6 +691,9 @@ def demo_remove() -> None:
         NominationEvent.objects.filter(
             Q(nomination__in=nominations) | Q(ranking__round__in=rounds)
         ).purge()
+        SupportPlanEvent.objects.filter(plan__round__in=rounds).purge()
+        SupportAction.objects.filter(plan__round__in=rounds).delete()
+        SupportPlan.objects.filter(round__in=rounds).delete()
         Ranking.objects.filter(round__in=rounds).delete()
         nominations.delete()
         TambonForum.objects.filter(round__in=rounds).delete()

@@ -408,7 +408,7 @@ def test_outsiders_get_404_on_the_plan_pages(world, client):
     client.force_login(world["board"].observer)
     response = client.get(print_url)
     assert response.status_code == 200
-    assert "15000.50" in response.content.decode()
+    assert "15,000.50" in response.content.decode()
 
 
 def test_the_admin_page_offers_each_role_its_own_steps(world, client):

@@ -172,7 +172,10 @@ class CommitteeAdmin(NotFoundOutsideQuerysetMixin, admin.ModelAdmin):
             saved = committee_save(request.user, obj, form.cleaned_data)
         except ValidationError as error:
             raise PermissionDenied(" ".join(error.messages)) from error
-        obj.pk = saved.pk
+        # The admin logs and announces ``obj``: give it what was saved.
+        for field in saved._meta.concrete_fields:
+            setattr(obj, field.attname, getattr(saved, field.attname))
+        obj._state.adding = False
 
     def save_related(self, request, form, formsets, change):
         # The product types were saved by the service; only the inlines remain.

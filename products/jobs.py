@@ -223,12 +223,19 @@ def _mark_started(job_id: int) -> bool:
 
 def _fail_if_interrupted(job_id: int) -> None:
     """A started job whose row no live attempt holds locked was interrupted:
-    report it failed. While an attempt runs, its lock makes this skip."""
+    report it failed. While an attempt runs, its lock makes this skip; a mark
+    younger than STALE_AFTER is left alone too, since an attempt takes the
+    lock only after committing its mark (a duplicate delivery in between
+    must not fail it). The sweeper re-sends a stale job later."""
     with transaction.atomic():
         job = (
             ImportJob.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("user")
-            .filter(pk=job_id, status=ImportJob.Status.IMPORTING)
+            .filter(
+                pk=job_id,
+                status=ImportJob.Status.IMPORTING,
+                updated_at__lt=timezone.now() - STALE_AFTER,
+            )
             .exclude(failure="")
             .first()
         )

@@ -195,8 +195,8 @@ DEFINITIONS = (
     ),
     gettext_lazy(
         "Certificates count when valid on the report date, or on the central "
-        "deadline once it has passed. Budgets leave cancelled support actions "
-        "out."
+        "deadline once it has passed. Budgets count the support plans their "
+        "committee's chair approved, without cancelled actions."
     ),
 )
 
@@ -475,10 +475,12 @@ def _budget(round_: Round) -> tuple[list[BudgetSection], BudgetLine]:
         "source": _("Budget by funding source"),
     }
     sections = [
-        BudgetSection(by=by, title=titles[by], lines=budget_rollup(round_, by))
+        BudgetSection(
+            by=by, title=titles[by], lines=budget_rollup(round_, by, approved_only=True)
+        )
         for by in BUDGET_BY
     ]
-    return sections, budget_total(round_)
+    return sections, budget_total(round_, approved_only=True)
 
 
 def national_report(round_: Round, *, now: dt.datetime | None = None) -> NationalReport:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from communities.models import Amphoe
 from otop.admin import NotFoundOutsideQuerysetMixin, ReadOnlyAdminMixin
-from otop.buddhist_era import display_year, format_date
+from otop.buddhist_era import display_year, format_date, format_datetime
 from products.models import Category
 from selection import admin_views, support_views
 from selection.admin_views import error_messages, error_text
@@ -136,8 +136,14 @@ class RoundDocumentInline(admin.TabularInline):
     model = RoundDocument
     form = RoundDocumentForm
     extra = 0
-    fields = ("kind", "title_th", "title_en", "file", "pages", "size", "uploaded_at")
-    readonly_fields = ("pages", "size", "uploaded_at")
+    fields = ("kind", "title_th", "title_en", "file", "pages", "size", "uploaded")
+    readonly_fields = ("pages", "size", "uploaded")
+
+    @admin.display(description=_("uploaded at"))
+    def uploaded(self, document):
+        if document.uploaded_at is None:
+            return "-"
+        return format_datetime(document.uploaded_at)
 
     def has_view_permission(self, request, obj=None):
         return _manages_rounds(request) or request.user.has_perm("selection.view_round")
@@ -506,10 +512,9 @@ class RankingAdmin(NotFoundOutsideQuerysetMixin, ReadOnlyAdminMixin, admin.Model
         return super().changelist_view(request, extra_context)
 
     def _get(self, request, object_id) -> Ranking:
-        ranking = self.get_queryset(request).filter(pk=object_id).first()
-        if ranking is None:
-            raise Http404
-        return ranking
+        # get_object answers None to an id that is not a number, and the
+        # NotFoundOutsideQuerysetMixin turns None into a 404.
+        return self.get_object(request, object_id)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         return admin_views.ranking_view(self, request, self._get(request, object_id))

@@ -10,12 +10,16 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import Q
+from django.db.models.fields.files import FieldFile
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from committees.models import Committee
 from communities.models import Tambon
+from otop.buddhist_era import to_be
+from otop.storage import PrivateStorage
 from products.models import Category, Product
 
 
@@ -845,6 +849,22 @@ def _round_document_path(instance: "RoundDocument", filename: str) -> str:
     return f"rounds/{instance.round.year}/{uuid.uuid4().hex}.pdf"
 
 
+class RoundDocumentFile(FieldFile):
+    """A round document's file: private, so its URL is the round page's view
+    (which checks the round is announced), never a media path."""
+
+    @property
+    def url(self) -> str:
+        document = self.instance
+        return reverse(
+            "rounds:document", args=[to_be(document.round.year), document.pk]
+        )
+
+
+class RoundDocumentField(models.FileField):
+    attr_class = RoundDocumentFile
+
+
 class RoundDocument(models.Model):
     """A policy, strategy or master-plan PDF central staff attach to a round;
     listed on the round's public page."""
@@ -860,7 +880,11 @@ class RoundDocument(models.Model):
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     title_th = models.CharField(_("title (Thai)"), max_length=200)
     title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
-    file = models.FileField(_("PDF file"), upload_to=_round_document_path)
+    # Private: the round page's view serves it, and only once the round is
+    # announced (central staff may open a draft round's documents).
+    file = RoundDocumentField(
+        _("PDF file"), upload_to=_round_document_path, storage=PrivateStorage()
+    )
     size = models.PositiveIntegerField(_("size (bytes)"), default=0)
     pages = models.PositiveIntegerField(_("pages"), default=0)
     uploaded_by = models.ForeignKey(

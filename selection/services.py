@@ -1128,7 +1128,14 @@ def _quorum_problems(ranking: Ranking, rows: list[RankedRow]) -> list[str]:
             if round_.quorum == Round.Quorum.ALL
             else min(round_.quorum_minimum, row.expected)
         )
-        if row.sheet_count < needed:
+        if row.expected == 0:
+            # Nobody may score it (every scorer conflicted, or a subcommittee
+            # given its type has no members): never ranked unscored.
+            short.append(
+                _("%(product)s (no member can score it)")
+                % {"product": row.nomination.product}
+            )
+        elif row.sheet_count < needed:
             short.append(f"{row.nomination.product} ({row.sheet_count}/{needed})")
     return short
 
@@ -1373,6 +1380,7 @@ def _check_award(actor: User, nomination: Nomination) -> RankingEntry:
         ranking__status=Ranking.Status.APPROVED,
     ).first()
     _require(entry is not None, _("The central ranking is not approved yet."))
+    _require(entry.sheet_count > 0, _("No score sheet counts for this nomination yet."))
     _round_open(nomination.round)
     _before_deadline(nomination.round, Tier.CENTRAL)
     return entry

@@ -206,6 +206,19 @@ def _baht(amount: Decimal) -> str:
     return f"{amount:,.2f}"
 
 
+def _shown(field, value) -> str:
+    """A field's value as the plan's history shows it to people (in the
+    language of the one who changed it): labels for codes, baht with
+    separators, the product for a nomination."""
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, Decimal):
+        return _baht(value)
+    if isinstance(value, Nomination):
+        return str(value.product)
+    return str(value)
+
+
 def _describe(action: SupportAction) -> str:
     return (
         f"{action.get_kind_display()} · {action.nomination.product} · "
@@ -254,7 +267,10 @@ def support_action_update(
     for name, value in fields.items():
         old = getattr(action, name)
         if old != value:
-            changes.append(f"{name}: {old} → {value}")
+            field = SupportAction._meta.get_field(name)
+            changes.append(
+                f"{field.verbose_name}: {_shown(field, old)} → {_shown(field, value)}"
+            )
         setattr(action, name, value)
     if not changes:
         return action

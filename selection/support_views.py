@@ -257,19 +257,27 @@ def admin_plan_view(model_admin, request, ranking: Ranking):
     if ranking.committee.tier not in ("amphoe", "province"):
         raise Http404
     here = reverse("admin:selection_ranking_plan", args=[ranking.pk])
-    plan = support_plan_get(committee=ranking.committee, round_=ranking.round)
     if request.method == "POST":
+        plan = support_plan_get(committee=ranking.committee, round_=ranking.round)
         try:
             _plan_post(request, plan)
         except REFUSALS as error:
             for message in _refusal_messages(error):
                 messages.error(request, message)
         return redirect(here)
+    # Looking creates nothing: the plan is made by its first action.
+    plan = SupportPlan.objects.filter(
+        round=ranking.round, committee=ranking.committee
+    ).first() or SupportPlan(round=ranking.round, committee=ranking.committee)
     allowed = support_plan_actions(request.user, plan)
-    actions = list(
-        plan.actions.select_related("nomination__product").order_by(
-            "nomination__product__name_th", "pk"
+    actions = (
+        list(
+            plan.actions.select_related("nomination__product").order_by(
+                "nomination__product__name_th", "pk"
+            )
         )
+        if plan.pk
+        else []
     )
     editing = None
     if "edit" in allowed and request.GET.get("edit"):
@@ -289,7 +297,11 @@ def admin_plan_view(model_admin, request, ranking: Ranking):
         "editing": editing,
         "statuses": SupportAction.Status.choices,
         "total": budget_total(ranking.round, committees=[ranking.committee]),
-        "events": plan.events.select_related("actor").order_by("-at", "-pk")[:50],
+        "events": (
+            plan.events.select_related("actor").order_by("-at", "-pk")[:50]
+            if plan.pk
+            else []
+        ),
         "print_url": reverse(
             "support:plan", args=[to_be(ranking.round.year), ranking.committee_id]
         ),

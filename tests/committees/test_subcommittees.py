@@ -188,6 +188,10 @@ def test_central_staff_create_a_subcommittee_in_the_admin(client, db):
 
     assert response.status_code == 302, response.content[:2000]
     created = Committee.objects.get(kind=Kind.MARKETING)
+    # The admin's history and message name the committee that was made.
+    from django.contrib.admin.models import LogEntry
+
+    assert LogEntry.objects.get(object_id=str(created.pk)).object_repr == str(created)
     assert set(created.product_types.values_list("code", flat=True)) == {
         "TEXTILE",
         "HOUSEHOLD",

@@ -472,3 +472,21 @@ def test_a_worker_killed_mid_import_leaves_nothing_and_the_job_fails(
     job.refresh_from_db()
     assert job.status == ImportJob.Status.FAILED, job.failure
     assert not Product.objects.exists()
+
+
+def test_a_duplicate_delivery_right_after_the_start_mark_fails_nothing(
+    officer, monkeypatch
+):
+    """An attempt commits its start mark before it takes the job's lock; a
+    duplicate delivery landing in between must not report the job failed."""
+    job = _ready_job(officer)
+    _confirm_without_running(officer, job, monkeypatch)
+    assert jobs._mark_started(job.pk)  # the first attempt, not yet locked
+
+    jobs.import_job_run(job_id=job.pk)  # the duplicate
+
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.IMPORTING
+    assert _sweep_later(job) == 1  # only a stale mark is judged interrupted
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.FAILED

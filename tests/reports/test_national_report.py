@@ -138,14 +138,22 @@ def world(geography):
     Certification.objects.filter(product=cm[3].product).update(
         issued_on=TODAY - dt.timedelta(days=400), expires_on=TODAY - dt.timedelta(1)
     )
-    plan = SupportPlan.objects.create(round=round_, committee=cm_district.committee)
-    other = SupportPlan.objects.create(round=round_, committee=cr_province.committee)
+    approved = SupportPlan.Status.APPROVED
+    plan = SupportPlan.objects.create(
+        round=round_, committee=cm_district.committee, status=approved
+    )
+    other = SupportPlan.objects.create(
+        round=round_, committee=cr_province.committee, status=approved
+    )
+    # A plan its chair has not approved: not in the report to the cabinet.
+    draft = SupportPlan.objects.create(round=round_, committee=cr_district.committee)
     for target, kind, budget, source, status in (
         (plan, "packaging", "15000.50", "district", "planned"),
         (plan, "packaging", "4999.50", "cdd", "done"),
         (plan, "training", "3000.00", "province", "cancelled"),
         (other, "training", "8000.00", "province", "in_progress"),
         (other, "standards", "1200.25", "cdd", "planned"),
+        (draft, "packaging", "77777.00", "district", "planned"),
     ):
         SupportAction.objects.create(
             plan=target,
@@ -225,7 +233,9 @@ def expected_objectives(round_) -> dict[str, int | Decimal]:
     def certified(n):
         return any(c.is_valid_on(TODAY) for c in n.product.certifications.all())
 
-    actions = SupportAction.objects.exclude(status="cancelled")
+    actions = SupportAction.objects.exclude(status="cancelled").filter(
+        plan__status="approved"
+    )
     packaging = [a for a in actions if a.kind == "packaging"]
     return {
         "producers": len(producers),
@@ -355,7 +365,11 @@ def test_objective_figures_equal_independent_counts(world):
 
 def test_budget_sections_equal_independent_sums(world):
     report = national_report(world)
-    live = list(SupportAction.objects.exclude(status="cancelled"))
+    live = list(
+        SupportAction.objects.exclude(status="cancelled").filter(
+            plan__status="approved"
+        )
+    )
 
     sections = {s.by: s for s in report.budget}
     assert list(sections) == ["tier", "region", "province", "kind", "source"]

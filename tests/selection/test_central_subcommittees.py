@@ -21,6 +21,7 @@ from products.models import Category
 from selection.models import Criterion, Nomination, Ranking, ScoreSheet, Tier
 from selection.selectors import nomination_queue_for
 from selection.services import (
+    InvalidTransition,
     available_actions,
     nomination_award,
     queue_for,
@@ -302,4 +303,29 @@ def test_without_subcommittees_the_national_committee_scores_everything(centre):
     assert (
         Committee.objects.filter(tier=CommitteeTier.CENTRAL, is_active=True).count()
         == 1
+    )
+
+
+def test_a_type_nobody_can_score_stops_the_central_ranking(centre):
+    """A subcommittee given food but with no one on it: the national
+    committee may not score food, and the ranking cannot be finalized (and so
+    nothing awarded) with food unscored."""
+    committee_create(
+        actor=central_staff(),
+        tier=CommitteeTier.CENTRAL,
+        kind=Kind.PRODUCTION,
+        term_start=TODAY - dt.timedelta(days=30),
+        product_types=Category.objects.filter(code="FOOD"),
+    )
+    national = centre["national"]
+    for member in national.scorers:
+        score(member, centre["textile"], {"A": 8, "B": 8, "C": 8})
+        with pytest.raises(PermissionDenied):
+            sheet_open(actor=member, nomination=centre["food"])
+
+    ranking = ranking_get(committee=national.committee, round_=centre["round"])
+    with pytest.raises(InvalidTransition, match="no member can score it"):
+        ranking_finalize(actor=national.secretary, ranking=ranking)
+    assert ranking_get(committee=national.committee, round_=centre["round"]).status == (
+        Ranking.Status.OPEN
     )

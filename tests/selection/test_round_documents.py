@@ -46,7 +46,8 @@ def round_manager():
 
 @pytest.fixture(autouse=True)
 def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+    settings.MEDIA_ROOT = tmp_path / "public"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path
     return tmp_path
 
 
@@ -84,6 +85,9 @@ def test_a_valid_pdf_is_stored_under_a_generated_name(round_, media):
     assert "นโยบาย" not in document.file.name and ".." not in document.file.name
     [path] = stored_files(media)
     assert path.read_bytes() == content
+    # Private: never under the served MEDIA_ROOT; its URL is the view's.
+    assert path.is_relative_to(media) and not path.is_relative_to(media / "public")
+    assert document.file.url == f"/rounds/{be(round_)}/documents/{document.pk}/"
 
 
 def _truncated() -> bytes:
@@ -317,6 +321,10 @@ def test_the_round_page_shows_deadlines_criteria_bands_and_documents(
     download = client.get(link)
     assert download.status_code == 200
     assert download["Content-Type"] == "application/pdf"
+    # Browsers' PDF viewers are embedded objects: the page's policy
+    # (object-src 'none') would block them.
+    assert "Content-Security-Policy" not in download
+    assert "Content-Security-Policy" in response
     assert b"".join(download.streaming_content).startswith(b"%PDF-")
 
 
@@ -340,6 +348,10 @@ def test_draft_rounds_are_not_public(client, media):
 
     assert client.get("/rounds/2574/").status_code == 404
     assert client.get(f"/rounds/2574/documents/{document.pk}/").status_code == 404
+    # Central staff preview a draft round's documents (the admin links them).
+    client.force_login(central_staff())
+    assert client.get(f"/rounds/2574/documents/{document.pk}/").status_code == 200
+    client.logout()
     assert "ร่างรอบ 2574" not in client.get("/rounds/").text
     assert client.get("/rounds/2999/").status_code == 404
 

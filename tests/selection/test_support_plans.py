@@ -193,7 +193,7 @@ def test_update_and_delete_are_recorded_with_what_changed(world):
     assert not SupportAction.objects.exists()
     trail = list(SupportPlanEvent.objects.filter(plan=world["plan"]))
     assert [e.action for e in trail] == [Event.ADDED, Event.UPDATED, Event.DELETED]
-    assert "15000.50 → 20000.00" in trail[1].note
+    assert "budget (baht): 15,000.50 → 20,000.00" in trail[1].note
     assert {e.item for e in trail} == {action.pk}
 
 
@@ -409,6 +409,26 @@ def test_outsiders_get_404_on_the_plan_pages(world, client):
     response = client.get(print_url)
     assert response.status_code == 200
     assert "15,000.50" in response.content.decode()
+
+
+def test_looking_at_a_plan_creates_nothing(world, client):
+    board = world["board"]
+    board.chair.is_staff = True
+    board.chair.save()
+    SupportPlan.objects.all().delete()
+    client.force_login(board.chair)
+
+    page = client.get(plan_admin_url(world))
+
+    assert page.status_code == 200
+    assert not SupportPlan.objects.exists()
+    url = plan_admin_url(world)
+    assert (
+        client.get(
+            url.replace("/ranking/", "/ranking/x").replace("/plan/", "x/plan/")
+        ).status_code
+        == 404
+    )
 
 
 def test_the_admin_page_offers_each_role_its_own_steps(world, client):

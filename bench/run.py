@@ -47,6 +47,7 @@ def steps(quick: bool) -> list[tuple[str, list[str]]]:
             + (["--duration", "5"] if quick else []),
         ),
         ("notifications", ["bench/notifications.py", "--messages", "2000"]),
+        ("report", ["bench/report.py", "--products", products]),
     ]
 
 

@@ -14,6 +14,7 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from accounts.models import User
 from committees.models import Tier as CommitteeTier
@@ -445,7 +446,8 @@ def test_the_menu_shows_the_dashboard_only_to_those_who_may_see_it(client, world
 
 def test_late_committees_are_those_past_the_deadline_without_approval(client, world):
     round_ = world.round
-    three_days_ago = TODAY - dt.timedelta(days=3)
+    # The portal's today is Bangkok's, a day ahead of UTC from 17:00 UTC.
+    three_days_ago = timezone.localdate() - dt.timedelta(days=3)
     Round.objects.filter(pk=round_.pk).update(
         tambon_deadline=three_days_ago, amphoe_deadline=three_days_ago
     )

@@ -475,7 +475,7 @@ def test_a_worker_killed_mid_import_leaves_nothing_and_the_job_fails(
 
 
 def test_a_duplicate_delivery_right_after_the_start_mark_fails_nothing(
-    officer, monkeypatch
+    officer, monkeypatch, eager_celery
 ):
     """An attempt commits its start mark before it takes the job's lock; a
     duplicate delivery landing in between must not report the job failed."""

@@ -4,7 +4,9 @@ a 500, and every answer matches the documented schema."""
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
@@ -18,7 +20,19 @@ MAX_EXAMPLES = 40
 schema = schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application())
 
 
-@pytest.mark.usefixtures("published")
+@pytest.fixture
+def keep_the_test_connection():
+    """As Django's test client does: the WSGI handler's request signals must
+    not close the test's connection (held in its transaction) between
+    requests, which PostgreSQL with CONN_MAX_AGE would otherwise do."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.mark.usefixtures("published", "keep_the_test_connection")
 @pytest.mark.django_db
 @schema.parametrize()
 @settings(

@@ -37,7 +37,6 @@ IMPORTERS = {
     ImportJob.Kind.PRODUCERS: producers_import,
     ImportJob.Kind.PRODUCTS: products_import,
 }
-MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 STALE_AFTER = dt.timedelta(minutes=10)
 
 
@@ -53,11 +52,6 @@ def import_job_start(*, actor: User, kind: str, upload: UploadedFile) -> ImportJ
         raise PermissionDenied
     if kind not in IMPORTERS:
         raise ValidationError(_("Choose what the file holds: producers or products."))
-    if upload.size is not None and upload.size > MAX_UPLOAD_BYTES:
-        raise ValidationError(
-            _("The file is %(size).1f MB; the limit is 50 MB.")
-            % {"size": upload.size / 1024 / 1024}
-        )
     dataset = load_dataset(upload, upload.name)
     job = ImportJob(
         user=actor,

@@ -241,6 +241,31 @@ def test_the_import_page_refuses_oversize_files_and_long_files(
     assert ImportJob.objects.get().status == ImportJob.Status.READY
 
 
+def test_the_import_cap_is_the_setting_alone(officer):
+    """One cap, ``UPLOAD_MAX_IMPORT_BYTES``: an office that raises it for its
+    provincial files is not stopped by a second, hard-coded one."""
+    from products.jobs import import_job_start
+
+    def upload_claiming(size: int) -> SimpleUploadedFile:
+        upload = SimpleUploadedFile("p.csv", products_csv(2))
+        upload.size = size  # what Django reports for a file spooled to disk
+        return upload
+
+    sixty_mb = 60 * uploads.MB
+    with translation.override("en"), pytest.raises(ValidationError) as caught:
+        import_job_start(
+            actor=officer, kind="products", upload=upload_claiming(sixty_mb)
+        )
+    assert caught.value.messages == ["The import file is 60 MB; the limit is 50 MB."]
+    assert not ImportJob.objects.exists()
+
+    with override_settings(UPLOAD_MAX_IMPORT_BYTES=100 * uploads.MB):
+        job = import_job_start(
+            actor=officer, kind="products", upload=upload_claiming(sixty_mb)
+        )
+    assert job.total_rows == 2
+
+
 def test_trailing_blank_rows_do_not_count_against_the_cap(monkeypatch):
     monkeypatch.setattr("products.imports.MAX_ROWS", 2)
     assert load_dataset(b"a\n1\n2\n,\n,\n", "p.csv").height == 2

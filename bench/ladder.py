@@ -47,6 +47,7 @@ import time
 from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from common import ensure_database, figure, percentile  # bench/common.py
 
@@ -56,7 +57,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "otop.settings.local")
 # Time what production runs: no debug cursor, no debug template engine.
 os.environ.setdefault("DJANGO_DEBUG", "false")
 
-TODAY = dt.date.today()
+TODAY = dt.datetime.now(ZoneInfo("Asia/Bangkok")).date()  # the portal's date
 FAR = TODAY + dt.timedelta(days=365)
 TERM_START = TODAY - dt.timedelta(days=30)
 YEAR = TODAY.year

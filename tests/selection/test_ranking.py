@@ -3,6 +3,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from committees.models import Tier as CommitteeTier
 from committees.services import conflict_declare
@@ -272,7 +273,7 @@ def test_points_beyond_a_criterions_maximum_are_refused(district):
 def test_after_the_deadline_actions_are_refused_until_it_is_extended(district):
     round_, board, officer = district
     (nomination,) = nominate(district, "หนึ่ง")
-    yesterday = dt.date.today() - dt.timedelta(days=1)
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
     round_update(
         actor=central_staff(),
         round_=round_,
@@ -286,7 +287,7 @@ def test_after_the_deadline_actions_are_refused_until_it_is_extended(district):
     round_update(
         actor=central_staff(),
         round_=round_,
-        amphoe_deadline=dt.date.today() + dt.timedelta(days=7),
+        amphoe_deadline=timezone.localdate() + dt.timedelta(days=7),
     )
     assert (
         score(board.chair, nomination, {"A": 9, "B": 9, "C": 9}).status == "submitted"
@@ -298,7 +299,7 @@ def test_submissions_close_at_the_tambon_deadline(district):
     round_update(
         actor=central_staff(),
         round_=round_,
-        tambon_deadline=dt.date.today() - dt.timedelta(days=1),
+        tambon_deadline=timezone.localdate() - dt.timedelta(days=1),
     )
     with pytest.raises(InvalidTransition, match="เลยกำหนดส่ง"):
         nominate(district, "หนึ่ง")

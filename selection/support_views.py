@@ -13,6 +13,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from otop.buddhist_era import to_be
 from otop.exports import FORMATS, export_response
@@ -73,6 +74,21 @@ def _chosen_round(request: HttpRequest, rounds: list[Round]) -> Round | None:
     raise Http404(_("No round in that year."))
 
 
+PLAN_CHOICES = {
+    "all": gettext_lazy("All plans, drafts included"),
+    "approved": gettext_lazy("Approved plans only"),
+}
+
+
+def _approved_only(request: HttpRequest) -> bool:
+    """``?plans=all`` (the default: the figures committees are still working
+    on) or ``?plans=approved`` (what the national report counts)."""
+    plans = request.GET.get("plans", "all")
+    if plans not in PLAN_CHOICES:
+        raise BadRequest(_("Unknown choice of plans."))
+    return plans == "approved"
+
+
 def _chosen_by(request: HttpRequest) -> str:
     by = request.GET.get("by", "committee")
     if by not in BY:
@@ -88,18 +104,25 @@ def budget(request: HttpRequest) -> HttpResponse:
     rounds = _rounds()
     round_ = _chosen_round(request, rounds)
     by = _chosen_by(request)
+    approved_only = _approved_only(request)
     committees = budget_committees_visible_to(request.user)
     context = {
         "rounds": rounds,
         "round": round_,
         "by": by,
+        "plans": "approved" if approved_only else "all",
+        "plan_choices": list(PLAN_CHOICES.items()),
         "choices": [(key, BY_LABELS[key]) for key in BY],
         "by_label": BY_LABELS[by],
         "formats": list(FORMATS),
     }
     if round_ is not None:
-        context["lines"] = budget_rollup(round_, by, committees=committees)
-        context["total"] = budget_total(round_, committees=committees)
+        context["lines"] = budget_rollup(
+            round_, by, committees=committees, approved_only=approved_only
+        )
+        context["total"] = budget_total(
+            round_, committees=committees, approved_only=approved_only
+        )
     return TemplateResponse(request, "support/budget.html", context)
 
 
@@ -111,13 +134,19 @@ def budget_export(request: HttpRequest, fmt: str) -> HttpResponse:
     if round_ is None:
         raise Http404
     by = _chosen_by(request)
+    approved_only = _approved_only(request)
     committees = budget_committees_visible_to(request.user)
-    lines = budget_rollup(round_, by, committees=committees)
-    lines.append(budget_total(round_, committees=committees))
+    lines = budget_rollup(
+        round_, by, committees=committees, approved_only=approved_only
+    )
+    lines.append(
+        budget_total(round_, committees=committees, approved_only=approved_only)
+    )
+    suffix = "-approved" if approved_only else ""
     return export_response(
         BudgetLineResource(),
         lines,
-        name=f"support-budget-{to_be(round_.year)}-{by}",
+        name=f"support-budget-{to_be(round_.year)}-{by}{suffix}",
         fmt=fmt,
     )
 

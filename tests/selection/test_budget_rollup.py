@@ -337,6 +337,49 @@ def test_csv_export_holds_the_lines_and_the_total(world, client):
     }
 
 
+def approve_plans_of(world, *keys) -> list:
+    committees = [world.committees[key] for key in keys]
+    SupportPlan.objects.filter(committee__in=committees).update(status="approved")
+    return committees
+
+
+def test_the_page_and_exports_can_count_approved_plans_only(world, client):
+    approved = approve_plans_of(world, ("province", "50"), ("amphoe", "9001"))
+    client.force_login(world.staff)
+
+    everything = client.get(reverse("support:budget"), {"by": "region"})
+    assert as_dict(everything.context["lines"]) == world.expected("region")
+    assert "นับรวมแผนฉบับร่างด้วย" in everything.content.decode()
+
+    page = client.get(reverse("support:budget"), {"by": "region", "plans": "approved"})
+    assert as_dict(page.context["lines"]) == world.expected("region", approved)
+    assert page.context["total"].total == sum(
+        value[0] for value in world.expected("region", approved).values()
+    )
+    html = page.content.decode()
+    assert "นับเฉพาะแผนที่ประธานอนุมัติแล้ว" in html
+    assert "by=region&amp;plans=approved" in html  # the downloads follow
+
+    export = client.get(
+        reverse("support:budget_export", args=["csv"]),
+        {"by": "region", "plans": "approved"},
+    )
+    rows = list(csv.reader(io.StringIO(export.content.decode("utf-8-sig"))))
+    assert {row[0]: Decimal(row[2]) for row in rows[1:-1]} == {
+        key: value[0] for key, value in world.expected("region", approved).items()
+    }
+    assert "approved" in export["Content-Disposition"]
+
+    assert client.get(reverse("support:budget"), {"plans": "some"}).status_code == 400
+
+
+def test_with_no_approved_plan_the_page_says_so(world, client):
+    client.force_login(world.staff)
+    page = client.get(reverse("support:budget"), {"plans": "approved"})
+    assert page.context["lines"] == []
+    assert "ยังไม่มีแผนสนับสนุนที่อนุมัติแล้ว" in page.content.decode()
+
+
 def test_xlsx_export_for_a_district_member_holds_only_their_plan(world, client):
     district = world.committees[("amphoe", "9001")]
     client.force_login(member_of(district, Role.MEMBER, "songkhla-member"))

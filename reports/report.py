@@ -32,8 +32,8 @@ from decimal import Decimal
 
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from communities.models import Producer, Province
 from products.models import Certification, RawMaterial
@@ -323,6 +323,7 @@ def _objectives(round_: Round, on: dt.date, kinds: dict[str, BudgetLine]):
         committees=Count("committee", distinct=True),
         sheets=Count("pk"),
     )
+    name_suffix = "en" if get_language() == "en" else "th"
     standards = list(
         Certification.objects.filter(product__in=nominated.values("product"))
         .valid_on(on)
@@ -438,7 +439,7 @@ def _objectives(round_: Round, on: dt.date, kinds: dict[str, BudgetLine]):
                 Figure(
                     f"standard_{row['standard__code']}",
                     _("Nominated products certified: %(standard)s")
-                    % {"standard": row["standard__name_th"]},
+                    % {"standard": row[f"standard__name_{name_suffix}"]},
                     row["products"],
                 )
                 for row in standards

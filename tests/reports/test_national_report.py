@@ -11,11 +11,12 @@ import openpyxl
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Permission
+from django.utils import translation
 
 from committees.models import Tier as CommitteeTier
 from communities.models import Producer, Province
 from otop.buddhist_era import format_date
-from products.models import Certification, RawMaterial
+from products.models import Certification, RawMaterial, Standard
 from registry.models import RegistryEntry
 from registry.services import registry_publish, registry_revoke
 from reports.report import national_report
@@ -361,6 +362,22 @@ def test_objective_figures_equal_independent_counts(world):
     assert expected["producers"] == 8 and expected["producer_members"] == 44
     assert expected["community_producers_awarded"] == 3
     assert expected["products_local"] == 2 and expected["products_certified"] == 7
+
+
+def test_standards_are_named_in_the_reader_s_language(world):
+    standard = Standard.objects.get(code="TCPS")
+
+    def label() -> str:
+        report = national_report(world)
+        (figure,) = [
+            f for o in report.objectives for f in o.figures if f.key == "standard_TCPS"
+        ]
+        return figure.label
+
+    with translation.override("th"):
+        assert label().endswith(standard.name_th)
+    with translation.override("en"):
+        assert label() == f"Nominated products certified: {standard.name_en}"
 
 
 def test_budget_sections_equal_independent_sums(world):

@@ -176,3 +176,76 @@ def test_admin_aliases_redirect_to_the_change_page_whatever_the_id(clients):
         response = clients["staff-no-perms"].get(url)
         assert response.status_code == 302, url
         assert response["Location"].endswith("/999999999/change/"), url
+
+
+# Ids outside the path -------------------------------------------------------------
+# The matrix above walks ids in paths. These are the views that read an object id
+# from the query string or the form body (found with ``grep -n "request.(GET|POST)
+# .get" */*.py``); each must look the id up within what the user may see. The
+# support plan page's action id is tested in tests/selection/test_support_plans.py.
+
+
+def _target_names(world) -> list[str]:
+    pending = world.objects["pending"]
+    return [pending.product.name_th, pending.product.producer.name_th]
+
+
+@pytest.mark.django_db
+def test_a_foreign_producer_in_the_query_string_shows_nothing(clients, world):
+    client = clients["officer-other-tambon"]
+    producer = world.objects["producer"].pk
+
+    listing = client.get(reverse("products:product_list"), {"producer": producer})
+    assert listing.status_code == 200
+    assert list(listing.context["page"]) == []
+
+    form = client.get(reverse("products:product_create"), {"producer": producer})
+    assert form.status_code == 200
+    page = form.content.decode()
+    assert not any(name in page for name in _target_names(world))
+
+
+@pytest.mark.django_db
+def test_a_foreign_product_in_the_query_string_is_not_found(clients, world):
+    for role in ("officer-other-tambon", "officer-other-tambon-staff"):
+        response = clients[role].get(
+            reverse("selection:nomination_new"),
+            {"product": world.objects["product"].pk},
+        )
+        assert response.status_code == 404, role
+
+
+@pytest.mark.django_db
+def test_a_foreign_committee_in_the_query_string_scores_one_s_own(clients, world):
+    committee, pending = world.objects["district_committee"], world.objects["pending"]
+    member = world.users["district-member-other"]
+    url = reverse("admin:selection_queuenomination_score_all")
+    client = clients["district-member-other"]
+
+    page = client.get(url, {"committee": committee.pk})
+    assert page.status_code == 200
+    assert page.context["committee"] != committee
+    assert not any(name in page.content.decode() for name in _target_names(world))
+
+    criteria = pending.round.criteria.filter(tier=committee.tier)
+    body = {f"n{pending.pk}_c{criterion.pk}": "9" for criterion in criteria}
+    client.post(url, {"committee": committee.pk, **body})
+    assert not pending.sheets.filter(member=member).exists()
+
+
+@pytest.mark.django_db
+def test_a_foreign_ranking_entry_in_the_form_body_moves_nothing(clients, world):
+    # Looked up within the page's ranking; ranking_move_entry checks again.
+    entry = world.objects["district_ranking"].entries.get()
+    client = clients["district-secretary-other"]
+
+    response = client.post(
+        world.own_pages["district-secretary-other"],
+        {"do": "move", "entry": entry.pk, "position": 5, "justification": "probe"},
+        follow=True,
+    )
+
+    assert response.status_code == 200
+    assert [m.level_tag for m in response.context["messages"]] == ["error"]
+    moved = type(entry).objects.get(pk=entry.pk)
+    assert (moved.position, moved.ranking_id) == (entry.position, entry.ranking_id)

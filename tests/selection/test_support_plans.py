@@ -411,6 +411,30 @@ def test_outsiders_get_404_on_the_plan_pages(world, client):
     assert "15,000.50" in response.content.decode()
 
 
+def test_an_action_id_from_another_plan_in_the_form_body_is_not_found(world, client):
+    """The plan page takes the action's id from the form body: it is looked
+    up in the page's own plan, so another committee's action is a 404."""
+    theirs = add(world)
+    other = make_board(CommitteeTier.AMPHOE, "5002", members=0)
+    other.secretary.is_staff = True
+    other.secretary.save()
+    own_ranking = ranking_get(committee=other.committee, round_=world["round"])
+    own_url = reverse("admin:selection_ranking_plan", args=[own_ranking.pk])
+    client.force_login(other.secretary)
+    assert client.get(own_url).status_code == 200
+
+    for do, extra in [
+        ("update", {**fields(world, budget=Decimal("1")), "status": "planned"}),
+        ("progress", {"status": "done", "outcome": "probe"}),
+        ("delete", {}),
+    ]:
+        response = client.post(own_url, {**extra, "do": do, "action": theirs.pk})
+        assert response.status_code == 404, do
+
+    kept = SupportAction.objects.get(pk=theirs.pk)
+    assert (kept.budget, kept.status) == (theirs.budget, theirs.status)
+
+
 def test_looking_at_a_plan_creates_nothing(world, client):
     board = world["board"]
     board.chair.is_staff = True

@@ -92,18 +92,20 @@ def _event(
     )
 
 
-def _require(condition: bool, message: str) -> None:
+def require(condition: bool, message: str) -> None:
+    """Refuse a move the state does not allow (also used by ``support``)."""
     if not condition:
         raise InvalidTransition(message)
 
 
-def _allow(condition: bool, message: str) -> None:
+def allow(condition: bool, message: str) -> None:
+    """Refuse an actor without the right."""
     if not condition:
         raise PermissionDenied(message)
 
 
 def _round_open(round_: Round) -> None:
-    _require(round_.status == Round.Status.OPEN, _("The round is not open."))
+    require(round_.status == Round.Status.OPEN, _("The round is not open."))
 
 
 def _before_deadline(round_: Round, tier: str) -> None:
@@ -195,7 +197,7 @@ def criteria_for(round_: Round, tier: str, category: Category | None) -> list:
 
 
 def _manage_round(actor: User) -> None:
-    _allow(
+    allow(
         actor.has_perm("selection.manage_round"),
         _("Only central staff can manage rounds."),
     )
@@ -255,7 +257,7 @@ def round_update(*, actor: User, round_: Round, **fields) -> Round:
 def round_open(*, actor: User, round_: Round) -> Round:
     _manage_round(actor)
     round_ = Round.objects.select_for_update().get(pk=round_.pk)
-    _require(round_.status == Round.Status.DRAFT, _("Only a draft round can open."))
+    require(round_.status == Round.Status.DRAFT, _("Only a draft round can open."))
     problems = round_criteria_problems(round_)
     if problems:
         raise ValidationError(problems)
@@ -268,7 +270,7 @@ def round_open(*, actor: User, round_: Round) -> Round:
 def round_close(*, actor: User, round_: Round) -> Round:
     _manage_round(actor)
     round_ = Round.objects.select_for_update().get(pk=round_.pk)
-    _require(round_.status == Round.Status.OPEN, _("Only an open round can close."))
+    require(round_.status == Round.Status.OPEN, _("Only an open round can close."))
     round_.status = Round.Status.CLOSED
     round_.save(update_fields=["status"])
     return round_
@@ -341,7 +343,7 @@ def forum_record(
     minutes=None,
 ) -> TambonForum:
     """Record (or correct) the community forum that chose the tambon's products."""
-    _allow(
+    allow(
         actor.has_perm(MANAGE_TAMBON, tambon),
         _("You are not assigned to tambon %(tambon)s.") % {"tambon": tambon},
     )
@@ -377,7 +379,7 @@ def nomination_create(*, actor: User, round_: Round, product: Product) -> Nomina
         "producer__tambon__amphoe", "category"
     ).get(pk=product.pk)
     tambon = product.producer.tambon
-    _allow(
+    allow(
         actor.has_perm(MANAGE_TAMBON, tambon),
         _("You are not assigned to tambon %(tambon)s.") % {"tambon": tambon},
     )
@@ -410,11 +412,11 @@ def nomination_create(*, actor: User, round_: Round, product: Product) -> Nomina
 
 
 def _check_submit(actor: User, nomination: Nomination) -> None:
-    _require(
+    require(
         (nomination.tier, nomination.state) == (Tier.TAMBON, State.DRAFT),
         _("Only a draft can be submitted."),
     )
-    _allow(_officer_of(actor, nomination), _("Only the tambon's officer may submit."))
+    allow(_officer_of(actor, nomination), _("Only the tambon's officer may submit."))
     _round_open(nomination.round)
     _before_deadline(nomination.round, Tier.TAMBON)
 
@@ -429,9 +431,9 @@ def nomination_submit(*, actor: User, nomination: Nomination) -> Nomination:
         .first()
     )
     # The forum row also serialises the tambon's submissions for the quota.
-    _require(forum is not None, _("Record the tambon forum first."))
+    require(forum is not None, _("Record the tambon forum first."))
     missing = nomination.product.missing_for_completeness()
-    _require(
+    require(
         not missing,
         _("The product still needs: %(missing)s.")
         % {"missing": ", ".join(str(m) for m in missing)},
@@ -443,7 +445,7 @@ def nomination_submit(*, actor: User, nomination: Nomination) -> Nomination:
         .exclude(state__in=[State.DRAFT, State.WITHDRAWN])
         .count()
     )
-    _require(
+    require(
         submitted < nomination.round.tambon_quota,
         _("The tambon has used its quota of %(quota)s nominations.")
         % {"quota": nomination.round.tambon_quota},
@@ -464,11 +466,11 @@ def nomination_submit(*, actor: User, nomination: Nomination) -> Nomination:
 
 
 def _check_resubmit(actor: User, nomination: Nomination) -> None:
-    _require(
+    require(
         (nomination.tier, nomination.state) == (Tier.TAMBON, State.RETURNED),
         _("Only a returned nomination can be resubmitted."),
     )
-    _allow(_officer_of(actor, nomination), _("Only the tambon's officer may resubmit."))
+    allow(_officer_of(actor, nomination), _("Only the tambon's officer may resubmit."))
     _round_open(nomination.round)
     _before_deadline(nomination.round, nomination.returned_from)
 
@@ -509,7 +511,7 @@ def _ranking_started(nomination: Nomination) -> bool:
 
 
 def _check_withdraw(actor: User, nomination: Nomination) -> None:
-    _require(
+    require(
         (nomination.tier, nomination.state)
         in {
             (Tier.TAMBON, State.DRAFT),
@@ -518,11 +520,11 @@ def _check_withdraw(actor: User, nomination: Nomination) -> None:
         },
         _("This nomination can no longer be withdrawn."),
     )
-    _require(
+    require(
         nomination.tier != Tier.AMPHOE or not _ranking_started(nomination),
         _("The district ranking is already finalized."),
     )
-    _allow(_officer_of(actor, nomination), _("Only the tambon's officer may withdraw."))
+    allow(_officer_of(actor, nomination), _("Only the tambon's officer may withdraw."))
 
 
 @transaction.atomic
@@ -553,7 +555,7 @@ def _check_committee_step(
     conflict_with: int | None = None,
     scoring: bool = False,
 ) -> Committee:
-    _require(
+    require(
         nomination.tier in tiers and nomination.state == State.PENDING,
         _("The nomination is not waiting for a committee at this tier."),
     )
@@ -580,12 +582,10 @@ def _check_committee_step(
     committee = committees.first()
     if committee is None and nomination.tier == Tier.CENTRAL:
         _refuse_other_central_committee(actor, nomination, perm)
-    _allow(
-        committee is not None, _("You are not on the committee for this nomination.")
-    )
+    allow(committee is not None, _("You are not on the committee for this nomination."))
     _round_open(nomination.round)
     _before_deadline(nomination.round, nomination.tier)
-    _require(
+    require(
         committee.ranking_status in (None, Ranking.Status.OPEN),
         _("The committee's ranking is already finalized."),
     )
@@ -671,7 +671,7 @@ def _check_score(actor: User, nomination: Nomination) -> Committee:
         conflict_with=nomination.product.producer_id,
         scoring=True,
     )
-    _allow(
+    allow(
         not committee.conflicted,
         _("You have a conflict of interest with this producer."),
     )
@@ -711,8 +711,8 @@ def sheet_save(
     every criterion and may be repeated while the ranking is open."""
     sheet = ScoreSheet.objects.select_for_update().get(pk=sheet.pk)
     nomination = _lock(Nomination(pk=sheet.nomination_id))
-    _require(sheet.tier == nomination.tier, _("This sheet belongs to an earlier tier."))
-    _allow(sheet.member_id == actor.pk, _("This is another member's sheet."))
+    require(sheet.tier == nomination.tier, _("This sheet belongs to an earlier tier."))
+    allow(sheet.member_id == actor.pk, _("This is another member's sheet."))
     _check_score(actor, nomination)
     return _write_sheet(actor, sheet, nomination, points, comment, submit)
 
@@ -834,12 +834,12 @@ def sheets_fill(
         .filter(pk__in=list(entries))
         .order_by("pk")
     )
-    _require(len(nominations) == len(entries), _("Some nominations do not exist."))
+    require(len(nominations) == len(entries), _("Some nominations do not exist."))
     if not nominations:
         return []
     round_ = nominations[0].round
     queue = {n.pk for n in queue_for(committee, round_).filter(pk__in=list(entries))}
-    _allow(
+    allow(
         queue == set(entries)
         or committee.tier != CommitteeTier.CENTRAL
         or not ranking_queue_for(committee, round_)
@@ -847,7 +847,7 @@ def sheets_fill(
         .exists(),
         _("Some of these products are scored by another central committee."),
     )
-    _require(
+    require(
         all(n.round_id == round_.pk for n in nominations) and queue == set(entries),
         _("The nomination is not waiting for a committee at this tier."),
     )
@@ -872,17 +872,15 @@ def sheets_fill(
         )
         .first()
     )
-    _allow(
-        member_of is not None, _("You are not on the committee for this nomination.")
-    )
+    allow(member_of is not None, _("You are not on the committee for this nomination."))
     _round_open(round_)
     _before_deadline(round_, committee.tier)
-    _require(
+    require(
         member_of.ranking_status in (None, Ranking.Status.OPEN),
         _("The committee's ranking is already finalized."),
     )
     producers = {n.product.producer_id for n in nominations}
-    _allow(
+    allow(
         not conflicts_for(actor).filter(pk__in=producers).exists(),
         _("You have a conflict of interest with this producer."),
     )
@@ -1141,12 +1139,12 @@ def _quorum_problems(ranking: Ranking, rows: list[RankedRow]) -> list[str]:
 
 
 def _check_finalize(actor: User, ranking: Ranking) -> None:
-    _require(ranking.status == Ranking.Status.OPEN, _("The ranking is not open."))
-    _allow(
+    require(ranking.status == Ranking.Status.OPEN, _("The ranking is not open."))
+    allow(
         not ranking.committee.is_subcommittee,
         _("Subcommittees score; the national committee ranks the central tier."),
     )
-    _allow(
+    allow(
         can(actor, "finalize_ranking", ranking.committee),
         _("Only the committee's secretary may finalize the ranking."),
     )
@@ -1159,9 +1157,9 @@ def ranking_finalize(*, actor: User, ranking: Ranking) -> Ranking:
     ranking = _lock_ranking(ranking)
     _check_finalize(actor, ranking)
     rows = ranking_rows(ranking.committee, ranking.round)
-    _require(bool(rows), _("There is nothing to rank."))
+    require(bool(rows), _("There is nothing to rank."))
     short = _quorum_problems(ranking, rows)
-    _require(
+    require(
         not short,
         _("Not every score sheet is in: %(list)s.") % {"list": "; ".join(short[:10])},
     )
@@ -1201,11 +1199,11 @@ def ranking_move_entry(
 ) -> RankingEntry:
     """The secretary moves an entry of a finalized ranking, with a reason."""
     ranking = _lock_ranking(entry.ranking)
-    _require(
+    require(
         ranking.status == Ranking.Status.FINALIZED,
         _("Entries move only in a finalized ranking awaiting approval."),
     )
-    _allow(
+    allow(
         can(actor, "move_ranking_entry", ranking.committee),
         _("Only the committee's secretary may move entries."),
     )
@@ -1234,11 +1232,11 @@ def ranking_move_entry(
 
 
 def _check_reopen(actor: User, ranking: Ranking) -> None:
-    _require(
+    require(
         ranking.status == Ranking.Status.FINALIZED,
         _("Only a finalized ranking can be reopened."),
     )
-    _allow(
+    allow(
         can(actor, "reopen_ranking", ranking.committee),
         _("Only the committee's chair may reopen the ranking."),
     )
@@ -1267,15 +1265,15 @@ def ranking_reopen(*, actor: User, ranking: Ranking, reason: str) -> Ranking:
 
 
 def _check_approve(actor: User, ranking: Ranking) -> None:
-    _require(
+    require(
         ranking.status == Ranking.Status.FINALIZED,
         _("Only a finalized ranking can be approved."),
     )
-    _allow(
+    allow(
         can(actor, "approve_ranking", ranking.committee),
         _("Only the committee's chair may approve the ranking."),
     )
-    _allow(
+    allow(
         ranking.finalized_by_id != actor.pk,
         _("The person who finalized the ranking cannot also approve it."),
     )
@@ -1306,7 +1304,7 @@ def ranking_approve(*, actor: User, ranking: Ranking) -> Ranking:
     for entry in entries:
         nomination = nominations[entry.nomination_id]
         before = (nomination.tier, nomination.state)
-        _require(
+        require(
             before == (ranking.tier, State.PENDING),
             _("%(product)s is no longer waiting at this tier.")
             % {"product": nomination.product},
@@ -1364,12 +1362,12 @@ def ranking_approve(*, actor: User, ranking: Ranking) -> Ranking:
 
 
 def _check_award(actor: User, nomination: Nomination) -> RankingEntry:
-    _require(
+    require(
         (nomination.tier, nomination.state) == (Tier.CENTRAL, State.PENDING),
         _("Only a nomination waiting at the central tier can be awarded."),
     )
     committee = committee_for(nomination)
-    _allow(
+    allow(
         committee is not None and can(actor, "approve_ranking", committee),
         _("Only the central committee's chair may award stars."),
     )
@@ -1379,8 +1377,8 @@ def _check_award(actor: User, nomination: Nomination) -> RankingEntry:
         ranking__round=nomination.round_id,
         ranking__status=Ranking.Status.APPROVED,
     ).first()
-    _require(entry is not None, _("The central ranking is not approved yet."))
-    _require(entry.sheet_count > 0, _("No score sheet counts for this nomination yet."))
+    require(entry is not None, _("The central ranking is not approved yet."))
+    require(entry.sheet_count > 0, _("No score sheet counts for this nomination yet."))
     _round_open(nomination.round)
     _before_deadline(nomination.round, Tier.CENTRAL)
     return entry

@@ -22,6 +22,7 @@ from accounts.models import User
 from committees.models import Committee
 from committees.models import Tier as CommitteeTier
 from committees.permissions import can
+from otop.buddhist_era import to_be
 from selection.models import (
     Nomination,
     Round,
@@ -29,7 +30,7 @@ from selection.models import (
     SupportPlan,
     SupportPlanEvent,
 )
-from selection.services import InvalidTransition
+from selection.services import InvalidTransition, allow, require
 
 Event = SupportPlanEvent.Action
 PLAN_TIERS = (CommitteeTier.AMPHOE, CommitteeTier.PROVINCE)
@@ -48,16 +49,6 @@ ACTION_FIELDS = (
 )
 # How far the planned fiscal year may be from the round's year (B.E.).
 FISCAL_YEARS_BEFORE, FISCAL_YEARS_AFTER = 1, 2
-
-
-def _require(condition: bool, message: str) -> None:
-    if not condition:
-        raise InvalidTransition(message)
-
-
-def _allow(condition: bool, message: str) -> None:
-    if not condition:
-        raise PermissionDenied(message)
 
 
 def _event(plan: SupportPlan, actor: User, action: str, *, item=None, note=""):
@@ -80,7 +71,7 @@ def _lock(plan: SupportPlan) -> SupportPlan:
 
 def fiscal_years_for(round_: Round) -> range:
     """The fiscal years (B.E.) a round's support may be planned in."""
-    year = round_.year + 543
+    year = to_be(round_.year)
     return range(year - FISCAL_YEARS_BEFORE, year + FISCAL_YEARS_AFTER + 1)
 
 
@@ -109,47 +100,45 @@ def support_plan_get(*, committee: Committee, round_: Round) -> SupportPlan:
 
 
 def _check_edit(actor: User, plan: SupportPlan) -> None:
-    _require(
+    require(
         plan.status == SupportPlan.Status.DRAFT,
         _("The plan is approved: only the status and outcome of its actions change."),
     )
-    _allow(
+    allow(
         can(actor, "finalize_ranking", plan.committee),
         _("Only the committee's secretary may edit the support plan."),
     )
 
 
 def _check_approve(actor: User, plan: SupportPlan) -> None:
-    _require(
-        plan.status == SupportPlan.Status.DRAFT, _("The plan is already approved.")
-    )
-    _allow(
+    require(plan.status == SupportPlan.Status.DRAFT, _("The plan is already approved."))
+    allow(
         can(actor, "approve_ranking", plan.committee),
         _("Only the committee's chair may approve the support plan."),
     )
-    _allow(
+    allow(
         plan.last_edited_by_id != actor.pk,
         _("The person who last edited the plan cannot also approve it."),
     )
 
 
 def _check_reopen(actor: User, plan: SupportPlan) -> None:
-    _require(
+    require(
         plan.status == SupportPlan.Status.APPROVED,
         _("Only an approved plan can be reopened."),
     )
-    _allow(
+    allow(
         can(actor, "reopen_ranking", plan.committee),
         _("Only the committee's chair may reopen the support plan."),
     )
 
 
 def _check_progress(actor: User, plan: SupportPlan) -> None:
-    _require(
+    require(
         plan.status == SupportPlan.Status.APPROVED,
         _("Progress is reported on an approved plan; edit the draft instead."),
     )
-    _allow(
+    allow(
         can(actor, "finalize_ranking", plan.committee),
         _("Only the committee's secretary may report progress."),
     )
@@ -299,7 +288,7 @@ def support_plan_approve(*, actor: User, plan: SupportPlan) -> SupportPlan:
     plan = _lock(plan)
     _check_approve(actor, plan)
     count = plan.actions.count()
-    _require(count > 0, _("The plan has no actions to approve."))
+    require(count > 0, _("The plan has no actions to approve."))
     plan.status = SupportPlan.Status.APPROVED
     plan.approved_by, plan.approved_at = actor, timezone.now()
     plan.save(update_fields=["status", "approved_by", "approved_at", "updated_at"])

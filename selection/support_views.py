@@ -7,6 +7,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -15,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from otop.buddhist_era import to_be
+from otop.buddhist_era import from_be, to_be
 from otop.exports import FORMATS, export_response
 from selection.budget import (
     BY,
@@ -29,6 +30,7 @@ from selection.resources import BudgetLineResource
 from selection.services import InvalidTransition
 from selection.support import (
     ACTION_FIELDS,
+    PLAN_TIERS,
     fiscal_years_for,
     ranked_nominations,
     support_action_add,
@@ -160,7 +162,7 @@ def plan_print(request: HttpRequest, year: int, committee_id: int) -> HttpRespon
         budget_committees_visible_to(request.user).select_related("amphoe", "province"),
         pk=committee_id,
     )
-    round_ = get_object_or_404(Round, year=year - 543)
+    round_ = get_object_or_404(Round, year=from_be(year))
     plan = (
         SupportPlan.objects.filter(round=round_, committee=committee)
         .select_related("approved_by", "last_edited_by")
@@ -218,21 +220,24 @@ class SupportActionForm(forms.ModelForm):
             self.initial.setdefault("fiscal_year", years[1])
 
 
+def _listed_actions(plan: SupportPlan) -> list[SupportAction]:
+    """The plan's actions as the ranking and plan pages list them."""
+    return list(
+        plan.actions.select_related("nomination__product").order_by(
+            "nomination__product__name_th", "pk"
+        )
+    )
+
+
 def support_summary(ranking: Ranking) -> dict | None:
     """What the ranking page shows of the committee's support plan (no writes;
     ``None`` for the central tier, which keeps no plan)."""
-    if ranking.committee.tier not in ("amphoe", "province"):
+    if ranking.committee.tier not in PLAN_TIERS:
         return None
     plan = SupportPlan.objects.filter(
         round_id=ranking.round_id, committee_id=ranking.committee_id
     ).first()
-    actions = []
-    if plan is not None:
-        actions = list(
-            plan.actions.select_related("nomination__product").order_by(
-                "nomination__product__name_th", "pk"
-            )
-        )
+    actions = _listed_actions(plan) if plan is not None else []
     total = budget_total(ranking.round, committees=[ranking.committee])
     return {"plan": plan, "actions": actions, "total": total}
 
@@ -283,13 +288,18 @@ def _plan_post(request, plan: SupportPlan) -> bool:
 
 
 def admin_plan_view(model_admin, request, ranking: Ranking):
-    if ranking.committee.tier not in ("amphoe", "province"):
+    if ranking.committee.tier not in PLAN_TIERS:
         raise Http404
     here = reverse("admin:selection_ranking_plan", args=[ranking.pk])
     if request.method == "POST":
-        plan = support_plan_get(committee=ranking.committee, round_=ranking.round)
         try:
-            _plan_post(request, plan)
+            # A refused or invalid step leaves no empty plan behind.
+            with transaction.atomic():
+                plan = support_plan_get(
+                    committee=ranking.committee, round_=ranking.round
+                )
+                if not _plan_post(request, plan):
+                    transaction.set_rollback(True)
         except REFUSALS as error:
             for message in _refusal_messages(error):
                 messages.error(request, message)
@@ -299,15 +309,7 @@ def admin_plan_view(model_admin, request, ranking: Ranking):
         round=ranking.round, committee=ranking.committee
     ).first() or SupportPlan(round=ranking.round, committee=ranking.committee)
     allowed = support_plan_actions(request.user, plan)
-    actions = (
-        list(
-            plan.actions.select_related("nomination__product").order_by(
-                "nomination__product__name_th", "pk"
-            )
-        )
-        if plan.pk
-        else []
-    )
+    actions = _listed_actions(plan) if plan.pk else []
     editing = None
     if "edit" in allowed and request.GET.get("edit"):
         editing = next((a for a in actions if str(a.pk) == request.GET["edit"]), None)

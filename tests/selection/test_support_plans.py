@@ -385,6 +385,22 @@ def test_a_chair_post_to_add_changes_nothing(world, client):
     client.post(plan_admin_url(world), {**fields(world), "do": "add"})
 
     assert not SupportAction.objects.exists()
+    assert SupportPlan.objects.get() == world["plan"]  # still the one, empty
+
+
+def test_an_invalid_first_action_leaves_no_empty_plan(world, client):
+    world["plan"].delete()  # the page has not been used yet
+    board = world["board"]
+    board.secretary.is_staff = True
+    board.secretary.save()
+    client.force_login(board.secretary)
+    data = {**fields(world), "do": "add", "budget": "-5", "status": "planned"}
+    data["nomination"] = world["ranked"][0].pk
+
+    response = client.post(plan_admin_url(world), data, follow=True)
+
+    assert [m.level_tag for m in response.context["messages"]] == ["error"]
+    assert not SupportPlan.objects.exists()
 
 
 def test_outsiders_get_404_on_the_plan_pages(world, client):

@@ -1,11 +1,38 @@
 import io
 
 import pytest
+import time_machine
+from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
 from django.utils import translation
 
+from tests import clock
+
 PASSWORD = "correct horse 42"
+
+# Tests whose clock must be the real one: Chromium and the Celery worker run
+# in other processes, which the fixed clock cannot reach.
+REAL_CLOCK_MARKERS = ("e2e", "broker", "real_clock")
+
+
+@pytest.fixture(autouse=True)
+def fixed_clock(request):
+    """Every test runs at tests.clock.NOW (Bangkok), ticking from there."""
+    if any(request.node.get_closest_marker(m) for m in REAL_CLOCK_MARKERS):
+        yield None
+        return
+    with time_machine.travel(clock.NOW, tick=True) as traveller:
+        yield traveller
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the portal's default language (Thai), whatever
+    the previous test's requests activated in this thread."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

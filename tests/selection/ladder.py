@@ -5,8 +5,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.utils import timezone
-
 from accounts.models import User
 from committees.models import Committee, Role
 from committees.models import Tier as CommitteeTier
@@ -29,9 +27,9 @@ from selection.services import (
     sheet_save,
 )
 from tests.accounts.factories import UserFactory
+from tests.clock import TODAY  # Bangkok's date at the suite's fixed clock
 from tests.products.factories import png_upload
 
-TODAY = timezone.localdate()  # Bangkok's date, as the portal counts days
 FAR = TODAY + dt.timedelta(days=365)
 
 # Ten criteria per tier: part A 4 × 10, part B 3 × 10, part C 3 × 10 = 100.

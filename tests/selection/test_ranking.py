@@ -174,7 +174,7 @@ def test_per_type_quotas(district):
     assert forwarded.filter(category__code="FOOD").count() == 2  # the round's default
 
 
-def test_the_finalizer_cannot_approve(district):
+def test_the_finalizer_cannot_approve(district, thai):
     round_, board, _ = district
     (nomination,) = nominate(district, "หนึ่ง")
     score_all(board, [nomination], {"A": 9, "B": 9, "C": 9})
@@ -270,7 +270,7 @@ def test_points_beyond_a_criterions_maximum_are_refused(district):
 # Deadlines ---------------------------------------------------------------------
 
 
-def test_after_the_deadline_actions_are_refused_until_it_is_extended(district):
+def test_after_the_deadline_actions_are_refused_until_it_is_extended(district, thai):
     round_, board, officer = district
     (nomination,) = nominate(district, "หนึ่ง")
     yesterday = timezone.localdate() - dt.timedelta(days=1)
@@ -294,7 +294,7 @@ def test_after_the_deadline_actions_are_refused_until_it_is_extended(district):
     )
 
 
-def test_submissions_close_at_the_tambon_deadline(district):
+def test_submissions_close_at_the_tambon_deadline(district, thai):
     round_, board, officer = district
     round_update(
         actor=central_staff(),

@@ -30,7 +30,7 @@ from committees.selectors import (
     conflicts_for,
     subcommittee_types,
 )
-from communities.models import Tambon
+from communities.models import Amphoe, Tambon
 from communities.services import MANAGE_TAMBON
 from otop.buddhist_era import format_date
 from products.models import Category, Product
@@ -130,19 +130,33 @@ def _officer_of(actor: User, nomination: Nomination) -> bool:
     return actor.is_authenticated and actor.has_perm(MANAGE_TAMBON, tambon)
 
 
-def committee_for(nomination: Nomination) -> Committee | None:
-    """The active committee of the nomination's tier and area, which ranks it
-    (at the centre the national committee, whoever scores)."""
+def committee_for(nomination: Nomination, tier: str | None = None) -> Committee | None:
+    """The active committee of the nomination's tier (or of ``tier``) and
+    area, which ranks it (at the centre the national committee, whoever
+    scores)."""
+    tier = tier or nomination.tier
     area = {
         Tier.AMPHOE: {"amphoe_id": nomination.amphoe_code},
         Tier.PROVINCE: {"province_id": nomination.province_code},
         Tier.CENTRAL: {},
-    }.get(nomination.tier)
+    }.get(tier)
     if area is None:
         return None
     return Committee.objects.filter(
-        tier=nomination.tier, is_active=True, kind=Kind.MAIN, **area
+        tier=tier, is_active=True, kind=Kind.MAIN, **area
     ).first()
+
+
+def _ranking_closed(round_id: int, committee: Committee | None) -> bool:
+    """Whether ``committee`` has finalized (or approved) its ranking in the
+    round: from then on nothing may join its queue, or it would wait there
+    with nobody able to move it."""
+    return (
+        committee is not None
+        and Ranking.objects.filter(round=round_id, committee=committee)
+        .exclude(status=Ranking.Status.OPEN)
+        .exists()
+    )
 
 
 def scoring_committee_for(nomination: Nomination) -> Committee | None:
@@ -419,6 +433,23 @@ def _check_submit(actor: User, nomination: Nomination) -> None:
     allow(_officer_of(actor, nomination), _("Only the tambon's officer may submit."))
     _round_open(nomination.round)
     _before_deadline(nomination.round, Tier.TAMBON)
+    _require_ranking_open(nomination, Tier.AMPHOE)
+
+
+def _require_ranking_open(nomination: Nomination, tier: str) -> None:
+    """A nomination may join a committee's queue only while its ranking is
+    open: one that arrived after the ranking was finalized would be in no
+    ranking, and nobody could score, return, withdraw or forward it."""
+    require(
+        not _ranking_closed(nomination.round_id, committee_for(nomination, tier)),
+        _(
+            "The %(tier)s committee has already finalized its ranking for this "
+            "round, so the nomination cannot go to it now. Its chair can reopen "
+            "a ranking that is not yet approved; the nomination can still be "
+            "withdrawn."
+        )
+        % {"tier": Tier(tier).label.lower()},
+    )
 
 
 @transaction.atomic
@@ -473,6 +504,7 @@ def _check_resubmit(actor: User, nomination: Nomination) -> None:
     allow(_officer_of(actor, nomination), _("Only the tambon's officer may resubmit."))
     _round_open(nomination.round)
     _before_deadline(nomination.round, nomination.returned_from)
+    _require_ranking_open(nomination, nomination.returned_from)
 
 
 @transaction.atomic
@@ -501,13 +533,7 @@ def nomination_resubmit(
 
 
 def _ranking_started(nomination: Nomination) -> bool:
-    committee = committee_for(nomination)
-    return (
-        committee is not None
-        and Ranking.objects.filter(round=nomination.round_id, committee=committee)
-        .exclude(status=Ranking.Status.OPEN)
-        .exists()
-    )
+    return _ranking_closed(nomination.round_id, committee_for(nomination))
 
 
 def _check_withdraw(actor: User, nomination: Nomination) -> None:
@@ -520,11 +546,11 @@ def _check_withdraw(actor: User, nomination: Nomination) -> None:
         },
         _("This nomination can no longer be withdrawn."),
     )
+    allow(_officer_of(actor, nomination), _("Only the tambon's officer may withdraw."))
     require(
         nomination.tier != Tier.AMPHOE or not _ranking_started(nomination),
         _("The district ranking is already finalized."),
     )
-    allow(_officer_of(actor, nomination), _("Only the tambon's officer may withdraw."))
 
 
 @transaction.atomic
@@ -1279,6 +1305,34 @@ def _check_approve(actor: User, ranking: Ranking) -> None:
     )
     _round_open(ranking.round)
     _before_deadline(ranking.round, ranking.tier)
+    require(
+        not _ranking_closed(ranking.round_id, _next_committee(ranking)),
+        _(
+            "The next tier's committee has already finalized its ranking, so "
+            "nothing forwarded now would be ranked. Ask its chair to reopen it "
+            "first."
+        ),
+    )
+
+
+def _next_committee(ranking: Ranking) -> Committee | None:
+    """The committee that ranks what ``ranking`` forwards (none at the centre)."""
+    area = {
+        Tier.AMPHOE: lambda c: {
+            "province_id": Subquery(
+                Amphoe.objects.filter(pk=c.amphoe_id).values("province_id")
+            )
+        },
+        Tier.PROVINCE: lambda c: {},
+    }.get(ranking.tier)
+    if area is None:
+        return None
+    return Committee.objects.filter(
+        tier=NEXT_TIER[ranking.tier],
+        is_active=True,
+        kind=Kind.MAIN,
+        **area(ranking.committee),
+    ).first()
 
 
 @transaction.atomic
@@ -1301,6 +1355,13 @@ def ranking_approve(*, actor: User, ranking: Ranking) -> Ranking:
     next_tier = NEXT_TIER.get(ranking.tier)
     forwarded_by_type: dict[int, int] = defaultdict(int)
     forwarded = 0
+    if next_tier is not None:
+        overall = ranking.round.advance_for(ranking.tier)
+        type_quotas = dict(
+            ranking.round.type_quotas.filter(tier=ranking.tier).values_list(
+                "category_id", "advance"
+            )
+        )
     for entry in entries:
         nomination = nominations[entry.nomination_id]
         before = (nomination.tier, nomination.state)
@@ -1312,16 +1373,18 @@ def ranking_approve(*, actor: User, ranking: Ranking) -> Ranking:
         if next_tier is None:  # central: approval opens the way to awards
             entry.decision = RankingEntry.Decision.FORWARD
             continue
-        type_quota = ranking.round.type_quotas.filter(
-            tier=ranking.tier, category_id=nomination.category_id
-        ).first()
-        if type_quota is not None:
-            goes = forwarded_by_type[nomination.category_id] < type_quota.advance
+        # A type with its own quota forwards that many; the other types share
+        # the tier's overall quota (Round.advance_for), as the page marks them.
+        own_quota = type_quotas.get(nomination.category_id)
+        if own_quota is not None:
+            goes = forwarded_by_type[nomination.category_id] < own_quota
         else:
-            goes = forwarded < ranking.round.advance_for(ranking.tier)
+            goes = forwarded < overall
         if goes:
-            forwarded_by_type[nomination.category_id] += 1
-            forwarded += 1
+            if own_quota is not None:
+                forwarded_by_type[nomination.category_id] += 1
+            else:
+                forwarded += 1
             entry.decision = RankingEntry.Decision.FORWARD
             nomination.tier, nomination.state = next_tier, State.PENDING
             if ranking.tier == Tier.PROVINCE:
@@ -1413,8 +1476,27 @@ def nomination_award(*, actor: User, nomination: Nomination) -> Nomination:
     return nomination
 
 
+def _check_award_all(actor: User, ranking: Ranking) -> None:
+    require(
+        ranking.tier == Tier.CENTRAL and ranking.status == Ranking.Status.APPROVED,
+        _("Stars are awarded from an approved central ranking."),
+    )
+    allow(
+        can(actor, "approve_ranking", ranking.committee),
+        _("Only the central committee's chair may award stars."),
+    )
+    require(
+        ranking.entries.filter(nomination__state=State.PENDING).exists(),
+        _("Every nomination of this ranking is already awarded."),
+    )
+    _round_open(ranking.round)
+    _before_deadline(ranking.round, Tier.CENTRAL)
+
+
 @transaction.atomic
 def ranking_award_all(*, actor: User, ranking: Ranking) -> int:
+    ranking = _lock_ranking(ranking)
+    _check_award_all(actor, ranking)
     awarded = 0
     for entry in ranking.entries.select_related("nomination").order_by("position"):
         if entry.nomination.state == State.PENDING:
@@ -1437,6 +1519,7 @@ RANKING_CHECKS: dict[str, Callable[[User, Ranking], object]] = {
     "finalize": _check_finalize,
     "reopen": _check_reopen,
     "approve": _check_approve,
+    "award_all": _check_award_all,
 }
 
 

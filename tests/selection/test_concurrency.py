@@ -224,8 +224,9 @@ def test_two_finalizations_at_once_finalize_once(geography):
 
 
 def test_approvals_at_once_never_forward_more_than_the_quota(geography):
-    """The round forwards two per district, at most one of them food: each
-    district's ranking (two foods, two drinks) is approved ten times at once."""
+    """Each district forwards one food (food has its own quota) and two of
+    the other types (the overall quota): each district's ranking (two foods,
+    two drinks) is approved ten times at once."""
     round_ = make_round(amphoe_advance=2, tambon_quota=4)
     TypeQuota.objects.create(
         round=round_,
@@ -259,8 +260,9 @@ def test_approvals_at_once_never_forward_more_than_the_quota(geography):
         assert outcomes == ["InvalidTransition"] * 9 + ["ok"], f"race {i}"
         forwarded = Nomination.objects.filter(tambon_code=tambon, tier="province")
         assert set(forwarded.values_list("pk", flat=True)) == {
-            nominations[0].pk,  # the best food
-            nominations[1].pk,  # the best drink (the food quota is used)
+            nominations[0].pk,  # the best food: food's own quota of one
+            nominations[1].pk,  # both drinks: the overall quota of two
+            nominations[3].pk,
         }
         assert NominationEvent.objects.filter(
             ranking=ranking, action="forwarded"

@@ -69,11 +69,12 @@ def _first_tambon(amphoe: Amphoe) -> str:
     return Tambon.objects.filter(amphoe=amphoe).order_by("code").first().code
 
 
-def build_province(world: World, code: str, index: int) -> None:
+def build_province(world: World, code: str, index: int, to_centre: bool = True) -> None:
     """Two districts: the first ranks three nominations and forwards one;
     the second has two waiting (ranked but not approved in the second
     province), one returned, one withdrawn and one draft. The province
-    forwards its one nomination to the centre."""
+    forwards its one nomination to the centre (or, without ``to_centre``,
+    only finalizes its ranking)."""
     round_ = world.round
     first, second = Amphoe.objects.filter(province_id=code).order_by("code")[:2]
     world.provinces[code] = make_board(CommitteeTier.PROVINCE, code)
@@ -127,7 +128,13 @@ def build_province(world: World, code: str, index: int) -> None:
     queue = list(queue_for(board.committee, round_))
     points = {"A": 10, "B": 9, "C": 9} if index % 2 == 0 else {"A": 8, "B": 8, "C": 8}
     score_all(board, queue, points)  # 94 or 80
-    rank_and_approve(board, round_)
+    if to_centre:
+        rank_and_approve(board, round_)
+    else:
+        ranking_finalize(
+            actor=board.secretary,
+            ranking=ranking_get(committee=board.committee, round_=round_),
+        )
 
 
 def build_world() -> World:
@@ -577,8 +584,11 @@ def test_the_page_costs_the_same_queries_for_a_small_and_a_larger_round(client, 
         tambon_deadline=world.round.central_deadline,
         amphoe_deadline=world.round.central_deadline,
     )
-    build_province(world, MORE, 0)  # a third province, up to the centre
-    for code in ("5001", "5002"):  # and more in the first province
+    # A third province, ranked but not forwarded: the centre approved its
+    # ranking, and nothing may join a finalized ranking's queue.
+    build_province(world, MORE, 0, to_centre=False)
+    # And more waiting in two districts whose rankings are still open.
+    for code in ("5002", Amphoe.objects.filter(province_id=MORE)[1].code):
         officer = world.officers[code]
         tambon = _first_tambon(Amphoe.objects.get(code=code))
         for j in range(2):

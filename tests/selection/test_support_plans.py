@@ -132,7 +132,10 @@ def test_the_secretary_of_another_committee_cannot_edit(world):
 
 
 def test_an_action_is_only_for_a_nomination_the_committee_ranked(world):
-    unranked = submitted_nomination(world["officer"], world["round"], "500101", "ชา")
+    # Waiting in the next district (nothing joins a finalized ranking).
+    unranked = submitted_nomination(
+        make_officer("500203"), world["round"], "500203", "ชา"
+    )
 
     with pytest.raises(ValidationError) as error:
         add(world, nomination=unranked)

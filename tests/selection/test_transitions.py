@@ -3,6 +3,7 @@ of a nomination × every action ends allowed (with its audit event), in
 PermissionDenied or in InvalidTransition — as the table says, and as
 available_actions() predicts."""
 
+import contextlib
 from collections.abc import Callable
 
 import pytest
@@ -11,16 +12,22 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from committees.models import Tier as CommitteeTier
-from selection.models import Nomination, NominationEvent
+from selection.models import Nomination, NominationEvent, Ranking
 from selection.services import (
     InvalidTransition,
     available_actions,
+    committee_for,
     nomination_award,
     nomination_create,
     nomination_resubmit,
     nomination_return,
     nomination_submit,
     nomination_withdraw,
+    ranking_actions,
+    ranking_approve,
+    ranking_finalize,
+    ranking_get,
+    ranking_reopen,
 )
 from tests.accounts.factories import UserFactory
 from tests.selection.ladder import (
@@ -62,6 +69,15 @@ WHO: dict[str, Callable[[str, str], bool]] = {
 GUARD_FAILS = {
     ("score", "central_approved"),  # the central ranking is no longer open
     ("award", "central_pending"),  # the central ranking is not approved yet
+    ("score", "central_finalized"),  # finalized: no more sheets
+    ("award", "central_finalized"),  # finalized is not approved
+    ("score", "amphoe_finalized"),
+    ("return", "amphoe_finalized"),
+    ("withdraw", "amphoe_finalized"),  # the district ranking is finalized
+    ("submit", "draft_after_district_approved"),  # nobody would rank it
+    ("resubmit", "returned_after_district_approved"),
+    ("submit", "submitted_late"),
+    ("resubmit", "resubmitted_late"),
 }
 EVENT = {
     "submit": "submitted",
@@ -85,15 +101,24 @@ CALL = {
 }
 SCENARIOS = [
     "draft",
+    "draft_after_district_approved",
     "returned",
+    "returned_after_district_approved",
+    "returned_from_province",
+    "submitted_late",  # tried after the district approved: refused
+    "resubmitted_late",  # likewise
     "amphoe_pending",
+    "amphoe_finalized",
     "province_pending",
     "central_pending",
+    "central_finalized",
     "central_approved",
     "withdrawn",
     "not_selected",
     "awarded",
 ]
+# States no move leaves: the end of the nomination's road.
+FINAL = {"withdrawn", "not_selected", "awarded"}
 ROLES = [
     "anonymous",
     "officer",
@@ -144,15 +169,53 @@ def ladder(geography):
     return round_, boards, officer, people
 
 
+def _district_ranks_another(round_, boards, officer) -> None:
+    """The district ranks and approves a ranking without the scenario's
+    nomination in it."""
+    other = submitted_nomination(officer, round_, "500101", "แคบหมูสูตรโบราณ")
+    score_all(boards["amphoe"], [other], {"A": 9, "B": 9, "C": 9})
+    rank_and_approve(boards["amphoe"], round_)
+
+
 def build(scenario: str, round_, boards, officer) -> Nomination:
-    if scenario == "draft":
+    if scenario in ("submitted_late", "resubmitted_late"):
+        # The officer tries after the district approved its ranking; whatever
+        # the services let through must not be stranded.
+        nomination = build(
+            "draft_after_district_approved"
+            if scenario == "submitted_late"
+            else "returned_after_district_approved",
+            round_,
+            boards,
+            officer,
+        )
+        with contextlib.suppress(InvalidTransition):
+            if scenario == "submitted_late":
+                nomination_submit(actor=officer, nomination=nomination)
+            else:
+                nomination_resubmit(
+                    actor=officer, nomination=nomination, response="แก้แล้ว"
+                )
+        return Nomination.objects.get(pk=nomination.pk)
+    if scenario.startswith("draft"):
         record_forum(officer, round_, "500101")
         product = complete_product(officer, "500101", "ข้าวแต๋นน้ำแตงโม")
+        if scenario == "draft_after_district_approved":
+            _district_ranks_another(round_, boards, officer)
         return nomination_create(actor=officer, round_=round_, product=product)
     nomination = submitted_nomination(officer, round_, "500101", "ข้าวแต๋นน้ำแตงโม")
-    if scenario == "returned":
-        return nomination_return(
+    if scenario.startswith("returned") and scenario != "returned_from_province":
+        nomination = nomination_return(
             actor=boards["amphoe"].secretary, nomination=nomination, reason="ขาดรูป"
+        )
+        if scenario == "returned_after_district_approved":
+            _district_ranks_another(round_, boards, officer)
+        return Nomination.objects.get(pk=nomination.pk)
+    if scenario == "amphoe_finalized":
+        score_all(boards["amphoe"], [nomination], {"A": 9, "B": 9, "C": 9})
+        ranking_finalize(
+            actor=boards["amphoe"].secretary,
+            ranking=ranking_get(committee=boards["amphoe"].committee, round_=round_),
         )
     if scenario == "withdrawn":
         nomination_withdraw(actor=officer, nomination=nomination)
@@ -165,13 +228,27 @@ def build(scenario: str, round_, boards, officer) -> Nomination:
     stop = {
         "amphoe_pending": 0,
         "province_pending": 1,
+        "returned_from_province": 1,
         "central_pending": 2,
+        "central_finalized": 2,
         "central_approved": 3,
         "awarded": 3,
     }.get(scenario, 0)
     for tier in climb[:stop]:
         score_all(boards[tier], [nomination], {"A": 9, "B": 9, "C": 9})
         rank_and_approve(boards[tier], round_)
+    if scenario == "returned_from_province":
+        nomination_return(
+            actor=boards["province"].secretary,
+            nomination=Nomination.objects.get(pk=nomination.pk),
+            reason="ขอใบรับรองฉบับจริง",
+        )
+    if scenario == "central_finalized":
+        score_all(boards["central"], [nomination], {"A": 9, "B": 9, "C": 9})
+        ranking_finalize(
+            actor=boards["central"].secretary,
+            ranking=ranking_get(committee=boards["central"].committee, round_=round_),
+        )
     if scenario == "awarded":
         nomination_award(actor=boards["central"].chair, nomination=nomination)
     return Nomination.objects.get(pk=nomination.pk)
@@ -220,3 +297,96 @@ def test_the_transition_table(ladder, scenario):
             if shown != (want == ALLOWED):
                 mismatches.append((action, role, "available_actions", shown))
     assert mismatches == []
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS)
+def test_no_state_is_a_dead_end(ladder, scenario):
+    """From every state the matrix builds, some role can move the nomination
+    (or the ranking that holds it), or the state is final."""
+    round_, boards, officer, people = ladder
+    nomination = build(scenario, round_, boards, officer)
+    here = (nomination.tier, nomination.state)
+    if nomination.state in FINAL:
+        assert all(available_actions(u, nomination) == [] for u in people.values())
+        return
+
+    moves = {
+        (role, action)
+        for role, user in people.items()
+        for action in available_actions(user, nomination)
+    }
+    committee = committee_for(nomination)
+    ranking = (
+        Ranking.objects.filter(round=round_, committee=committee).first()
+        if committee is not None
+        else None
+    )
+    if ranking is not None:
+        moves |= {
+            (role, f"ranking:{action}")
+            for role, user in people.items()
+            for action in ranking_actions(user, ranking)
+        }
+    assert moves, f"nobody can move a nomination at {here}"
+
+
+def test_a_returned_nomination_cannot_go_back_into_an_approved_ranking(ladder, english):
+    """The district approved its ranking after returning a nomination: the
+    officer is told why resubmitting is refused and can still withdraw."""
+    round_, boards, officer, people = ladder
+    nomination = build("returned_after_district_approved", round_, boards, officer)
+
+    with pytest.raises(InvalidTransition, match="finalized its ranking"):
+        nomination_resubmit(actor=officer, nomination=nomination, response="แก้แล้ว")
+
+    nomination.refresh_from_db()
+    assert (nomination.tier, nomination.state) == ("tambon", "returned")
+    assert available_actions(officer, nomination) == ["withdraw"]
+    nomination_withdraw(actor=officer, nomination=nomination)
+    nomination.refresh_from_db()
+    assert nomination.state == "withdrawn"
+
+
+def test_a_nomination_returned_by_the_province_goes_back_to_the_province(ladder):
+    round_, boards, officer, people = ladder
+    nomination = build("returned_from_province", round_, boards, officer)
+    assert nomination.returned_from == "province"
+
+    nomination_resubmit(actor=officer, nomination=nomination, response="แนบแล้ว")
+
+    nomination.refresh_from_db()
+    assert (nomination.tier, nomination.state) == ("province", "pending")
+    assert "return" in available_actions(boards["province"].secretary, nomination)
+
+
+def test_approval_waits_while_the_next_tier_has_finalized_its_ranking(ladder, english):
+    """Forwarding into a finalized provincial ranking would strand the
+    products there; the district chair is told to have it reopened first."""
+    round_, boards, officer, people = ladder
+    first = submitted_nomination(officer, round_, "500101", "ข้าวแต๋นน้ำแตงโม")
+    score_all(boards["amphoe"], [first], {"A": 9, "B": 9, "C": 9})
+    rank_and_approve(boards["amphoe"], round_)
+    score_all(boards["province"], [first], {"A": 9, "B": 9, "C": 9})
+    province = ranking_finalize(
+        actor=boards["province"].secretary,
+        ranking=ranking_get(committee=boards["province"].committee, round_=round_),
+    )
+    # Another district of the same province finalizes after the province did.
+    district = make_board(CommitteeTier.AMPHOE, "5002")
+    late = submitted_nomination(make_officer("500203"), round_, "500203", "ผ้าทอมือ")
+    score_all(district, [late], {"A": 9, "B": 9, "C": 9})
+    ranking = ranking_finalize(
+        actor=district.secretary,
+        ranking=ranking_get(committee=district.committee, round_=round_),
+    )
+
+    assert "approve" not in ranking_actions(district.chair, ranking)
+    with pytest.raises(InvalidTransition, match="reopen it first"):
+        ranking_approve(actor=district.chair, ranking=ranking)
+    late.refresh_from_db()
+    assert (late.tier, late.state) == ("amphoe", "pending")
+
+    ranking_reopen(actor=boards["province"].chair, ranking=province, reason="รอ")
+    ranking_approve(actor=district.chair, ranking=ranking)
+    late.refresh_from_db()
+    assert (late.tier, late.state) == ("province", "pending")

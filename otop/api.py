@@ -2,11 +2,12 @@
 /api/schema/ and browsable at /api/docs/ (Swagger UI served from the
 django-ninja package's own static files, no CDN)."""
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
 
+from otop.middleware import API_ERRORS
 from registry.api import router as registry_router
 
 api = NinjaAPI(
@@ -34,4 +35,13 @@ def bad_request(request: HttpRequest, exc: ValidationError):
         request,
         {"detail": _("Some filters are not valid."), "errors": errors},
         status=400,
+    )
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Http404):
+    """An unknown registry number: the shape of every API error (see
+    otop.middleware.ApiAnswersMiddleware for an unknown path)."""
+    return api.create_response(
+        request, {"detail": API_ERRORS[404], "errors": []}, status=404
     )

@@ -5,7 +5,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 from django.views.i18n import set_language
 
 from accounts.services import user_set_language
@@ -13,7 +13,7 @@ from otop import health
 from registry.selectors import registry_summary
 
 
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     summary = registry_summary()
     english = get_language() == "en"
@@ -29,7 +29,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-@require_GET
+@require_safe
 def healthz(request: HttpRequest) -> JsonResponse:
     """Liveness for load balancers: 200 while the database answers."""
     database = health.database_status()

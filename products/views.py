@@ -18,6 +18,7 @@ from communities.resources import PRODUCER_COLUMNS, ProducerResource
 from communities.selectors import tambons_managed_by
 from communities.views import filtered_producers
 from otop.exports import export_response
+from otop.numbers import is_whole_number
 from products.forms import (
     CertificationFormSet,
     ImportUploadForm,
@@ -106,7 +107,7 @@ def filtered_products(request: HttpRequest):
             products = products.filter(
                 Q(name_th__icontains=q) | Q(name_en__icontains=q)
             )
-    if (producer := request.GET.get("producer", "")).isdigit():
+    if is_whole_number(producer := request.GET.get("producer", "")):
         products = products.filter(producer_id=int(producer))
     return products, filters
 
@@ -168,7 +169,7 @@ def product_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _product_form(request: HttpRequest, *, product: Product | None) -> HttpResponse:
     initial = {}
-    if product is None and request.GET.get("producer", "").isdigit():
+    if product is None and is_whole_number(request.GET.get("producer", "")):
         initial["producer"] = int(request.GET["producer"])
     form = ProductForm(
         request.POST or None,

@@ -6,8 +6,7 @@ from itertools import groupby
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
@@ -17,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from otop.admin import NotFoundOutsideQuerysetMixin
 from otop.buddhist_era import display_year, format_date, format_datetime
+from otop.numbers import is_whole_number
 from registry.models import RegistryEntry, RegistryEvent
 from registry.services import (
     PUBLISH,
@@ -329,7 +329,9 @@ class RegistryEntryAdmin(NotFoundOutsideQuerysetMixin, admin.ModelAdmin):
         try:
             if "round" in post:
                 year = post["round"]
-                nominations = list(publishable(int(year))) if year.isdigit() else []
+                nominations = (
+                    list(publishable(int(year))) if is_whole_number(year) else []
+                )
                 empty = gettext("Nothing in this round awaits publication.")
             else:
                 chosen = [post["one"]] if "one" in post else post.getlist("nomination")
@@ -354,9 +356,7 @@ class RegistryEntryAdmin(NotFoundOutsideQuerysetMixin, admin.ModelAdmin):
     def revoke_view(self, request, object_id):
         if not _may_publish(request):
             raise PermissionDenied
-        if not object_id.isdigit():
-            raise Http404
-        entry = get_object_or_404(RegistryEntry, pk=object_id)
+        entry = self.get_object(request, object_id)  # a 404 for junk ids
         change_url = reverse("admin:registry_registryentry_change", args=[entry.pk])
         reason = ""
         if request.method == "POST":
@@ -391,7 +391,7 @@ def _english() -> bool:
 
 def _chosen(values: list[str]) -> list[Nomination]:
     """The nominations named by the POST; an unknown id is refused."""
-    ids = {int(value) for value in values if value.isdigit()}
+    ids = {int(value) for value in values if is_whole_number(value)}
     nominations = list(Nomination.objects.filter(pk__in=ids))
     if len(nominations) != len(ids) or len(ids) != len(set(values)):
         raise InvalidTransition(gettext("Some of the chosen nominations are unknown."))

@@ -19,6 +19,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.renderers import JSONRenderer
 
 from otop.buddhist_era import to_be
+from otop.numbers import is_whole_number
 from registry.models import RegistryEntry
 from registry.selectors import SORTS, RegistryQuery, registry_stamp
 
@@ -52,7 +53,11 @@ class Filters(Schema):
     sort: str | None = Field(
         None, description=f"One of: {', '.join(SORTS)} (default stars)."
     )
-    page: str | None = Field(None, description="Page number from 1 (default 1).")
+    page: str | None = Field(
+        None,
+        description="Page number from 1 to the last page, pages (default 1); "
+        "any other value is a 400.",
+    )
     page_size: str | None = Field(
         None, description=f"Entries per page, 1 to {MAX_PAGE_SIZE} (default 50)."
     )
@@ -132,7 +137,24 @@ class Problem(Schema):
     errors: list[str] = []
 
 
-@router.get(
+def get_and_head(path: str, **options):
+    """A GET route that answers HEAD too, as HTTP asks (the body is dropped by
+    otop.middleware.ApiAnswersMiddleware); the OpenAPI document lists the GET."""
+
+    def register(view):
+        router.add_api_operation(
+            path,
+            ["HEAD"],
+            view,
+            response=options["response"],
+            include_in_schema=False,
+        )
+        return router.get(path, **options)(view)
+
+    return register
+
+
+@get_and_head(
     "/registry/",
     response={200: EntryPage, 304: None, 400: Problem},
     summary="List published registry entries",
@@ -163,7 +185,10 @@ def registry_list(request: HttpRequest, filters: Query[Filters]):
     key = "registry:api:" + _etag(stamp, request.build_absolute_uri()).strip('"')
     page = cache.get(key)
     if page is None:
-        body = _list_body(request, query, page_number, page_size)
+        try:
+            body = _list_body(request, query, page_number, page_size)
+        except PastTheLastPage as past:
+            return Status(400, past.problem)
         page = JSONRenderer().render(
             request, EntryPage.model_validate(body).model_dump(), response_status=200
         )
@@ -173,30 +198,45 @@ def registry_list(request: HttpRequest, filters: Query[Filters]):
     return answer
 
 
+class PastTheLastPage(Exception):
+    """A page after the last one: a 400 naming the last page, as a page that
+    is not a whole number from 1 is (page 1 always exists, empty or not)."""
+
+    def __init__(self, page: int, pages: int):
+        self.problem = {
+            "detail": _("Some filters are not valid."),
+            "errors": [
+                _("Page %(page)s is past the last page, %(pages)s.")
+                % {"page": page, "pages": pages}
+            ],
+        }
+
+
 def _list_body(request, query: RegistryQuery, page_number: int, page_size: int):
     entries = query.apply()
     count = entries.count()
     pages = max(1, -(-count // page_size))
+    if page_number > pages:
+        raise PastTheLastPage(page_number, pages)
     start = (page_number - 1) * page_size
-    rows = list(entries[start : start + page_size]) if start < count else []
+    rows = list(entries[start : start + page_size])
     body = {
         "count": count,
         "page": page_number,
         "pages": pages,
         "next": _page_url(request, page_number + 1) if page_number < pages else None,
-        "previous": (
-            _page_url(request, min(page_number - 1, pages)) if page_number > 1 else None
-        ),
+        "previous": _page_url(request, page_number - 1) if page_number > 1 else None,
         "results": [entry_data(request, entry) for entry in rows],
     }
     return body
 
 
-@router.get(
+@get_and_head(
     "/registry/{number}/",
-    response={200: Entry, 304: None, 404: Problem},
+    response={200: Entry, 304: None, 400: Problem, 404: Problem},
     summary="One registry entry",
-    description="Revoked entries are answered too, with revoked true.",
+    description="Revoked entries are answered too, with revoked true. A number "
+    "holding a control character is a 400.",
 )
 def registry_detail(request: HttpRequest, number: str, response: HttpResponse):
     entry = get_object_or_404(RegistryEntry, number=number)
@@ -276,7 +316,7 @@ def _positive(text: str | None, default: int, most: int | None) -> int | None:
     text = (text or "").strip()
     if not text:
         return default
-    if not text.isdigit() or int(text) < 1 or (most and int(text) > most):
+    if not is_whole_number(text) or int(text) < 1 or (most and int(text) > most):
         return None
     return int(text)
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from communities.models import Amphoe, Province
 from communities.regions import REGIONS
 from otop.buddhist_era import from_be
+from otop.numbers import is_whole_number
 from products.models import Category
 from registry.models import RegistryEntry, RegistryEvent
 
@@ -85,12 +86,14 @@ class RegistryQuery:
         query = cls()
         query.province = params.get("province", "").strip()
         if query.province and not (
-            query.province.isdigit() and len(query.province) == 2
+            is_whole_number(query.province) and len(query.province) == 2
         ):
             query.problems.append(_("Province must be a 2-digit code, e.g. 50."))
             query.province = ""
         query.amphoe = params.get("amphoe", "").strip()
-        if query.amphoe and not (query.amphoe.isdigit() and len(query.amphoe) == 4):
+        if query.amphoe and not (
+            is_whole_number(query.amphoe) and len(query.amphoe) == 4
+        ):
             query.problems.append(_("Amphoe must be a 4-digit code, e.g. 5001."))
             query.amphoe = ""
         query.category = params.get("category", "").strip().upper()
@@ -102,7 +105,7 @@ class RegistryQuery:
                 query.problems.append(_("Stars must be a number from 1 to 5."))
         round_year = params.get("round", "").strip()
         if round_year:
-            if round_year.isdigit() and 2540 <= int(round_year) <= 2700:
+            if is_whole_number(round_year) and 2540 <= int(round_year) <= 2700:
                 query.round_year_be = int(round_year)
             else:
                 query.problems.append(_("Round must be a B.E. year, e.g. 2569."))

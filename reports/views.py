@@ -7,7 +7,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from otop.buddhist_era import from_be, to_be
 from reports.report import DEFINITIONS, national_report
@@ -29,7 +29,7 @@ def _round(year_be: int) -> Round:
 
 
 @login_required
-@require_GET
+@require_safe
 def report_list(request: HttpRequest) -> HttpResponse:
     _central_only(request)
     page = Paginator(Round.objects.order_by("-year"), PAGE_SIZE).get_page(
@@ -41,7 +41,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def national(request: HttpRequest, year: int) -> HttpResponse:
     _central_only(request)
     report = national_report(_round(year))
@@ -60,7 +60,7 @@ def national(request: HttpRequest, year: int) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def national_download(request: HttpRequest, year: int) -> HttpResponse:
     _central_only(request)
     report = national_report(_round(year))

@@ -5,7 +5,6 @@ through selection.services, every list is narrowed by selection.selectors."""
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -419,9 +418,10 @@ class QueueNominationAdmin(
         ]
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        if not self.get_queryset(request).filter(pk=object_id).exists():
-            raise Http404
-        return redirect("admin:selection_queuenomination_score", object_id)
+        # get_object answers None to junk ids and to nominations outside the
+        # user's queue; the NotFoundOutsideQuerysetMixin makes None a 404.
+        nomination = self.get_object(request, object_id)
+        return redirect("admin:selection_queuenomination_score", nomination.pk)
 
     def score_view(self, request, object_id):
         return admin_views.score_view(self, request, object_id)

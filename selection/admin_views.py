@@ -7,7 +7,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -15,9 +15,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from committees.models import Kind
-from committees.permissions import can, committees_for
+from committees.permissions import committees_for
 from otop.exports import FORMATS, export_response
-from selection.models import Part, Ranking, RankingEntry, Round, Tier
+from otop.numbers import is_whole_number
+from selection.models import Part, Ranking, RankingEntry, Round
 from selection.resources import NominationEventResource, RankingResource
 from selection.selectors import (
     lower_tier_results,
@@ -109,7 +110,9 @@ class ScoreForm(forms.Form):
 
 
 def score_view(model_admin, request, object_id):
-    nomination = get_object_or_404(model_admin.get_queryset(request), pk=object_id)
+    # get_object answers None to an id that is not a number, and the
+    # NotFoundOutsideQuerysetMixin turns None into a 404.
+    nomination = model_admin.get_object(request, object_id)
     queue_url = reverse("admin:selection_queuenomination_changelist")
     here = reverse("admin:selection_queuenomination_score", args=[nomination.pk])
 
@@ -198,15 +201,6 @@ def ensure_rankings(user) -> None:
             ranking_get(committee=committee, round_=round_)
 
 
-def _can_award_all(user, ranking: Ranking) -> bool:
-    return (
-        ranking.tier == Tier.CENTRAL
-        and ranking.status == Ranking.Status.APPROVED
-        and ranking.entries.filter(nomination__state="pending").exists()
-        and can(user, "approve_ranking", ranking.committee)
-    )
-
-
 def _ranking_post(request, ranking: Ranking) -> None:
     do = request.POST.get("do")
     user = request.user
@@ -220,9 +214,12 @@ def _ranking_post(request, ranking: Ranking) -> None:
         ranking_reopen(actor=user, ranking=ranking, reason=request.POST.get("reason"))
         messages.success(request, _("The ranking is open again."))
     elif do == "move":
-        entry = RankingEntry.objects.filter(
-            ranking=ranking, pk=request.POST.get("entry") or 0
-        ).first()
+        entry_id = request.POST.get("entry", "")
+        entry = (
+            RankingEntry.objects.filter(ranking=ranking, pk=int(entry_id)).first()
+            if is_whole_number(entry_id)
+            else None
+        )
         try:
             position = int(request.POST.get("position", ""))
         except ValueError:
@@ -237,8 +234,6 @@ def _ranking_post(request, ranking: Ranking) -> None:
         )
         messages.success(request, _("The entry is moved."))
     elif do == "award_all":
-        if not _can_award_all(user, ranking):
-            raise PermissionDenied(_("Only the central committee's chair may award."))
         count = ranking_award_all(actor=user, ranking=ranking)
         messages.success(request, _("%(n)s nominations awarded.") % {"n": count})
     else:
@@ -254,8 +249,6 @@ def ranking_view(model_admin, request, ranking: Ranking):
             messages.error(request, error_text(error))
         return redirect(here)
     actions = ranking_actions(request.user, ranking)
-    if _can_award_all(request.user, ranking):
-        actions.append("award_all")
     overall, type_quotas = ranking_quota(ranking)
     context = {
         **model_admin.admin_site.each_context(request),

@@ -12,10 +12,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from otop.buddhist_era import format_date, to_be
 from otop.exports import escape_formula
+from otop.numbers import is_whole_number
 from selection.dashboard import (
     GROUP_LABELS,
     TIER_GROUPS,
@@ -59,7 +60,7 @@ def _chosen_round(request: HttpRequest, rounds: list[Round]) -> Round | None:
     value = request.GET.get("round", "").strip()
     if not value:
         return default_round(rounds)
-    if not (value.isdigit() and len(value) == 4):
+    if not (is_whole_number(value) and len(value) == 4):
         raise BadRequest(_("Round must be a B.E. year, e.g. 2569."))
     for round_ in rounds:
         if to_be(round_.year) == int(value):
@@ -97,7 +98,7 @@ def _csv_url(chart: str, round_: Round) -> str:
 
 
 @login_required
-@require_GET
+@require_safe
 def dashboard(request: HttpRequest) -> HttpResponse:
     scope = _scope(request)
     rounds = list(Round.objects.order_by("-year"))
@@ -207,7 +208,7 @@ def _group_definitions() -> list[tuple[str, str, str]]:
 
 
 @login_required
-@require_GET
+@require_safe
 def dashboard_csv(request: HttpRequest, chart: str) -> HttpResponse:
     """The numbers behind one chart, scoped like the page (UTF-8 with a BOM so
     Excel reads Thai; no cell can start a formula)."""

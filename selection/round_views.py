@@ -9,7 +9,7 @@ from csp.decorators import csp_exempt
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from otop.buddhist_era import from_be, to_be
 from selection.models import (
@@ -101,7 +101,7 @@ def star_bands(round_: Round) -> list[dict]:
     return rows
 
 
-@require_GET
+@require_safe
 def round_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(public_rounds(), PAGE_SIZE).get_page(request.GET.get("page"))
     for round_ in page:
@@ -109,7 +109,7 @@ def round_list(request: HttpRequest) -> HttpResponse:
     return render(request, "rounds/round_list.html", {"page": page})
 
 
-@require_GET
+@require_safe
 def round_detail(request: HttpRequest, year: int) -> HttpResponse:
     round_ = _public_round(year)
     documents = list(round_.documents.order_by("uploaded_at", "pk"))
@@ -143,7 +143,7 @@ def round_detail(request: HttpRequest, year: int) -> HttpResponse:
 # Browsers show a PDF in an embedded viewer that the site's policy
 # (object-src 'none') would block; the response is a PDF, never a page.
 @csp_exempt()
-@require_GET
+@require_safe
 def document_download(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     rounds = (
         Round.objects.all()

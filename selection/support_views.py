@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from otop.buddhist_era import from_be, to_be
 from otop.exports import FORMATS, export_response
+from otop.numbers import is_whole_number
 from selection.budget import (
     BY,
     BY_LABELS,
@@ -68,7 +69,7 @@ def _chosen_round(request: HttpRequest, rounds: list[Round]) -> Round | None:
     if not value:
         open_rounds = [r for r in rounds if r.status == Round.Status.OPEN]
         return (open_rounds or rounds or [None])[0]
-    if not (value.isdigit() and len(value) == 4):
+    if not (is_whole_number(value) and len(value) == 4):
         raise BadRequest(_("Round must be a B.E. year, e.g. 2569."))
     for round_ in rounds:
         if round_.year_be == int(value):

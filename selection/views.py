@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from communities.forms import add_service_errors
 from communities.models import Tambon
 from communities.selectors import tambons_managed_by
+from otop.numbers import is_whole_number
 from products.selectors import products_visible_to
 from selection.forms import (
     ForumForm,
@@ -217,7 +218,7 @@ def nomination_new(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("No selection round is open."))
         return redirect("selection:nomination_list")
     requested = None
-    if (pk := request.GET.get("product", "")).isdigit():
+    if is_whole_number(pk := request.GET.get("product", "")):
         requested = get_object_or_404(
             products_visible_to(request.user).select_related("producer__tambon"),
             pk=int(pk),

@@ -53,6 +53,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
+    "otop.middleware.ApiAnswersMiddleware",  # /api/ errors as JSON, HEAD bodiless
+    "otop.middleware.RefuseHostileInputMiddleware",  # a 400 before any view
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "otop.middleware.DatabaseUnavailableMiddleware",  # a 503, above the session
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -65,6 +67,10 @@ MIDDLEWARE = [
     # Last: turns a login that axes refused into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
+# RefuseHostileInputMiddleware: a longer path, or query-string key or value,
+# is a 400 (characters, after percent-decoding).
+REQUEST_MAX_PATH_CHARS = 2_000
+REQUEST_MAX_PARAM_CHARS = 1_000
 
 ROOT_URLCONF = "otop.urls"
 WSGI_APPLICATION = "otop.wsgi.application"

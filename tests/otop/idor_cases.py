@@ -2,8 +2,9 @@
 
 The world: a tambon, district and province (Chiang Rai: 570101 / 5701 / 57)
 where one officer, two committees and the centre took a product all the way
-to the registry, and left more behind (a pending and a draft nomination, an
-import, notifications, a conflict declaration). Every role of the matrix is
+to the registry, and left more behind (a draft nomination, an import,
+notifications; a nomination pending in a second district, 570202 / 5702, whose
+ranking is still open, and a conflict declared there). Every role of the matrix is
 legitimately somewhere else: Chiang Mai (500101 / 5001 / 50), or the central
 committee, whose area is the whole country but whose rights stop at its own
 tier (a case lists the roles it exempts by design, with the reason).
@@ -20,6 +21,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote
 
 from django.contrib import admin
 from django.contrib.auth.models import Group
@@ -32,6 +34,7 @@ from committees.models import Membership
 from committees.models import Tier as CommitteeTier
 from committees.services import conflict_declare
 from communities.models import Amphoe, OfficerAssignment, Province, Tambon
+from communities.services import assignment_grant
 from notifications.models import Delivery, Notification
 from otop.buddhist_era import to_be
 from products.models import Category, ImportJob, Standard
@@ -59,6 +62,7 @@ from tests.selection.ladder import (
 
 # The area every role is outside of, and the one the committee roles sit in.
 TARGET_TAMBON, TARGET_AMPHOE, TARGET_PROVINCE = "570101", "5701", "57"
+WAITING_TAMBON, WAITING_AMPHOE = "570202", "5702"  # the pending nomination's
 OWN_TAMBON, OWN_TAMBON_2, OWN_AMPHOE, OWN_PROVINCE = "500101", "500203", "5001", "50"
 
 ROLES = (
@@ -151,14 +155,22 @@ def build_world() -> World:
         rank_and_approve(board, round_)
     awarded = nomination_award(actor=central.chair, nomination=awarded)
     entry = registry_publish(actor=central_staff(), nomination=awarded)
-    pending = submitted_nomination(officer, round_, TARGET_TAMBON, "ผ้าทอไทลื้อ")
+    # Waiting in a second Chiang Rai district, whose ranking is still open: no
+    # nomination may join a queue whose ranking is finalized.
+    waiting = make_board(CommitteeTier.AMPHOE, WAITING_AMPHOE, members=1)
+    assignment_grant(
+        actor=central_staff(),
+        user=officer,
+        tambon=Tambon.objects.get(pk=WAITING_TAMBON),
+    )
+    pending = submitted_nomination(officer, round_, WAITING_TAMBON, "ผ้าทอไทลื้อ")
     draft = nomination_create(
         actor=officer,
         round_=round_,
         product=complete_product(officer, TARGET_TAMBON, "ชาอู่หลง"),
     )
     conflict = conflict_declare(
-        actor=district.members[0],
+        actor=waiting.members[0],
         producer=pending.product.producer,
         reason="ญาติของประธานกลุ่ม",
     )
@@ -176,7 +188,7 @@ def build_world() -> World:
     objects = {
         "round": round_,
         "officer": officer,
-        "assignment": OfficerAssignment.objects.get(user=officer),
+        "assignment": OfficerAssignment.objects.get(user=officer, tambon=TARGET_TAMBON),
         "tambon": Tambon.objects.get(pk=TARGET_TAMBON),
         "amphoe": Amphoe.objects.get(pk=TARGET_AMPHOE),
         "province": Province.objects.get(pk=TARGET_PROVINCE),
@@ -192,6 +204,7 @@ def build_world() -> World:
         "delivery": delivery,
         "conflict": conflict,
         "district_committee": district.committee,
+        "waiting_committee": waiting.committee,  # pending's queue
         "province_committee": province.committee,
         "membership": Membership.objects.filter(committee=district.committee).first(),
         "district_ranking": Ranking.objects.get(
@@ -575,3 +588,71 @@ ALLOWLIST: tuple[Allowed, ...] = (
 
 def allowed_for(route: str) -> Allowed | None:
     return next((entry for entry in ALLOWLIST if entry.matches(route)), None)
+
+
+# Junk ids ------------------------------------------------------------------------
+# Every parameter of every id-bearing pattern (string ids such as registry
+# numbers too) gets each of these, as percent-encoded in the URL ("%00" is a
+# NUL), from users with rights in general: the answer is a 400 or a 404, or the
+# refusal of a user without the right (403, the login page), never a 500.
+
+# "²" passes str.isdigit() but not int(). (Thai "๕" is not junk: Django reads
+# it as 5, the same object under the same checks.)
+JUNK_IDS = ("abc", "1.5", "-1", "123456789012345678901234567890", "%00", "²")
+JUNK_ROLES = (
+    "central-staff",  # a superuser: every admin page
+    "central-member",
+    "district-member-other",
+    "officer-other-tambon-staff",  # an officer who may enter the admin
+)
+
+# Other answers that are right for junk, by route, with the reason.
+JUNK_ANSWERS: dict[str, tuple[set[int], str]] = {
+    "accounts/reset/<uidb64>/<token>/": (
+        {200},
+        "Django's PasswordResetConfirmView answers a bad link with its own "
+        "'invalid link' page",
+    ),
+}
+
+# Junk answered wrongly by code outside tests/otop: the route's junk test is
+# an expected failure (strict, so that it fails once fixed: drop the entry).
+JUNK_DEFECTS: dict[str, str] = {}
+
+_GROUP = re.compile(r"\(\?P<(?P<name>\w+)>(?P<body>(?:[^()\\]|\\.)*)\)")
+_CONVERTER = re.compile(r"<(?:\w+:)?(?P<name>\w+)>")
+
+
+def junk_urls(route: str, world: World) -> list[str]:
+    """The route's URLs with one parameter junk at a time, the others as in
+    the route's case or allowlist entry (else a plausible value)."""
+    known = _known_kwargs(route, world)
+    defaults = {m["name"]: m["body"].split("|")[0] for m in _GROUP.finditer(route)}
+    params = [m["name"] for m in (*_GROUP.finditer(route), *_CONVERTER.finditer(route))]
+    urls = []
+    for param in params:
+        for junk in JUNK_IDS:
+            values = {
+                name: quote(str(known.get(name, defaults.get(name, "1"))), safe="")
+                for name in params
+            }
+            values[param] = junk
+            urls.append(_fill(route, values))
+    return urls
+
+
+def _known_kwargs(route: str, world: World) -> dict:
+    case = all_cases().get(route)
+    if case is not None:
+        return case.kwargs(world)[0]
+    entry = allowed_for(route)
+    for kwargs in (entry.public, entry.probe) if entry else ():
+        if kwargs is not None:
+            return kwargs(world)[0]
+    return {}
+
+
+def _fill(route: str, values: dict[str, str]) -> str:
+    url = _GROUP.sub(lambda m: values[m["name"]], route)
+    url = _CONVERTER.sub(lambda m: values[m["name"]], url)
+    return "/" + url.replace("^", "").replace("$", "").replace("\\.", ".")

@@ -14,7 +14,7 @@ about the object, so the other method must then be refused. Anything else (a
 """
 
 import io
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import pytest
 from django.conf import settings
@@ -25,6 +25,7 @@ from django.test import Client
 from django.urls import resolve, reverse
 
 from tests.otop import idor_cases as idor
+from tests.selection.ladder import central_staff
 
 PATTERNS = {pattern.route: pattern for pattern in idor.id_bearing_patterns()}
 CASES = idor.all_cases()
@@ -178,6 +179,79 @@ def test_admin_aliases_redirect_to_the_change_page_whatever_the_id(clients):
         assert response["Location"].endswith("/999999999/change/"), url
 
 
+# Junk ids ---------------------------------------------------------------------------
+# Every parameter of every pattern above (the admin's, the API's, string ids such
+# as registry numbers) tried with junk by users with rights: GET and HEAD are a
+# 400 or a 404 (or the refusal of a user without the right), never a 500.
+
+JUNK = [
+    pytest.param(
+        route,
+        marks=pytest.mark.xfail(reason=idor.JUNK_DEFECTS[route], strict=True),
+    )
+    if route in idor.JUNK_DEFECTS
+    else route
+    for route in PATTERNS
+]
+
+
+@pytest.fixture(scope="module")
+def junk_clients(world):
+    """Clients that answer a server error as its 500, not by raising it."""
+    users = {**world.users, "central-staff": central_staff()}
+    clients = {}
+    for role in idor.JUNK_ROLES:
+        clients[role] = Client(raise_request_exception=False)
+        clients[role].force_login(users[role])
+    return clients
+
+
+def _junk_verdict(response, url: str, also: set[int]) -> str | None:
+    """None when the junk was refused; else what it was answered."""
+    status = response.status_code
+    if status in (400, 403, 404) or status in also:
+        return None
+    location = response.get("Location", "")
+    if status in (301, 302):
+        where = unquote(urlsplit(location).path)
+        url = unquote(url)
+        if where in _login_pages():
+            return None  # a user who may not be there at all
+        if where == reverse("admin:index"):
+            return None  # the admin's "does not exist" for a model of its own
+        if where in (f"{url}/", f"{url}change/"):
+            return None  # APPEND_SLASH, or the admin's alias: tried as such
+    return f"answered {status} {location}".strip()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("route", JUNK)
+def test_junk_ids_are_a_400_or_404_never_a_500(junk_clients, world, route):
+    also = idor.JUNK_ANSWERS.get(route, (set(), ""))[0]
+    failures = []
+    for url in idor.junk_urls(route, world):
+        for role, client in junk_clients.items():
+            get, head = client.get(url), client.head(url)
+            if get.status_code == 405:  # no GET here, so no HEAD: try a POST
+                answers = {
+                    "HEAD": None if head.status_code == 405 else "not a 405",
+                    "POST": _junk_verdict(
+                        client.post(url, idor.DEFAULT_POST), url, also
+                    ),
+                }
+            else:
+                answers = {
+                    "GET": _junk_verdict(get, url, also),
+                    "HEAD": _junk_verdict(head, url, also),
+                }
+            failures += [
+                f"{method} {url} as {role}: {answer}"
+                for method, answer in answers.items()
+                if answer
+            ]
+    assert not failures, "junk ids not refused:\n" + "\n".join(failures)
+
+
 # Ids outside the path -------------------------------------------------------------
 # The matrix above walks ids in paths. These are the views that read an object id
 # from the query string or the form body (found with ``grep -n "request.(GET|POST)
@@ -217,7 +291,7 @@ def test_a_foreign_product_in_the_query_string_is_not_found(clients, world):
 
 @pytest.mark.django_db
 def test_a_foreign_committee_in_the_query_string_scores_one_s_own(clients, world):
-    committee, pending = world.objects["district_committee"], world.objects["pending"]
+    committee, pending = world.objects["waiting_committee"], world.objects["pending"]
     member = world.users["district-member-other"]
     url = reverse("admin:selection_queuenomination_score_all")
     client = clients["district-member-other"]
@@ -249,3 +323,16 @@ def test_a_foreign_ranking_entry_in_the_form_body_moves_nothing(clients, world):
     assert [m.level_tag for m in response.context["messages"]] == ["error"]
     moved = type(entry).objects.get(pk=entry.pk)
     assert (moved.position, moved.ranking_id) == (entry.position, entry.ranking_id)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("junk", ["abc", "1.5", "²", "123456789012345678901234567890"])
+def test_a_junk_ranking_entry_in_the_form_body_is_a_message(clients, world, junk):
+    response = clients["district-secretary-other"].post(
+        world.own_pages["district-secretary-other"],
+        {"do": "move", "entry": junk, "position": 1, "justification": "junk"},
+        follow=True,
+    )
+
+    assert response.status_code == 200
+    assert [m.level_tag for m in response.context["messages"]] == ["error"]

@@ -6,6 +6,7 @@ reads back as stored."""
 import io
 import re
 from collections import Counter, defaultdict
+from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
@@ -43,6 +44,21 @@ AMPHOE_ADVANCE = 1  # small quotas, so that they bite at 2,000 products
 PROVINCE_ADVANCE = 2
 State = Nomination.State
 Decision = RankingEntry.Decision
+# The star bands the dataset's round must carry (DESIGN.md §1), written out
+# here rather than read from the code under test: (stars, lowest score).
+STAR_BANDS = (
+    (5, Decimal("90.00")),
+    (4, Decimal("80.00")),
+    (3, Decimal("70.00")),
+    (2, Decimal("50.00")),
+    (1, Decimal("0.00")),
+)
+
+
+def expected_stars(score: Decimal) -> int:
+    """5★ from 90, 4★ 80–89.99, 3★ 70–79.99, 2★ 50–69.99, 1★ below 50."""
+    return next(stars for stars, lowest in STAR_BANDS if score >= lowest)
+
 
 pytestmark = pytest.mark.django_db
 
@@ -290,7 +306,7 @@ def test_advance_quotas_hold_and_decisions_match_the_nominations(world):
                 assert entry.decision == Decision.FORWARD
                 assert nomination.state == State.AWARDED
                 assert nomination.final_score == entry.mean_total
-                assert nomination.stars == round_.stars_for(entry.mean_total)
+                assert nomination.stars == expected_stars(entry.mean_total)
                 continue
             goes = entry.position <= advance[ranking.tier]
             assert entry.decision == (
@@ -322,6 +338,23 @@ def test_advance_quotas_hold_and_decisions_match_the_nominations(world):
         .filter(ranking_entries__isnull=False)
         .exists()
     )
+
+
+def test_the_round_carries_the_star_bands_and_awards_stars_from_them(world):
+    round_ = the_round()
+    awarded = nominations().filter(state=State.AWARDED)
+
+    assert sorted(round_.star_bands.values_list("stars", "min_score")) == sorted(
+        STAR_BANDS
+    )
+    assert awarded.exists()
+    stars = Counter()
+    for nomination in awarded:
+        assert nomination.stars == expected_stars(nomination.final_score), (
+            nomination.final_score
+        )
+        stars[nomination.stars] += 1
+    assert len(stars) >= 3, stars  # several bands reached, so they are told apart
 
 
 def test_the_audit_trail_tells_each_nominations_story(world):

@@ -275,14 +275,37 @@ def test_producer_by_tambon_and_name(officer, producers):
     assert Product.objects.get().producer == producers[0][0]
 
 
-def test_import_uses_a_fixed_number_of_queries(
-    officer, producers, django_assert_max_num_queries
+@pytest.mark.parametrize("count", [100, ROWS])
+def test_import_writes_every_row_in_a_fixed_number_of_queries(
+    officer, producers, django_assert_max_num_queries, count
 ):
-    dataset = load(as_csv(product_rows()), "p.csv")
+    dataset = load(as_csv(product_rows(count)), "p.csv")
     # Lookups once per import and batched inserts (SQLite caps a batch at 999
     # parameters, so ~100 rows): a few dozen queries for 1,000 rows.
     with django_assert_max_num_queries(40):
-        products_import(actor=officer, rows=dataset, dry_run=False)
+        report = products_import(actor=officer, rows=dataset, dry_run=False)
+
+    # ... and every row was written, with the sheet's values.
+    certified = len(range(0, count, 3))  # every third row carries a certificate
+    assert report.errors == []
+    assert (report.created, report.certificates_created) == (count, certified)
+    assert Product.objects.count() == count
+    assert Certification.objects.count() == certified
+    last = Product.objects.get(name_th=f"ขนม {count - 1}")
+    assert last.name_en == f"Snack {count - 1}"
+    assert last.producer.registration_number == f"REG-{(count - 1) % 10:03d}"
+    assert (last.price, last.monthly_capacity, last.unit) == (
+        Decimal("45.50"),
+        1000,
+        "ถุง",
+    )
+    assert last.category.code == "FOOD-SNACK"
+    certificate = Certification.objects.get(product__name_th="ขนม 0")
+    assert (certificate.standard.code, certificate.number) == ("FDA", "10-1-00000")
+    assert (certificate.issued_on, certificate.expires_on) == (
+        dt.date(2024, 1, 15),
+        dt.date(2027, 1, 14),
+    )
 
 
 def test_missing_column_is_reported_on_the_header_row(officer, producers):

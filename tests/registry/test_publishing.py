@@ -8,13 +8,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 
 from committees.models import Tier as CommitteeTier
+from communities.models import Tambon
 from registry.models import RegistryEntry, RegistryEvent
 from registry.services import (
     publishable,
     registry_publish,
     registry_publish_all,
+    registry_publish_many,
     registry_revoke,
 )
+from selection.models import Ranking, Tier
 from selection.services import InvalidTransition, nomination_award
 from tests.accounts.factories import UserFactory
 from tests.selection.ladder import (
@@ -35,21 +38,34 @@ def publisher():
     return type(user).objects.get(pk=user.pk)  # fresh permission cache
 
 
-@pytest.fixture
-def awarded(geography):
-    round_ = make_round(tambon_quota=3, amphoe_advance=3, province_advance=3)
+AWARDED_NAMES = ("กาแฟดอยช้างคั่วกลาง", "ผ้าฝ้ายทอมือ", "ร่มบ่อสร้าง")
+
+
+def ranked_at_the_centre(names):
+    """Nominations of one tambon, scored and ranked by the district, the
+    province and the centre (best first, in the order named), every ranking
+    approved; none awarded yet. The round forwards them all."""
+    count = len(names)
+    round_ = make_round(
+        tambon_quota=count, amphoe_advance=count, province_advance=count
+    )
     district = make_board(CommitteeTier.AMPHOE, "5001")
     province = make_board(CommitteeTier.PROVINCE, "50")
     central = make_board(CommitteeTier.CENTRAL)
     officer = make_officer("500101")
     nominations = [
-        submitted_nomination(officer, round_, "500101", name)
-        for name in ("กาแฟดอยช้างคั่วกลาง", "ผ้าฝ้ายทอมือ", "ร่มบ่อสร้าง")
+        submitted_nomination(officer, round_, "500101", name) for name in names
     ]
     for board in (district, province, central):
         for i, nomination in enumerate(nominations):
             score_all(board, [nomination], {"A": 10 - i, "B": 9, "C": 9})
         rank_and_approve(board, round_)
+    return nominations, central
+
+
+@pytest.fixture
+def awarded(geography):
+    nominations, central = ranked_at_the_centre(AWARDED_NAMES)
     for nomination in nominations:
         nomination_award(actor=central.chair, nomination=nomination)
     return nominations
@@ -76,17 +92,44 @@ def test_only_central_staff_with_the_right_publish(awarded):
 
 
 @pytest.mark.django_db
-def test_only_awarded_nominations_are_published_and_only_once(awarded, geography):
-    registrar = publisher()
-    registry_publish(actor=registrar, nomination=awarded[0])
-
-    with pytest.raises(InvalidTransition):
-        registry_publish(actor=registrar, nomination=awarded[0])
-    pending = submitted_nomination(
-        make_officer("500102"), awarded[0].round, "500102", "ยังไม่ได้รางวัล"
+def test_only_awarded_nominations_are_published_and_only_once(geography):
+    nominations, board = ranked_at_the_centre([*AWARDED_NAMES, "ข้าวแต๋นน้ำแตงโม"])
+    *winners, unawarded = nominations
+    for nomination in winners:
+        nomination_award(actor=board.chair, nomination=nomination)
+    unawarded.refresh_from_db()
+    # At the centre, scored and ranked, the ranking approved: only the award
+    # is missing.
+    assert (unawarded.tier, unawarded.state) == (Tier.CENTRAL, "pending")
+    central = Ranking.objects.get(committee=board.committee)
+    assert central.status == Ranking.Status.APPROVED
+    assert central.entries.get(nomination=unawarded).sheet_count > 0
+    elsewhere = (
+        Tambon.objects.filter(province_id="50")
+        .exclude(amphoe_id="5001")
+        .order_by("code")
+        .first()
     )
+    at_the_district = submitted_nomination(
+        make_officer(elsewhere.code), unawarded.round, elsewhere.code, "ยังไม่ได้รางวัล"
+    )
+    registrar = publisher()
+
+    assert list(publishable()) == winners
+    registry_publish(actor=registrar, nomination=winners[0])
     with pytest.raises(InvalidTransition):
-        registry_publish(actor=registrar, nomination=pending)
+        registry_publish(actor=registrar, nomination=winners[0])
+    for refused in (unawarded, at_the_district):
+        with pytest.raises(InvalidTransition):
+            registry_publish(actor=registrar, nomination=refused)
+        with pytest.raises(InvalidTransition):
+            registry_publish_many(actor=registrar, nominations=[refused])
+    assert list(publishable()) == winners[1:]
+    assert registry_publish_all(actor=registrar) == 2
+    assert not publishable().exists()
+    published = RegistryEntry.objects.values_list("nomination", flat=True)
+    assert sorted(published) == sorted(n.pk for n in winners)
+    assert RegistryEvent.objects.filter(action="published").count() == 3
 
 
 @pytest.mark.django_db

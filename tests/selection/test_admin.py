@@ -1,6 +1,7 @@
 """The ladder in the admin: queues, score sheets, rankings, the audit trail
 and rounds, driven through the pages as committee members use them."""
 
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from committees.models import Tier as CommitteeTier
 from committees.services import conflict_declare
 from communities.models import Tambon
+from products.models import Category
 from selection.models import (
     Criterion,
     Nomination,
@@ -22,6 +24,7 @@ from selection.models import (
     Round,
     ScoreSheet,
     Tier,
+    TypeQuota,
 )
 from tests.selection.ladder import (
     central_staff,
@@ -267,13 +270,31 @@ def _my_ranking(client, user, round_):
     return Ranking.objects.get(round=round_)
 
 
+def _marked_to_go_forward(response):
+    """Product → whether the ranking page marks its row as within the quota,
+    in rank order; the page's rows (their ``ladder-within`` class) and its
+    context must say the same."""
+    lines = response.context["lines"]
+    marked = {line.product: line.within_quota for line in lines}
+    rows = re.findall(
+        r'<tr class="row[12]( ladder-within)?[^"]*">\s*<td>\d+</td><td>([^<]*)</td>',
+        response.text,
+    )
+    assert [(product, bool(within)) for within, product in rows] == list(marked.items())
+    return marked
+
+
 def test_the_ranking_page_draws_the_quota_line_and_runs_the_flow(client, ranked):
     board = ranked["board"]
     ranking = _my_ranking(client, board.secretary, ranked["round"])
-    page = client.get(ranking_url(ranking)).text
-    assert "Quota line" in page
-    assert page.index("ข้าวแต๋นน้ำแตงโม") < page.index("ไส้อั่ว") < page.index("Quota line")
-    assert page.index("Quota line") < page.index("น้ำพริกหนุ่ม")
+    response = client.get(ranking_url(ranking))
+    page = response.text
+    expected = {"ข้าวแต๋นน้ำแตงโม": True, "ไส้อั่ว": True, "น้ำพริกหนุ่ม": False}
+    assert list(_marked_to_go_forward(response).items()) == list(expected.items())
+    lines = response.context["lines"]
+    assert [line.product for line in lines if line.quota_line_after] == ["ไส้อั่ว"]
+    assert page.count("Quota line: the first 2 go forward") == 1
+    assert page.index("ไส้อั่ว") < page.index("Quota line") < page.index("น้ำพริกหนุ่ม")
     assert 'value="finalize"' in page
 
     client.post(ranking_url(ranking), {"do": "finalize"})
@@ -293,10 +314,61 @@ def test_the_ranking_page_draws_the_quota_line_and_runs_the_flow(client, ranked)
     assert ranking.status == Ranking.Status.APPROVED
     forwarded = Nomination.objects.filter(tier=Tier.PROVINCE, state="pending")
     assert {n.product.name_th for n in forwarded} == {"ข้าวแต๋นน้ำแตงโม", "ไส้อั่ว"}
-    page = client.get(ranking_url(ranking)).text
+    response = client.get(ranking_url(ranking))
+    assert _marked_to_go_forward(response) == expected  # the same rows went
+    page = response.text
     assert "<td>Ranking approved</td>" in page  # the ranking's history, labelled
     assert "<td>Ranking finalized</td>" in page
     assert "ranking_approved" not in page
+
+
+def test_the_ranking_page_marks_the_rows_a_type_quota_lets_forward(client, district):
+    """Food has its own quota of one; the other types share the round's two.
+    The best food goes and the second does not, whatever the overall count;
+    two of the three drinks go: the page marks exactly the rows that approval
+    then forwards."""
+    round_, board = district["round"], district["board"]
+    officer, tambon = district["officer"], district["tambon"]
+    TypeQuota.objects.create(
+        round=round_,
+        tier=Tier.AMPHOE,
+        category=Category.objects.get(code="FOOD"),
+        advance=1,
+    )
+    drinks = {"ชาใบหม่อน": "DRINK-TEA", "น้ำผลไม้": "DRINK-NONALC", "ชาตะไคร้": "DRINK-TEA"}
+    nominations = [
+        district["mine"],  # a food
+        submitted_nomination(officer, round_, tambon.code, "น้ำพริกหนุ่ม"),
+        *(
+            submitted_nomination(officer, round_, tambon.code, name, category=code)
+            for name, code in drinks.items()
+        ),
+    ]
+    for nomination, points in zip(nominations, (9, 8, 7, 6, 5), strict=True):
+        score_all(board, [nomination], {"A": points, "B": 8, "C": 8})
+    expected = {  # in rank order
+        "ข้าวแต๋นน้ำแตงโม": True,
+        "น้ำพริกหนุ่ม": False,  # food's own quota is used
+        "ชาใบหม่อน": True,
+        "น้ำผลไม้": True,
+        "ชาตะไคร้": False,  # the overall two are used
+    }
+    ranking = _my_ranking(client, board.secretary, round_)
+
+    response = client.get(ranking_url(ranking))
+    assert list(_marked_to_go_forward(response).items()) == list(expected.items())
+    assert "Quota line" not in response.text  # no single line with type quotas
+    client.post(ranking_url(ranking), {"do": "finalize"})
+    assert _marked_to_go_forward(client.get(ranking_url(ranking))) == expected
+    client.force_login(board.chair)
+    client.post(ranking_url(ranking), {"do": "approve"})
+    ranking.refresh_from_db()
+    assert ranking.status == Ranking.Status.APPROVED
+    forwarded = Nomination.objects.filter(round=round_, tier=Tier.PROVINCE)
+    assert {n.product.name_th for n in forwarded} == {
+        name for name, goes in expected.items() if goes
+    }
+    assert _marked_to_go_forward(client.get(ranking_url(ranking))) == expected
 
 
 def test_the_secretary_moves_an_entry_with_a_justification(client, ranked):

@@ -1,7 +1,9 @@
+import re
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from selection.models import Criterion, Round, StarBand
+from selection.models import COMMITTEE_TIERS, Criterion, Round, StarBand, Tier
 from selection.services import round_copy, round_create, round_open
 from tests.accounts.factories import UserFactory
 from tests.selection.ladder import FAR, central_staff, make_round
@@ -26,8 +28,18 @@ def test_a_round_opens_only_when_every_sheet_adds_up_to_100(db):
     with pytest.raises(ValidationError) as error:
         round_open(actor=central_staff(), round_=round_)
 
-    text = " ".join(error.value.messages)
-    assert "60" in text and "0" in text
+    # One message per sheet, naming its tier and its total (then the 100 it
+    # should reach): whole numbers read as tokens, so "0" is not found in "60".
+    assert len(error.value.messages) == 3
+    totals = {}
+    for message in error.value.messages:
+        (tier,) = [t for t in COMMITTEE_TIERS if str(t.label) in message]
+        totals[tier] = re.findall(r"\d+(?:\.\d+)?", message)
+    assert totals == {
+        Tier.AMPHOE: ["60", "100"],
+        Tier.PROVINCE: ["0", "100"],
+        Tier.CENTRAL: ["0", "100"],
+    }
     assert Round.objects.get(pk=round_.pk).status == "draft"
 
 

@@ -346,6 +346,8 @@ def bench_rounds() -> dict:
 
 def remove_bench_rows() -> None:
     """A smaller or half-written earlier set: start the bench rows again."""
+    from django.db import transaction
+
     from communities.models import Producer
     from products.models import Product
     from registry.models import RegistryCounter, RegistryEntry, RegistryEvent
@@ -357,10 +359,11 @@ def remove_bench_rows() -> None:
     ).exists():
         return
     started = time.perf_counter()
-    RegistryEvent.objects.filter(
-        entry__product__producer__registration_number__startswith=PRODUCER_PREFIX
-    ).delete()
-    RegistryEntry.objects.filter(**mine).delete()
+    with transaction.atomic():  # purge() lifts the trail's guard only inside one
+        RegistryEvent.objects.filter(
+            entry__product__producer__registration_number__startswith=PRODUCER_PREFIX
+        ).purge()
+        RegistryEntry.objects.filter(**mine).delete()
     Nomination.objects.filter(**mine).delete()
     Product.objects.filter(
         producer__registration_number__startswith=PRODUCER_PREFIX

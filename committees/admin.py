@@ -25,6 +25,7 @@ from committees.services import (
     membership_grant,
     membership_revoke,
 )
+from core.workflow import REFUSALS, refusal_messages
 from otop.admin import NotFoundOutsideQuerysetMixin
 from otop.uploads import SafeImportForm
 
@@ -204,8 +205,8 @@ class MembershipForm(forms.ModelForm):
             with transaction.atomic():
                 _save_membership(self.request, self.instance, data)
                 transaction.set_rollback(True)
-        except ValidationError as error:
-            raise forms.ValidationError(error.messages) from error
+        except REFUSALS as error:
+            raise forms.ValidationError(refusal_messages(error)) from error
         return data
 
 

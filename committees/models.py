@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from communities.models import Amphoe, Producer, Province
+from core.events import AppendOnlyEvent
 
 
 class Tier(models.TextChoices):
@@ -317,7 +318,7 @@ class Membership(models.Model):
         return f"{self.user} · {self.get_role_display()} · {self.committee}"
 
 
-class MembershipEvent(models.Model):
+class MembershipEvent(AppendOnlyEvent):
     """Who granted, revoked or changed whose role, and when (append-only)."""
 
     class Action(models.TextChoices):
@@ -326,18 +327,20 @@ class MembershipEvent(models.Model):
         ROLE_CHANGED = "role_changed", _("role changed")
         EXPIRED = "expired", _("term ended")
 
+    # PROTECT: the trail outlives nothing it describes; committees and
+    # memberships end (term, revocation), they are not deleted.
     committee = models.ForeignKey(
-        Committee, on_delete=models.CASCADE, related_name="membership_events"
+        Committee, on_delete=models.PROTECT, related_name="membership_events"
     )
     membership = models.ForeignKey(
-        Membership, on_delete=models.CASCADE, related_name="events"
+        Membership, on_delete=models.PROTECT, related_name="events"
     )
     action = models.CharField(_("action"), max_length=16, choices=Action.choices)
     from_role = models.CharField(_("from role"), max_length=16, blank=True)
     to_role = models.CharField(_("to role"), max_length=16, blank=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
@@ -346,7 +349,7 @@ class MembershipEvent(models.Model):
     note = models.TextField(_("note"), blank=True)
     at = models.DateTimeField(_("at"), default=timezone.now)
 
-    class Meta:
+    class Meta(AppendOnlyEvent.Meta):
         ordering = ["-at", "-pk"]
         verbose_name = _("membership event")
         verbose_name_plural = _("membership events")

@@ -10,13 +10,14 @@ upload itself (size, content, XLSX bomb guard, ``max_rows``) is checked by
 ``otop.uploads.SafeImportForm`` before this resource sees it.
 """
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
 from accounts.models import User
 from committees.models import Committee, Kind, Membership, Role, Tier
 from committees.services import membership_change_role, membership_grant
+from core.workflow import InvalidTransition, refusal_text
 from otop.forms import BuddhistEraDateField
 from otop.uploads import check_row_count
 
@@ -142,17 +143,21 @@ class MembershipResource(resources.ModelResource):
         current = Membership.objects.filter(
             user=instance.user, committee=instance.committee, revoked_at__isnull=True
         ).first()
-        if current is None:
-            saved = membership_grant(
-                actor=actor,
-                user=instance.user,
-                committee=instance.committee,
-                role=instance.role,
-                term_start=instance.term_start,
-                term_end=instance.term_end,
-            )
-        else:
-            saved = membership_change_role(
-                actor=actor, membership=current, role=instance.role
-            )
+        try:
+            if current is None:
+                saved = membership_grant(
+                    actor=actor,
+                    user=instance.user,
+                    committee=instance.committee,
+                    role=instance.role,
+                    term_start=instance.term_start,
+                    term_end=instance.term_end,
+                )
+            else:
+                saved = membership_change_role(
+                    actor=actor, membership=current, role=instance.role
+                )
+        except (InvalidTransition, PermissionDenied) as refusal:
+            # Reported on the row, like every other bad value in the file.
+            raise ValidationError(refusal_text(refusal)) from refusal
         instance.pk = saved.pk

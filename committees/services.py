@@ -25,6 +25,7 @@ from committees.models import (
 )
 from committees.selectors import active_subcommittees
 from communities.models import Amphoe, Producer, Province
+from core.workflow import Checks, allow, locked, require
 from notifications.models import EventType
 from notifications.services import notify
 from products.models import Category
@@ -166,6 +167,30 @@ def _check_product_types(committee: Committee, types: list[Category]) -> None:
 # Memberships ----------------------------------------------------------------------
 
 
+def _check_change_role(actor: User, membership: Membership) -> None:
+    require(membership.revoked_at is None, _("This membership has ended."))
+    allow(
+        actor.has_perm("committees.change_membership"),
+        _("Only central staff can change roles."),
+    )
+
+
+def _check_revoke(actor: User, membership: Membership) -> None:
+    require(membership.revoked_at is None, _("This membership has ended."))
+    allow(
+        actor.has_perm("committees.change_membership"),
+        _("Only central staff can remove committee members."),
+    )
+
+
+MEMBERSHIP_CHECKS = Checks({"change_role": _check_change_role, "revoke": _check_revoke})
+
+
+def membership_actions(user: User, membership: Membership) -> list[str]:
+    """What ``user`` may do to ``membership`` now: the services' own checks."""
+    return MEMBERSHIP_CHECKS.passing(user, membership)
+
+
 @transaction.atomic
 def membership_grant(
     *,
@@ -177,19 +202,20 @@ def membership_grant(
     term_end: dt.date | None = None,
 ) -> Membership:
     """Give ``user`` a role in ``committee`` and the permissions it carries."""
-    if not actor.has_perm(MANAGE_MEMBERSHIPS):
-        raise PermissionDenied(_("Only central staff can appoint committee members."))
     if role not in ROLE_PERMISSIONS:
         raise ValidationError({"role": _("Unknown role.")})
-    committee = Committee.objects.select_for_update().get(pk=committee.pk)
-    if not committee.is_active:
-        raise ValidationError(_("This committee is no longer active."))
-    if Membership.objects.filter(
-        user=user, committee=committee, revoked_at__isnull=True
-    ).exists():
-        raise ValidationError(
-            _("%(user)s is already a member; change the role instead.") % {"user": user}
-        )
+    committee = locked(committee)
+    require(committee.is_active, _("This committee is no longer active."))
+    require(
+        not Membership.objects.filter(
+            user=user, committee=committee, revoked_at__isnull=True
+        ).exists(),
+        _("%(user)s is already a member; change the role instead.") % {"user": user},
+    )
+    allow(
+        actor.has_perm(MANAGE_MEMBERSHIPS),
+        _("Only central staff can appoint committee members."),
+    )
     membership = Membership(
         user=user,
         committee=committee,
@@ -226,13 +252,10 @@ def membership_grant(
 def membership_change_role(
     *, actor: User, membership: Membership, role: str, note: str = ""
 ) -> Membership:
-    if not actor.has_perm("committees.change_membership"):
-        raise PermissionDenied(_("Only central staff can change roles."))
     if role not in ROLE_PERMISSIONS:
         raise ValidationError({"role": _("Unknown role.")})
-    membership = Membership.objects.select_for_update().get(pk=membership.pk)
-    if membership.revoked_at is not None:
-        raise ValidationError(_("This membership has ended."))
+    membership = locked(membership)
+    MEMBERSHIP_CHECKS.run("change_role", actor, membership)
     previous = membership.role
     if previous == role:
         return membership
@@ -254,11 +277,8 @@ def membership_change_role(
 
 @transaction.atomic
 def membership_revoke(*, actor: User, membership: Membership, note: str = "") -> None:
-    if not actor.has_perm("committees.change_membership"):
-        raise PermissionDenied(_("Only central staff can remove committee members."))
-    membership = Membership.objects.select_for_update().get(pk=membership.pk)
-    if membership.revoked_at is not None:
-        return
+    membership = locked(membership)
+    MEMBERSHIP_CHECKS.run("revoke", actor, membership)
     _close(membership, actor=actor, action=MembershipEvent.Action.REVOKED, note=note)
 
 

@@ -536,8 +536,8 @@ def dataset_generate(
 
 def _purge(queryset: models.QuerySet) -> int:
     """One DELETE without Django's collector: the dataset goes wholesale,
-    leaves first. (Its ladder events go through ``purge()``, the one way past
-    the audit trail's append-only guards and PostgreSQL trigger.)"""
+    leaves first. (Its audit events go through ``purge()``, the one way past
+    the trails' append-only guards and PostgreSQL triggers.)"""
     return queryset._raw_delete(queryset.db)
 
 
@@ -554,7 +554,7 @@ def dataset_remove() -> None:
     )
     years = [to_be(y) for y in rounds.values_list("year", flat=True)]
     in_round = {"nomination__round__in": rounds}
-    _purge(RegistryEvent.objects.filter(entry__nomination__round__in=rounds))
+    RegistryEvent.objects.filter(entry__nomination__round__in=rounds).purge()
     _purge(RegistryEntry.objects.filter(**in_round))
     for year_be in years:
         if not RegistryEntry.objects.filter(
@@ -576,7 +576,7 @@ def dataset_remove() -> None:
     _purge(Product.objects.filter(producer__in=producers))
     _purge(producers)
     _purge(CommitteeUserObjectPermission.objects.filter(content_object__in=committees))
-    _purge(MembershipEvent.objects.filter(committee__in=committees))
+    MembershipEvent.objects.filter(committee__in=committees).purge()
     _purge(Membership.objects.filter(committee__in=committees))
     _purge(Committee.objects.filter(pk__in=committees))
     _purge(OfficerAssignment.objects.filter(user__in=users))

@@ -5,7 +5,7 @@ order. Thin: every write goes through registry.services."""
 from itertools import groupby
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -14,6 +14,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from core.workflow import REFUSALS, InvalidTransition, refusal_text
 from otop.admin import NotFoundOutsideQuerysetMixin
 from otop.buddhist_era import display_year, format_date, format_datetime
 from otop.numbers import is_whole_number
@@ -25,10 +26,8 @@ from registry.services import (
     registry_revoke,
 )
 from selection.models import Nomination
-from selection.services import InvalidTransition
 
 VIEW = "registry.view_registryentry"
-REFUSALS = (InvalidTransition, PermissionDenied, ValidationError)
 # The success message links this many new entries; a longer list is counted.
 LINKED_ENTRIES = 20
 EVENT_ACTIONS = {"published": _("published"), "revoked": _("revoked")}
@@ -40,14 +39,6 @@ def _may_publish(request) -> bool:
 
 def _may_view(request) -> bool:
     return _may_publish(request) or request.user.has_perm(VIEW)
-
-
-def _refusal_text(error: Exception) -> str:
-    if isinstance(error, InvalidTransition):
-        return error.message
-    if isinstance(error, ValidationError):
-        return " ".join(error.messages)
-    return str(error) or gettext("You may not do that.")
 
 
 def _public_url(entry: RegistryEntry) -> str:
@@ -345,7 +336,7 @@ class RegistryEntryAdmin(NotFoundOutsideQuerysetMixin, admin.ModelAdmin):
             messages.error(
                 request,
                 gettext("Nothing was published. %(reason)s")
-                % {"reason": _refusal_text(error)},
+                % {"reason": refusal_text(error)},
             )
         else:
             messages.success(request, _published_message(entries))
@@ -364,7 +355,7 @@ class RegistryEntryAdmin(NotFoundOutsideQuerysetMixin, admin.ModelAdmin):
             try:
                 registry_revoke(actor=request.user, entry=entry, reason=reason)
             except REFUSALS as error:
-                messages.error(request, _refusal_text(error))
+                messages.error(request, refusal_text(error))
             else:
                 messages.success(
                     request,

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from core.events import AppendOnlyEvent
 from products.models import Product
 from selection.models import Nomination
 
@@ -149,7 +150,7 @@ class RegistryEntry(models.Model):
         return self.revoked_at is not None
 
 
-class RegistryEvent(models.Model):
+class RegistryEvent(AppendOnlyEvent):
     """Who published or revoked which entry, and why (append-only)."""
 
     entry = models.ForeignKey(
@@ -162,7 +163,7 @@ class RegistryEvent(models.Model):
     note = models.TextField(_("note"), blank=True)
     at = models.DateTimeField(_("at"), default=timezone.now)
 
-    class Meta:
+    class Meta(AppendOnlyEvent.Meta):
         ordering = ["at", "pk"]
         verbose_name = _("registry event")
         verbose_name_plural = _("registry events")

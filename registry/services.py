@@ -7,7 +7,7 @@ central staff publish from the registry's own list of awarded nominations.
 from collections.abc import Iterable
 from pathlib import PurePath
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Min, Q, QuerySet
@@ -15,11 +15,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from core.workflow import Checks, InvalidTransition, allow, require
 from otop.buddhist_era import to_be
 from registry import notify
 from registry.models import RegistryCounter, RegistryEntry, RegistryEvent
 from selection.models import Nomination, Tier
-from selection.services import InvalidTransition
 
 PUBLISH = "registry.publish_entry"
 
@@ -120,15 +120,42 @@ def _copy(file, number: str, suffix: str) -> str:
 
 
 def _check_publisher(actor: User) -> None:
-    if not actor.has_perm(PUBLISH):
-        raise PermissionDenied(_("Only central staff can publish to the registry."))
+    allow(actor.has_perm(PUBLISH), _("Only central staff can publish to the registry."))
+
+
+def _check_publish(actor: User, nomination: Nomination) -> None:
+    require(
+        nomination.state == Nomination.State.AWARDED,
+        _("Only awarded nominations can be published."),
+    )
+    require(
+        not RegistryEntry.objects.filter(nomination=nomination).exists(),
+        _("This nomination is already in the registry."),
+    )
+    _check_publisher(actor)
+
+
+def _check_revoke(actor: User, entry: RegistryEntry) -> None:
+    require(entry.revoked_at is None, _("This entry is already revoked."))
+    allow(
+        actor.has_perm(PUBLISH),
+        _("Only central staff can revoke registry entries."),
+    )
+
+
+PUBLISH_CHECKS = Checks({"publish": _check_publish})
+ENTRY_CHECKS = Checks({"revoke": _check_revoke})
+
+
+def entry_actions(user: User, entry: RegistryEntry) -> list[str]:
+    """What ``user`` may do to ``entry`` now: the service's own checks."""
+    return ENTRY_CHECKS.passing(user, entry)
 
 
 @transaction.atomic
 def registry_publish(*, actor: User, nomination: Nomination) -> RegistryEntry:
     """Snapshot one awarded nomination into the registry and tell the
     tambon's officers and the producer (in the same transaction)."""
-    _check_publisher(actor)
     return _publish(actor, nomination, officers=None)
 
 
@@ -148,10 +175,7 @@ def _publish(
         )
         .get(pk=nomination.pk)
     )
-    if nomination.state != Nomination.State.AWARDED:
-        raise InvalidTransition(_("Only awarded nominations can be published."))
-    if RegistryEntry.objects.filter(nomination=nomination).exists():
-        raise InvalidTransition(_("This nomination is already in the registry."))
+    PUBLISH_CHECKS.run("publish", actor, nomination)
     product = nomination.product
     province_code = product.producer.tambon.province_id  # as in the snapshot
     number = _next_number(to_be(nomination.round.year), province_code)
@@ -175,7 +199,9 @@ def registry_publish_many(
     *, actor: User, nominations: Iterable[Nomination]
 ) -> list[RegistryEntry]:
     """Publish several nominations in central ranking order, all or nothing:
-    the first refusal rolls every one back and names the product refused."""
+    the first refusal rolls every one back and names the product refused.
+    (The publisher's right is checked first too: it does not depend on the
+    rows, and a refusal should not wait for the ranking order.)"""
     _check_publisher(actor)
     wanted = {nomination.pk for nomination in nominations}
     ordered = list(
@@ -207,11 +233,8 @@ def registry_publish_all(*, actor: User, round_year: int | None = None) -> int:
 @transaction.atomic
 def registry_revoke(*, actor: User, entry: RegistryEntry, reason: str) -> RegistryEntry:
     """Withdraw an entry from the lists; it stays at its URL, marked revoked."""
-    if not actor.has_perm(PUBLISH):
-        raise PermissionDenied(_("Only central staff can revoke registry entries."))
     entry = RegistryEntry.objects.select_for_update().get(pk=entry.pk)
-    if entry.revoked_at is not None:
-        raise InvalidTransition(_("This entry is already revoked."))
+    ENTRY_CHECKS.run("revoke", actor, entry)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Say why the entry is revoked.")})

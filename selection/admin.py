@@ -12,11 +12,11 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from communities.models import Amphoe
+from core.workflow import InvalidTransition, refusal_messages, refusal_text
 from otop.admin import NotFoundOutsideQuerysetMixin, ReadOnlyAdminMixin
 from otop.buddhist_era import display_year, format_date, format_datetime
 from products.models import Category
 from selection import admin_views, support_views
-from selection.admin_views import error_messages, error_text
 from selection.documents import (
     round_document_add,
     round_document_remove,
@@ -40,7 +40,6 @@ from selection.selectors import (
     rankings_visible_to,
 )
 from selection.services import (
-    InvalidTransition,
     round_close,
     round_copy,
     round_create,
@@ -275,7 +274,7 @@ class RoundAdmin(NotFoundOutsideQuerysetMixin, admin.ModelAdmin):
             try:
                 service(actor=request.user, round_=round_)
             except (InvalidTransition, PermissionDenied, ValidationError) as error:
-                for message in error_messages(error):
+                for message in refusal_messages(error):
                     messages.error(request, f"{round_}: {message}")
             else:
                 messages.success(request, done % {"round": round_})
@@ -307,7 +306,7 @@ class RoundAdmin(NotFoundOutsideQuerysetMixin, admin.ModelAdmin):
                     title_th=f"การคัดสรร OTOP ปี {display_year(year, 'th')}",
                 )
             except (PermissionDenied, ValidationError) as error:
-                messages.error(request, error_text(error))
+                messages.error(request, refusal_text(error))
             else:
                 messages.success(
                     request,

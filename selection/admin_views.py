@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from committees.models import Kind
 from committees.permissions import committees_for
+from core.workflow import REFUSALS, refusal_messages, refusal_text
 from otop.exports import FORMATS, export_response
 from otop.numbers import is_whole_number
 from selection.models import Part, Ranking, RankingEntry, Round
@@ -27,7 +28,6 @@ from selection.selectors import (
     ranking_quota,
 )
 from selection.services import (
-    InvalidTransition,
     available_actions,
     criteria_for,
     nomination_return,
@@ -42,23 +42,6 @@ from selection.services import (
     sheet_save,
 )
 from selection.support_views import support_summary
-
-REFUSALS = (InvalidTransition, PermissionDenied, ValidationError)
-
-
-def error_text(error: Exception) -> str:
-    if isinstance(error, InvalidTransition):
-        return error.message
-    if isinstance(error, ValidationError):
-        return " ".join(error.messages)
-    return str(error) or _("You may not do that.")
-
-
-def error_messages(error: Exception) -> list[str]:
-    if isinstance(error, ValidationError):
-        return error.messages
-    return [error_text(error)]
-
 
 # Score sheet ---------------------------------------------------------------------
 
@@ -124,7 +107,7 @@ def score_view(model_admin, request, object_id):
                 reason=request.POST.get("reason", ""),
             )
         except REFUSALS as error:
-            messages.error(request, error_text(error))
+            messages.error(request, refusal_text(error))
             return redirect(here)
         messages.success(
             request,
@@ -136,7 +119,7 @@ def score_view(model_admin, request, object_id):
     try:
         sheet = sheet_open(actor=request.user, nomination=nomination)
     except REFUSALS as error:
-        messages.error(request, error_text(error))
+        messages.error(request, refusal_text(error))
         return redirect(queue_url)
 
     criteria = list(
@@ -157,7 +140,7 @@ def score_view(model_admin, request, object_id):
                     submit=submit,
                 )
             except REFUSALS as error:
-                for message in error_messages(error):
+                for message in refusal_messages(error):
                     messages.error(request, message)
             else:
                 if submit:
@@ -246,7 +229,7 @@ def ranking_view(model_admin, request, ranking: Ranking):
         try:
             _ranking_post(request, ranking)
         except REFUSALS as error:
-            messages.error(request, error_text(error))
+            messages.error(request, refusal_text(error))
         return redirect(here)
     actions = ranking_actions(request.user, ranking)
     overall, type_quotas = ranking_quota(ranking)
@@ -385,7 +368,7 @@ def score_all_view(model_admin, request):
             try:
                 sheets_fill(actor=request.user, committee=committee, entries=entries)
             except REFUSALS as error:
-                for message in error_messages(error):
+                for message in refusal_messages(error):
                     messages.error(request, message)
             else:
                 messages.success(

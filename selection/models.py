@@ -6,9 +6,8 @@ import uuid
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Q
 from django.db.models.fields.files import FieldFile
 from django.urls import reverse
@@ -18,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from committees.models import Committee
 from communities.models import Tambon
+from core.events import AppendOnlyEvent
 from otop.buddhist_era import to_be
 from otop.storage import PrivateStorage
 from products.models import Category, Product
@@ -543,34 +543,6 @@ class RankingEntry(models.Model):
         return f"{self.position}. {self.nomination}"
 
 
-class NominationEventQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise ValidationError(_("The audit trail cannot be changed."))
-
-    def delete(self):
-        raise ValidationError(_("The audit trail cannot be deleted."))
-
-    def purge(self) -> int:
-        """Remove these events for good. Only for removing a generated world
-        (the demo, a synthetic dataset) with the rows the events describe,
-        never a real round's history; it runs inside the caller's
-        transaction and, on PostgreSQL, lifts the append-only trigger for
-        this one statement (selection migration 0005)."""
-        connection = transaction.get_connection(self.db)
-        if not connection.in_atomic_block:
-            raise transaction.TransactionManagementError(
-                "purge() removes audit rows only inside a transaction."
-            )
-        postgresql = connection.vendor == "postgresql"
-        with connection.cursor() as cursor:
-            if postgresql:
-                cursor.execute("SET LOCAL otop.audit_maintenance = 'on'")
-            removed = self._raw_delete(self.db)
-            if postgresql:
-                cursor.execute("SET LOCAL otop.audit_maintenance = 'off'")
-        return removed
-
-
 class EventAction(models.TextChoices):
     """What a ladder event records (its code is what is stored)."""
 
@@ -589,7 +561,7 @@ class EventAction(models.TextChoices):
     AWARDED = "awarded", _("Awarded")
 
 
-class NominationEvent(models.Model):
+class NominationEvent(AppendOnlyEvent):
     """Append-only audit trail of the ladder: every transition, score
     submission, ranking change and override."""
 
@@ -618,12 +590,7 @@ class NominationEvent(models.Model):
     note = models.TextField(_("note"), blank=True)
     at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
 
-    objects = NominationEventQuerySet.as_manager()
-
-    class Meta:
-        # Django's internals (saving, related lookups) use the guarded
-        # queryset too, not a plain one that would update or delete.
-        base_manager_name = "objects"
+    class Meta(AppendOnlyEvent.Meta):
         ordering = ["at", "pk"]
         verbose_name = _("ladder event")
         verbose_name_plural = _("ladder events")
@@ -636,14 +603,6 @@ class NominationEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValidationError(_("The audit trail cannot be changed."))
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValidationError(_("The audit trail cannot be deleted."))
 
 
 # Support plans (issue #10) ---------------------------------------------------------
@@ -790,11 +749,7 @@ class SupportAction(models.Model):
         return self.status == self.Status.CANCELLED
 
 
-class SupportPlanEventQuerySet(NominationEventQuerySet):
-    """Append-only, like the ladder's trail."""
-
-
-class SupportPlanEvent(models.Model):
+class SupportPlanEvent(AppendOnlyEvent):
     """Append-only trail of a support plan: every edit, approval, reopening
     and progress report. ``item`` is the action's id (kept after a draft
     action is deleted, so it is not a foreign key)."""
@@ -822,23 +777,13 @@ class SupportPlanEvent(models.Model):
     note = models.TextField(_("note"), blank=True)
     at = models.DateTimeField(_("at"), default=timezone.now)
 
-    objects = SupportPlanEventQuerySet.as_manager()
-
-    class Meta:
+    class Meta(AppendOnlyEvent.Meta):
         ordering = ["at", "pk"]
         verbose_name = _("support plan event")
         verbose_name_plural = _("support plan events")
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValidationError(_("The audit trail cannot be changed."))
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValidationError(_("The audit trail cannot be deleted."))
 
 
 # Round documents (issue #10) ---------------------------------------------------------

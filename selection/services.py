@@ -1,16 +1,18 @@
-"""Every move on the ladder (DESIGN.md §3), each following one recipe:
+"""Every move on the ladder (DESIGN.md §3), each following the kernel's one
+recipe (``core.workflow``):
 
     lock the row → check the state → check the actor's right → write →
     append a NominationEvent → register side effects with on_commit.
 
-A state that does not allow the move raises ``InvalidTransition``; an actor
-without the right raises ``PermissionDenied``. ``available_actions`` runs the
-same checks, so the buttons a page shows are exactly the moves that succeed.
+Each move's check is declared once, in ``NOMINATION_CHECKS`` or
+``RANKING_CHECKS``; the services run it as their guard and
+``available_actions`` / ``ranking_actions`` ask the same tables, so the
+buttons a page shows are exactly the moves that succeed.
 """
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -32,6 +34,7 @@ from committees.selectors import (
 )
 from communities.models import Amphoe, Tambon
 from communities.services import MANAGE_TAMBON
+from core.workflow import Checks, InvalidTransition, allow, require
 from otop.buddhist_era import format_date
 from products.models import Category, Product
 from selection import notify
@@ -58,14 +61,6 @@ State = Nomination.State
 TWO_PLACES = Decimal("0.01")
 
 
-class InvalidTransition(Exception):
-    """The move is not possible in the current state (shown as a message)."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
-
-
 # Helpers -------------------------------------------------------------------------
 
 
@@ -90,18 +85,6 @@ def _event(
         to_state=after[1],
         note=note,
     )
-
-
-def require(condition: bool, message: str) -> None:
-    """Refuse a move the state does not allow (also used by ``support``)."""
-    if not condition:
-        raise InvalidTransition(message)
-
-
-def allow(condition: bool, message: str) -> None:
-    """Refuse an actor without the right."""
-    if not condition:
-        raise PermissionDenied(message)
 
 
 def _round_open(round_: Round) -> None:
@@ -1507,43 +1490,36 @@ def ranking_award_all(*, actor: User, ranking: Ranking) -> int:
 
 # What a user may do now ---------------------------------------------------------
 
-NOMINATION_CHECKS: dict[str, Callable[[User, Nomination], object]] = {
-    "submit": _check_submit,
-    "resubmit": _check_resubmit,
-    "withdraw": _check_withdraw,
-    "score": _check_score,
-    "return": _check_return,
-    "award": _check_award,
-}
-RANKING_CHECKS: dict[str, Callable[[User, Ranking], object]] = {
-    "finalize": _check_finalize,
-    "reopen": _check_reopen,
-    "approve": _check_approve,
-    "award_all": _check_award_all,
-}
+NOMINATION_CHECKS = Checks(
+    {
+        "submit": _check_submit,
+        "resubmit": _check_resubmit,
+        "withdraw": _check_withdraw,
+        "score": _check_score,
+        "return": _check_return,
+        "award": _check_award,
+    }
+)
+RANKING_CHECKS = Checks(
+    {
+        "finalize": _check_finalize,
+        "reopen": _check_reopen,
+        "approve": _check_approve,
+        "award_all": _check_award_all,
+    }
+)
 
 
 def available_actions(user: User, nomination: Nomination) -> list[str]:
     """The moves ``user`` can make on ``nomination`` now: the same checks the
     services run, so a button shown is a move that will be accepted."""
-    return _passing(NOMINATION_CHECKS, user, nomination)
+    return NOMINATION_CHECKS.passing(user, nomination)
 
 
 def ranking_actions(user: User, ranking: Ranking) -> list[str]:
-    actions = _passing(RANKING_CHECKS, user, ranking)
+    actions = RANKING_CHECKS.passing(user, ranking)
     if ranking.status == Ranking.Status.FINALIZED and can(
         user, "move_ranking_entry", ranking.committee
     ):
         actions.append("move")
     return actions
-
-
-def _passing(checks, user, target) -> list[str]:
-    allowed = []
-    for name, check in checks.items():
-        try:
-            check(user, target)
-        except (InvalidTransition, PermissionDenied):
-            continue
-        allowed.append(name)
-    return allowed

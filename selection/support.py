@@ -12,7 +12,7 @@ and outcome.
 
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet, Sum
 from django.utils import timezone
@@ -22,6 +22,7 @@ from accounts.models import User
 from committees.models import Committee
 from committees.models import Tier as CommitteeTier
 from committees.permissions import can
+from core.workflow import Checks, allow, require
 from otop.buddhist_era import to_be
 from selection.models import (
     Nomination,
@@ -30,7 +31,6 @@ from selection.models import (
     SupportPlan,
     SupportPlanEvent,
 )
-from selection.services import InvalidTransition, allow, require
 
 Event = SupportPlanEvent.Action
 PLAN_TIERS = (CommitteeTier.AMPHOE, CommitteeTier.PROVINCE)
@@ -144,24 +144,19 @@ def _check_progress(actor: User, plan: SupportPlan) -> None:
     )
 
 
-PLAN_CHECKS = {
-    "edit": _check_edit,
-    "approve": _check_approve,
-    "reopen": _check_reopen,
-    "progress": _check_progress,
-}
+PLAN_CHECKS = Checks(
+    {
+        "edit": _check_edit,
+        "approve": _check_approve,
+        "reopen": _check_reopen,
+        "progress": _check_progress,
+    }
+)
 
 
 def support_plan_actions(user: User, plan: SupportPlan) -> list[str]:
     """What ``user`` may do to ``plan`` now: the services' own checks."""
-    allowed = []
-    for name, check in PLAN_CHECKS.items():
-        try:
-            check(user, plan)
-        except (InvalidTransition, PermissionDenied):
-            continue
-        allowed.append(name)
-    return allowed
+    return PLAN_CHECKS.passing(user, plan)
 
 
 # Editing a draft plan ------------------------------------------------------------

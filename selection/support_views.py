@@ -6,7 +6,7 @@ request, calls one service or selector, and renders."""
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
+from django.core.exceptions import BadRequest
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.workflow import REFUSALS, refusal_messages
 from otop.buddhist_era import from_be, to_be
 from otop.exports import FORMATS, export_response
 from otop.numbers import is_whole_number
@@ -28,7 +29,6 @@ from selection.budget import (
 )
 from selection.models import Ranking, Round, SupportAction, SupportPlan
 from selection.resources import BudgetLineResource
-from selection.services import InvalidTransition
 from selection.support import (
     ACTION_FIELDS,
     PLAN_TIERS,
@@ -43,16 +43,6 @@ from selection.support import (
     support_plan_get,
     support_plan_reopen,
 )
-
-REFUSALS = (InvalidTransition, PermissionDenied, ValidationError)
-
-
-def _refusal_messages(error: Exception) -> list[str]:
-    if isinstance(error, InvalidTransition):
-        return [error.message]
-    if isinstance(error, ValidationError):
-        return error.messages
-    return [str(error) or _("You may not do that.")]
 
 
 def _rounds() -> list[Round]:
@@ -302,7 +292,7 @@ def admin_plan_view(model_admin, request, ranking: Ranking):
                 if not _plan_post(request, plan):
                     transaction.set_rollback(True)
         except REFUSALS as error:
-            for message in _refusal_messages(error):
+            for message in refusal_messages(error):
                 messages.error(request, message)
         return redirect(here)
     # Looking creates nothing: the plan is made by its first action.

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from communities.forms import add_service_errors
 from communities.models import Tambon
 from communities.selectors import tambons_managed_by
+from core.workflow import InvalidTransition
 from otop.numbers import is_whole_number
 from products.selectors import products_visible_to
 from selection.forms import (
@@ -27,7 +28,6 @@ from selection.forms import (
 )
 from selection.models import Nomination, Ranking, Round, TambonForum, Tier
 from selection.services import (
-    InvalidTransition,
     available_actions,
     forum_record,
     nomination_create,

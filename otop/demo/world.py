@@ -14,7 +14,7 @@ from django.db.models import ProtectedError, Q
 from django.utils import timezone
 
 from accounts.models import User
-from committees.models import Committee, Membership, Role
+from committees.models import Committee, Membership, MembershipEvent, Role
 from committees.models import Tier as CommitteeTier
 from committees.services import committee_create, conflict_declare, membership_grant
 from communities.models import Amphoe, Producer, Province, Tambon
@@ -685,7 +685,7 @@ def demo_remove() -> None:
         pk__in=Membership.objects.filter(user__in=users).values("committee")
     ).exclude(pk__in=Membership.objects.exclude(user__in=users).values("committee"))
     try:
-        RegistryEvent.objects.filter(entry__in=entries).delete()
+        RegistryEvent.objects.filter(entry__in=entries).purge()
         entries.delete()
         counters.delete()
         NominationEvent.objects.filter(
@@ -700,9 +700,9 @@ def demo_remove() -> None:
         rounds.delete()
         products.delete()
         producers.delete()
-        Committee.objects.filter(
-            pk__in=list(committees.values_list("pk", flat=True))
-        ).delete()
+        committee_ids = list(committees.values_list("pk", flat=True))
+        MembershipEvent.objects.filter(committee__in=committee_ids).purge()
+        Committee.objects.filter(pk__in=committee_ids).delete()
         users.delete()
     except ProtectedError as error:
         blocking = sorted({str(obj) for obj in error.protected_objects})[:5]

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "ninja",  # serves its Swagger UI from its own static files, not a CDN
     "csp",
     "axes",
+    "core",
     "otop",
     "accounts",
     "communities",

@@ -9,6 +9,7 @@ from django.db import connection
 
 from committees.models import Tier as CommitteeTier
 from communities.models import Tambon
+from core.workflow import InvalidTransition
 from registry.models import RegistryEntry, RegistryEvent
 from registry.services import (
     publishable,
@@ -18,7 +19,7 @@ from registry.services import (
     registry_revoke,
 )
 from selection.models import Ranking, Tier
-from selection.services import InvalidTransition, nomination_award
+from selection.services import nomination_award
 from tests.accounts.factories import UserFactory
 from tests.selection.ladder import (
     make_board,

@@ -17,11 +17,11 @@ from committees.services import (
     conflict_declare,
     membership_grant,
 )
+from core.workflow import InvalidTransition
 from products.models import Category
 from selection.models import Criterion, Nomination, Ranking, ScoreSheet, Tier
 from selection.selectors import nomination_queue_for
 from selection.services import (
-    InvalidTransition,
     available_actions,
     nomination_award,
     queue_for,

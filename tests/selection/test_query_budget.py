@@ -6,6 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from committees.models import Tier as CommitteeTier
+from core.workflow import InvalidTransition
 from selection.models import Criterion
 from selection.services import sheet_open, sheet_save
 from tests.selection.ladder import (
@@ -173,7 +174,7 @@ def test_a_batch_with_bad_points_names_the_product_and_saves_nothing(meeting):
 
 
 def test_a_batch_refuses_another_committees_nomination(meeting):
-    from selection.services import InvalidTransition, sheets_fill
+    from selection.services import sheets_fill
 
     round_, board, nominations, criteria = meeting
     other = make_board(CommitteeTier.AMPHOE, "5002")

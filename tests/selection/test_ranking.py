@@ -7,10 +7,10 @@ from django.utils import timezone
 
 from committees.models import Tier as CommitteeTier
 from committees.services import conflict_declare
+from core.workflow import InvalidTransition
 from products.models import Category
 from selection.models import Nomination, NominationEvent, Ranking, TypeQuota
 from selection.services import (
-    InvalidTransition,
     ranking_approve,
     ranking_finalize,
     ranking_get,

@@ -14,11 +14,11 @@ from django.db import transaction
 from committees.models import Membership, Role
 from committees.models import Tier as CommitteeTier
 from committees.services import membership_grant, membership_revoke
+from core.workflow import InvalidTransition
 from products.models import Category
 from selection.models import Nomination, NominationEvent, Ranking, TypeQuota
 from selection.selectors import ranking_lines
 from selection.services import (
-    InvalidTransition,
     nomination_create,
     nomination_submit,
     ranking_actions,

@@ -10,13 +10,14 @@ from django.urls import reverse
 from guardian.shortcuts import assign_perm
 
 from committees.models import Tier as CommitteeTier
+from core.workflow import InvalidTransition
 from selection.models import (
     RankingEntry,
     SupportAction,
     SupportPlan,
     SupportPlanEvent,
 )
-from selection.services import InvalidTransition, ranking_finalize, ranking_get
+from selection.services import ranking_finalize, ranking_get
 from selection.support import (
     support_action_add,
     support_action_delete,

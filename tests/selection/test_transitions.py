@@ -12,9 +12,9 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from committees.models import Tier as CommitteeTier
+from core.workflow import InvalidTransition
 from selection.models import Nomination, NominationEvent, Ranking
 from selection.services import (
-    InvalidTransition,
     available_actions,
     committee_for,
     nomination_award,

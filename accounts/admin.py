@@ -8,7 +8,7 @@ from django.utils.translation import ngettext
 
 from accounts.models import User
 from accounts.throttling import login_attempts_unlock
-from otop.admin import NotFoundOutsideQuerysetMixin
+from core.admin import NotFoundOutsideQuerysetMixin
 
 
 @admin.register(User)

@@ -25,9 +25,9 @@ from committees.services import (
     membership_grant,
     membership_revoke,
 )
+from core.admin import NotFoundOutsideQuerysetMixin
+from core.uploads import SafeImportForm
 from core.workflow import REFUSALS, refusal_messages
-from otop.admin import NotFoundOutsideQuerysetMixin
-from otop.uploads import SafeImportForm
 
 
 def _is_central(request, action: str, model: str) -> bool:

@@ -7,7 +7,7 @@ Each row goes through the membership services, so grants and the audit trail
 are written as for a single appointment; the import runs in one transaction
 that is rolled back if any row is invalid, and every bad row is listed. The
 upload itself (size, content, XLSX bomb guard, ``max_rows``) is checked by
-``otop.uploads.SafeImportForm`` before this resource sees it.
+``core.uploads.SafeImportForm`` before this resource sees it.
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,9 +17,9 @@ from import_export import fields, resources, widgets
 from accounts.models import User
 from committees.models import Committee, Kind, Membership, Role, Tier
 from committees.services import membership_change_role, membership_grant
+from core.forms import BuddhistEraDateField
+from core.uploads import check_row_count
 from core.workflow import InvalidTransition, refusal_text
-from otop.forms import BuddhistEraDateField
-from otop.uploads import check_row_count
 
 ROLE_WORDS = {
     "ประธาน": Role.CHAIR,
@@ -130,7 +130,7 @@ class MembershipResource(resources.ModelResource):
     max_rows = 2000
 
     def import_data(self, dataset, *args, **kwargs):
-        # The admin's form (otop.uploads.SafeImportForm) refuses a longer file
+        # The admin's form (core.uploads.SafeImportForm) refuses a longer file
         # with a clear message first; this guards any other caller.
         check_row_count(len(dataset), self.max_rows)
         # All or nothing: any invalid row rolls the whole file back.

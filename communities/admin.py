@@ -15,7 +15,7 @@ from communities.models import (
 from communities.resources import ProducerResource
 from communities.selectors import producers_visible_to
 from communities.services import assignment_grant, assignment_revoke
-from otop.admin import NotFoundOutsideQuerysetMixin, ReadOnlyAdminMixin
+from core.admin import NotFoundOutsideQuerysetMixin, ReadOnlyAdminMixin
 
 
 class ReadOnlyGeographyAdmin(

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from communities.models import Producer, Tambon
 from communities.selectors import tambons_managed_by
-from otop.forms import BuddhistEraYearField
+from core.forms import BuddhistEraYearField
 
 
 class TambonChoiceField(forms.ModelChoiceField):

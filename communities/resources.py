@@ -4,7 +4,7 @@ from django.db.models import QuerySet
 from import_export.fields import Field
 
 from communities.models import Producer
-from otop.exports import SafeExportResource
+from core.exports import SafeExportResource
 
 # The spreadsheet columns of a producer, for export and for the import
 # (products.imports), so an export re-imports as it is.

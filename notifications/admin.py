@@ -1,9 +1,9 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
+from core.admin import NotFoundOutsideQuerysetMixin, ReadOnlyAdminMixin
 from notifications.models import Delivery, Notification
 from notifications.services import deliveries_retry
-from otop.admin import NotFoundOutsideQuerysetMixin, ReadOnlyAdminMixin
 
 
 class ReadOnly(NotFoundOutsideQuerysetMixin, ReadOnlyAdminMixin, admin.ModelAdmin):

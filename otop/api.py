@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
 
-from otop.middleware import API_ERRORS
+from core.middleware import API_ERRORS
 from registry.api import router as registry_router
 
 api = NinjaAPI(
@@ -41,7 +41,7 @@ def bad_request(request: HttpRequest, exc: ValidationError):
 @api.exception_handler(Http404)
 def not_found(request: HttpRequest, exc: Http404):
     """An unknown registry number: the shape of every API error (see
-    otop.middleware.ApiAnswersMiddleware for an unknown path)."""
+    core.middleware.ApiAnswersMiddleware for an unknown path)."""
     return api.create_response(
         request, {"detail": API_ERRORS[404], "errors": []}, status=404
     )

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class OtopConfig(AppConfig):
-    """The project package: health check, Buddhist-Era helpers, base templates."""
+    """The project package: settings, URLs, the Celery app, the health check."""
 
     name = "otop"
     verbose_name = _("OTOP Selection Portal")

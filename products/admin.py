@@ -2,7 +2,7 @@ from django.contrib import admin
 from import_export.admin import ExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 
-from otop.admin import NotFoundOutsideQuerysetMixin, ReadOnlyAdminMixin
+from core.admin import NotFoundOutsideQuerysetMixin, ReadOnlyAdminMixin
 from products.models import (
     Category,
     Certification,

@@ -5,7 +5,7 @@ from accounts.models import User
 from communities.forms import managed_tambon_field
 from communities.models import Producer
 from communities.selectors import producers_visible_to
-from otop.forms import BuddhistEraDateField
+from core.forms import BuddhistEraDateField
 from products.models import (
     Category,
     Certification,

@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
-from otop.uploads import IMAGE, check_size, size_limit, sniff
+from core.uploads import IMAGE, check_size, size_limit, sniff
 
 # A photo of 40 megapixels is plenty; beyond it we refuse rather than decode
 # (a small PNG can claim billions of pixels: a decompression bomb).
@@ -20,7 +20,7 @@ THUMBNAIL_SIZE = (480, 480)
 def validate_image(upload: UploadedFile, *, max_bytes: int | None = None) -> str:
     """Check an uploaded photo; return its real format's file suffix.
 
-    Refuses files over the image size cap (``otop.uploads``), files that do
+    Refuses files over the image size cap (``core.uploads``), files that do
     not start as a JPEG, PNG or WebP file does or that Pillow cannot open, and
     images with more pixels than ``MAX_PIXELS``.
     """

@@ -31,7 +31,7 @@ from accounts.models import User
 from communities.models import Producer, Tambon
 from communities.resources import PRODUCER_COLUMNS
 from communities.selectors import tambons_managed_by
-from otop.uploads import (
+from core.uploads import (
     IMPORT,
     check_row_count,
     check_size,
@@ -137,7 +137,7 @@ class ImportReport:
 def load_dataset(uploaded_file: Any, filename: str) -> tablib.Dataset:
     """Read a CSV (UTF-8, with or without BOM) or XLSX upload into a Dataset of
     text cells, refusing files over the size cap, files whose content is not
-    what their name says, XLSX decompression bombs (``otop.uploads``) and files
+    what their name says, XLSX decompression bombs (``core.uploads``) and files
     over ``MAX_ROWS`` rows.
 
     ``uploaded_file`` is a binary file (an UploadedFile, an open file) or bytes;

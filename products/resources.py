@@ -10,7 +10,7 @@ from types import SimpleNamespace
 from django.db.models import Prefetch, QuerySet
 from import_export.fields import Field
 
-from otop.exports import SafeExportResource
+from core.exports import SafeExportResource
 from products.imports import PRODUCT_COLUMNS
 from products.models import Certification, Product
 

@@ -17,8 +17,8 @@ from communities.forms import add_service_errors
 from communities.resources import PRODUCER_COLUMNS, ProducerResource
 from communities.selectors import tambons_managed_by
 from communities.views import filtered_producers
-from otop.exports import export_response
-from otop.numbers import is_whole_number
+from core.exports import export_response
+from core.numbers import is_whole_number
 from products.forms import (
     CertificationFormSet,
     ImportUploadForm,

@@ -14,10 +14,10 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from core.admin import NotFoundOutsideQuerysetMixin
+from core.buddhist_era import display_year, format_date, format_datetime
+from core.numbers import is_whole_number
 from core.workflow import REFUSALS, InvalidTransition, refusal_text
-from otop.admin import NotFoundOutsideQuerysetMixin
-from otop.buddhist_era import display_year, format_date, format_datetime
-from otop.numbers import is_whole_number
 from registry.models import RegistryEntry, RegistryEvent
 from registry.services import (
     PUBLISH,

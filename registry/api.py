@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.renderers import JSONRenderer
 
-from otop.buddhist_era import to_be
-from otop.numbers import is_whole_number
+from core.buddhist_era import to_be
+from core.numbers import is_whole_number
 from registry.models import RegistryEntry
 from registry.selectors import SORTS, RegistryQuery, registry_stamp
 
@@ -139,7 +139,7 @@ class Problem(Schema):
 
 def get_and_head(path: str, **options):
     """A GET route that answers HEAD too, as HTTP asks (the body is dropped by
-    otop.middleware.ApiAnswersMiddleware); the OpenAPI document lists the GET."""
+    core.middleware.ApiAnswersMiddleware); the OpenAPI document lists the GET."""
 
     def register(view):
         router.add_api_operation(

@@ -4,8 +4,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from import_export.fields import Field
 
-from otop.buddhist_era import to_be
-from otop.exports import SafeExportResource
+from core.buddhist_era import to_be
+from core.exports import SafeExportResource
 from registry.models import RegistryEntry
 
 REGISTRY_COLUMNS = (

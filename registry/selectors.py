@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 
 from communities.models import Amphoe, Province
 from communities.regions import REGIONS
-from otop.buddhist_era import from_be
-from otop.numbers import is_whole_number
+from core.buddhist_era import from_be
+from core.numbers import is_whole_number
 from products.models import Category
 from registry.models import RegistryEntry, RegistryEvent
 

@@ -15,8 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from core.buddhist_era import to_be
 from core.workflow import Checks, InvalidTransition, allow, require
-from otop.buddhist_era import to_be
 from registry import notify
 from registry.models import RegistryCounter, RegistryEntry, RegistryEvent
 from selection.models import Nomination, Tier

@@ -12,9 +12,9 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from otop.buddhist_era import display_year, to_be
-from otop.exports import stream_export
-from otop.page_cache import cached_for_visitors
+from core.buddhist_era import display_year, to_be
+from core.exports import stream_export
+from core.page_cache import cached_for_visitors
 from registry.models import RegistryEntry
 from registry.resources import RegistryEntryResource
 from registry.selectors import RegistryQuery, facets, registry_stamp

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from otop.buddhist_era import from_be, to_be
+from core.buddhist_era import from_be, to_be
 from reports.report import DEFINITIONS, national_report
 from reports.xlsx import national_xlsx, province_headers, tier_headers
 from selection.models import Round

@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from openpyxl.styles import Font
 
-from otop.buddhist_era import display_year, format_date, format_datetime
-from otop.exports import escape_formula
+from core.buddhist_era import display_year, format_date, format_datetime
+from core.exports import escape_formula
 from reports.report import DEFINITIONS, STARS, NationalReport
 from selection.models import Round, Tier
 

@@ -12,9 +12,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from communities.models import Amphoe
+from core.admin import NotFoundOutsideQuerysetMixin, ReadOnlyAdminMixin
+from core.buddhist_era import display_year, format_date, format_datetime
 from core.workflow import InvalidTransition, refusal_messages, refusal_text
-from otop.admin import NotFoundOutsideQuerysetMixin, ReadOnlyAdminMixin
-from otop.buddhist_era import display_year, format_date, format_datetime
 from products.models import Category
 from selection import admin_views, support_views
 from selection.documents import (

@@ -16,9 +16,9 @@ from django.utils.translation import gettext_lazy
 
 from committees.models import Kind
 from committees.permissions import committees_for
+from core.exports import FORMATS, export_response
+from core.numbers import is_whole_number
 from core.workflow import REFUSALS, refusal_messages, refusal_text
-from otop.exports import FORMATS, export_response
-from otop.numbers import is_whole_number
 from selection.models import Part, Ranking, RankingEntry, Round
 from selection.resources import NominationEventResource, RankingResource
 from selection.selectors import (

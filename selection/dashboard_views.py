@@ -14,9 +14,9 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from otop.buddhist_era import format_date, to_be
-from otop.exports import escape_formula
-from otop.numbers import is_whole_number
+from core.buddhist_era import format_date, to_be
+from core.exports import escape_formula
+from core.numbers import is_whole_number
 from selection.dashboard import (
     GROUP_LABELS,
     TIER_GROUPS,

@@ -3,7 +3,7 @@ attach to a round (issue #10). Uploads are checked by content, never by
 their name or the type the browser claims: the ``%PDF-`` signature, the
 end-of-file marker, a parse with pypdf, no encryption, at least one page
 and a size cap (``UPLOAD_MAX_ROUND_DOCUMENT_BYTES``, 20 MB by default, checked
-like every other upload by :mod:`otop.uploads`)."""
+like every other upload by :mod:`core.uploads`)."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from pypdf import PdfReader
 
 from accounts.models import User
-from otop.uploads import ROUND_DOCUMENT, check_size, is_pdf, size_limit
+from core.uploads import ROUND_DOCUMENT, check_size, is_pdf, size_limit
 from selection.models import Round, RoundDocument
 
 EOF_MARKER = b"%%EOF"

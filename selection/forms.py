@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from communities.forms import managed_tambon_field
-from otop.forms import BuddhistEraDateField
+from core.forms import BuddhistEraDateField
 from products.models import Product
 from products.selectors import products_visible_to
 from selection.models import Nomination, Round, Tier

@@ -17,9 +17,9 @@ from django.utils.translation import gettext_lazy as _
 
 from committees.models import Committee
 from communities.models import Tambon
+from core.buddhist_era import to_be
 from core.events import AppendOnlyEvent
-from otop.buddhist_era import to_be
-from otop.storage import PrivateStorage
+from core.storage import PrivateStorage
 from products.models import Category, Product
 
 

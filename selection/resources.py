@@ -3,8 +3,8 @@
 from django.utils.translation import gettext_lazy as _
 from import_export.fields import Field
 
-from otop.buddhist_era import format_datetime
-from otop.exports import SafeExportResource
+from core.buddhist_era import format_datetime
+from core.exports import SafeExportResource
 
 RANKING_COLUMNS = (
     ("position", _("position")),

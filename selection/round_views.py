@@ -11,7 +11,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
-from otop.buddhist_era import from_be, to_be
+from core.buddhist_era import from_be, to_be
 from selection.models import (
     COMMITTEE_TIERS,
     Criterion,

@@ -34,8 +34,8 @@ from committees.selectors import (
 )
 from communities.models import Amphoe, Tambon
 from communities.services import MANAGE_TAMBON
+from core.buddhist_era import format_date
 from core.workflow import Checks, InvalidTransition, allow, require
-from otop.buddhist_era import format_date
 from products.models import Category, Product
 from selection import notify
 from selection.models import (

@@ -22,8 +22,8 @@ from accounts.models import User
 from committees.models import Committee
 from committees.models import Tier as CommitteeTier
 from committees.permissions import can
+from core.buddhist_era import to_be
 from core.workflow import Checks, allow, require
-from otop.buddhist_era import to_be
 from selection.models import (
     Nomination,
     Round,

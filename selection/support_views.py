@@ -16,10 +16,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.buddhist_era import from_be, to_be
+from core.exports import FORMATS, export_response
+from core.numbers import is_whole_number
 from core.workflow import REFUSALS, refusal_messages
-from otop.buddhist_era import from_be, to_be
-from otop.exports import FORMATS, export_response
-from otop.numbers import is_whole_number
 from selection.budget import (
     BY,
     BY_LABELS,

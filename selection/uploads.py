@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 
-from otop.uploads import DOCUMENT, check_size, is_pdf, size_limit
+from core.uploads import DOCUMENT, check_size, is_pdf, size_limit
 from products.images import validate_image
 
 

@@ -16,8 +16,8 @@ from django.views.decorators.http import require_POST
 from communities.forms import add_service_errors
 from communities.models import Tambon
 from communities.selectors import tambons_managed_by
+from core.numbers import is_whole_number
 from core.workflow import InvalidTransition
-from otop.numbers import is_whole_number
 from products.selectors import products_visible_to
 from selection.forms import (
     ForumForm,

@@ -49,20 +49,21 @@ INSTALLED_APPS = [
     "notifications",
     "registry",
     "reports",
+    "devdata",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
-    "otop.middleware.ApiAnswersMiddleware",  # /api/ errors as JSON, HEAD bodiless
-    "otop.middleware.RefuseHostileInputMiddleware",  # a 400 before any view
+    "core.middleware.ApiAnswersMiddleware",  # /api/ errors as JSON, HEAD bodiless
+    "core.middleware.RefuseHostileInputMiddleware",  # a 400 before any view
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "otop.middleware.DatabaseUnavailableMiddleware",  # a 503, above the session
+    "core.middleware.DatabaseUnavailableMiddleware",  # a 503, above the session
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "otop.middleware.UserLanguageMiddleware",
+    "core.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last: turns a login that axes refused into the lockout page.
@@ -89,7 +90,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "notifications.context_processors.bell",
             ],
-            "builtins": ["otop.templatetags.thai_dates"],
+            "builtins": ["core.templatetags.thai_dates"],
         },
     },
 ]
@@ -208,7 +209,7 @@ MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "media")
 PRIVATE_MEDIA_ROOT = env.path("DJANGO_PRIVATE_MEDIA_ROOT", default=BASE_DIR / "private")
 # Files with at least this many rows are checked and imported by Celery tasks.
 IMPORT_ASYNC_ROWS = env.int("IMPORT_ASYNC_ROWS", default=5000)
-# Upload limits (otop/uploads.py): size caps per kind, rows per import, and
+# Upload limits (core/uploads.py): size caps per kind, rows per import, and
 # the XLSX bomb guard (uncompressed at most 100 MB and 100 times the file).
 UPLOAD_MAX_IMAGE_BYTES = env.int("UPLOAD_MAX_IMAGE_BYTES", default=5 * 1024**2)
 UPLOAD_MAX_DOCUMENT_BYTES = env.int("UPLOAD_MAX_DOCUMENT_BYTES", default=10 * 1024**2)

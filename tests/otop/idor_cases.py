@@ -35,8 +35,8 @@ from committees.models import Tier as CommitteeTier
 from committees.services import conflict_declare
 from communities.models import Amphoe, OfficerAssignment, Province, Tambon
 from communities.services import assignment_grant
+from core.buddhist_era import to_be
 from notifications.models import Delivery, Notification
-from otop.buddhist_era import to_be
 from products.models import Category, ImportJob, Standard
 from registry.services import registry_publish
 from selection.models import NominationEvent, Ranking, RoundDocument

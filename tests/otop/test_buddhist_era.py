@@ -4,8 +4,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.template import Context, Template
 
-from otop.buddhist_era import display_year, fiscal_year, format_date, format_datetime
-from otop.forms import BuddhistEraDateField, BuddhistEraYearField
+from core.buddhist_era import display_year, fiscal_year, format_date, format_datetime
+from core.forms import BuddhistEraDateField, BuddhistEraYearField
 
 UTC = dt.UTC
 BANGKOK = ZoneInfo("Asia/Bangkok")

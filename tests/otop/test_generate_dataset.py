@@ -18,8 +18,8 @@ from django.utils import timezone
 from accounts.models import User
 from committees.models import Committee
 from communities.models import Amphoe, Producer, Province, Tambon
-from otop.buddhist_era import fiscal_year, to_be
-from otop.dataset import (
+from core.buddhist_era import fiscal_year, to_be
+from devdata.dataset import (
     PRODUCERS_PER_PRODUCT,
     dataset_fingerprint,
     dataset_producers,

@@ -1,4 +1,4 @@
-"""Hostile input in the address (otop.middleware.RefuseHostileInputMiddleware):
+"""Hostile input in the address (core.middleware.RefuseHostileInputMiddleware):
 a control character, bytes that are not UTF-8 or an absurd length in the path
 or the query string is a 400 before any view, with the bilingual page (Thai
 first) or the API's JSON. NUL is the sharp case: PostgreSQL refuses it in a

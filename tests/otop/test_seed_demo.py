@@ -15,9 +15,9 @@ from accounts.models import User
 from committees.models import Committee, Membership
 from communities.models import OfficerAssignment, Producer, Tambon
 from communities.services import producer_create
-from otop.buddhist_era import fiscal_year
-from otop.demo.data import AMPHOES, DEMO_PASSWORD, LOGINS, OFFICERS, PRODUCTS
-from otop.demo.world import demo_rounds, stage_counts
+from core.buddhist_era import fiscal_year
+from devdata.demo.data import AMPHOES, DEMO_PASSWORD, LOGINS, OFFICERS, PRODUCTS
+from devdata.demo.world import demo_rounds, stage_counts
 from products.models import Certification, Product, ProductImage
 from registry.models import RegistryEntry
 from selection.models import (

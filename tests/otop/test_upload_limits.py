@@ -17,8 +17,8 @@ from django.utils import translation
 
 from committees.models import Membership
 from communities.models import Producer, Tambon
-from otop import uploads
-from otop.exports import FORMULA_PREFIXES, escape_formula
+from core import uploads
+from core.exports import FORMULA_PREFIXES, escape_formula
 from products.imports import PRODUCT_COLUMNS, load_dataset
 from products.models import Category, ImportJob, Product, ProductImage
 from products.services import product_image_add

@@ -4,7 +4,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import User
-from otop.buddhist_era import to_be
+from core.buddhist_era import to_be
 from registry.models import RegistryEntry
 from registry.services import registry_revoke
 from tests.registry.test_publishing import awarded, publisher  # noqa: F401

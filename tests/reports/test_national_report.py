@@ -15,7 +15,7 @@ from django.utils import translation
 
 from committees.models import Tier as CommitteeTier
 from communities.models import Producer, Province
-from otop.buddhist_era import format_date
+from core.buddhist_era import format_date
 from products.models import Certification, RawMaterial, Standard
 from registry.models import RegistryEntry
 from registry.services import registry_publish, registry_revoke

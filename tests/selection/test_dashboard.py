@@ -19,7 +19,7 @@ from django.utils import timezone
 from accounts.models import User
 from committees.models import Tier as CommitteeTier
 from communities.models import Amphoe, Province, Tambon
-from otop.buddhist_era import format_date
+from core.buddhist_era import format_date
 from selection.models import Nomination, RankingEntry, Round
 from selection.services import (
     nomination_award,

@@ -1,5 +1,5 @@
 """Building, removing and describing the demo world, through the services
-as the people in it would act (see otop.demo)."""
+as the people in it would act (see devdata.demo)."""
 
 import datetime as dt
 import random
@@ -19,8 +19,8 @@ from committees.models import Tier as CommitteeTier
 from committees.services import committee_create, conflict_declare, membership_grant
 from communities.models import Amphoe, Producer, Province, Tambon
 from communities.services import assignment_grant, producer_create
-from otop.buddhist_era import fiscal_year, to_be
-from otop.demo.data import (
+from core.buddhist_era import fiscal_year, to_be
+from devdata.demo.data import (
     AMPHOES,
     APPROVED,
     CENTRAL_STAFF_APPS,
@@ -48,7 +48,7 @@ from otop.demo.data import (
     DemoProducer,
     DemoProduct,
 )
-from otop.demo.photos import product_photo
+from devdata.demo.photos import product_photo
 from products.models import Category, Product, ProductImage, Standard
 from products.services import (
     certification_add,

@@ -11,7 +11,7 @@ from pathlib import Path
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image, ImageChops, ImageDraw, ImageFont
 
-from otop.demo.data import DemoProduct
+from devdata.demo.data import DemoProduct
 
 PHOTO_SIZE = (800, 600)
 # Per product type: the gradient's top and bottom colours and the motif's ink.

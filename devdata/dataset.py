@@ -57,8 +57,8 @@ from communities.models import (
     Tambon,
     TambonUserObjectPermission,
 )
-from otop.buddhist_era import fiscal_year, to_be
-from otop.demo.data import CENTRAL_STAFF_APPS, CENTRAL_STAFF_RIGHTS
+from core.buddhist_era import fiscal_year, to_be
+from devdata.demo.data import CENTRAL_STAFF_APPS, CENTRAL_STAFF_RIGHTS
 from products.models import (
     Category,
     Certification,

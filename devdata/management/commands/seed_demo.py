@@ -3,8 +3,8 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from otop.demo import world
-from otop.demo.data import DEMO_PASSWORD
+from devdata.demo import world
+from devdata.demo.data import DEMO_PASSWORD
 
 
 class Command(BaseCommand):

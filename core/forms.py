@@ -12,7 +12,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from otop.buddhist_era import BE_OFFSET, display_year, from_be, uses_buddhist_era
+from core.buddhist_era import BE_OFFSET, display_year, from_be, uses_buddhist_era
 
 FIRST_BE_YEAR = 2400
 

@@ -1,5 +1,5 @@
 """The demo world's data: where it is, who is in it, what they make, and how
-far each product climbs the ladder. Pure data; otop.demo.world builds it."""
+far each product climbs the ladder. Pure data; devdata.demo.world builds it."""
 
 from dataclasses import dataclass
 

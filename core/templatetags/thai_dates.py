@@ -8,7 +8,7 @@
 
 from django import template
 
-from otop import buddhist_era
+from core import buddhist_era
 
 register = template.Library()
 

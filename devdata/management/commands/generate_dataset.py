@@ -6,8 +6,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
 from communities.models import Tambon
-from otop import dataset
-from otop.buddhist_era import from_be
+from core.buddhist_era import from_be
+from devdata import dataset
 
 FIRST_ROUND_BE = 2544  # OTOP began in B.E. 2544 (2001)
 

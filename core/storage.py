@@ -7,7 +7,7 @@ from django.utils.deconstruct import deconstructible
 from django.utils.functional import cached_property
 
 
-@deconstructible(path="otop.storage.PrivateStorage")
+@deconstructible(path="core.storage.PrivateStorage")
 class PrivateStorage(FileSystemStorage):
     """``FileSystemStorage`` under ``PRIVATE_MEDIA_ROOT``, read when first
     used (and again when a test changes the setting), without a URL."""

@@ -453,7 +453,8 @@ def score_queue(committee, board, queue, criteria, rng, progress=None, label="")
 def fast_forward(committee, round_, rng) -> int:
     """Not timed: forward a committee's quota at random and drop the rest, in
     bulk, so the next tier's queues keep their full size under --sample."""
-    from selection.models import NEXT_TIER, Nomination
+    from core.tiers import NEXT_TIER
+    from selection.models import Nomination
     from selection.services import queue_for
 
     ids = list(queue_for(committee, round_).order_by("pk").values_list("pk", flat=True))

@@ -18,12 +18,7 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from communities.models import Amphoe, Producer, Province
 from core.events import AppendOnlyEvent
-
-
-class Tier(models.TextChoices):
-    AMPHOE = "amphoe", _("District (amphoe)")
-    PROVINCE = "province", _("Province")
-    CENTRAL = "central", _("Central")
+from core.tiers import CommitteeTier as Tier
 
 
 class Kind(models.TextChoices):

@@ -17,6 +17,7 @@ from import_export import fields, resources, widgets
 from accounts.models import User
 from committees.models import Committee, Kind, Membership, Role, Tier
 from committees.services import membership_change_role, membership_grant
+from core import tiers
 from core.forms import BuddhistEraDateField
 from core.uploads import check_row_count
 from core.workflow import InvalidTransition, refusal_text
@@ -35,12 +36,14 @@ class CommitteeWidget(widgets.Widget):
     def clean(self, value, row=None, **kwargs):
         text = str(value or "").strip()
         tier, _sep, code = text.partition(":")
-        lookup = {
-            Tier.AMPHOE: {"amphoe_id": code},
-            Tier.PROVINCE: {"province_id": code},
+        info = tiers.BY_CODE.get(tier)
+        if info is None or not info.has_committee:
+            lookup = None
+        elif info.committee_area is None:
             # ``central`` is the national committee, ``central:<kind>`` a subcommittee
-            Tier.CENTRAL: {"kind": code or Kind.MAIN},
-        }.get(tier)
+            lookup = {"kind": code or Kind.MAIN}
+        else:
+            lookup = {info.committee_area: code}
         if lookup is None or (tier != Tier.CENTRAL and not code):
             raise ValueError(
                 _("Write the committee as amphoe:<code>, province:<code> or central.")

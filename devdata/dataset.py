@@ -58,6 +58,7 @@ from communities.models import (
     TambonUserObjectPermission,
 )
 from core.buddhist_era import fiscal_year, to_be
+from core.tiers import NEXT_TIER
 from devdata.demo.data import CENTRAL_STAFF_APPS, CENTRAL_STAFF_RIGHTS
 from products.models import (
     Category,
@@ -1675,9 +1676,7 @@ class _Builder:
                     days=2, seconds=60 * position
                 )
             elif goes:
-                entry.tier = {Tier.AMPHOE: Tier.PROVINCE, Tier.PROVINCE: Tier.CENTRAL}[
-                    tier
-                ]
+                entry.tier = NEXT_TIER[tier]
                 if tier == Tier.PROVINCE:
                     entry.provincial_score = row.mean_total
             else:
@@ -1892,7 +1891,7 @@ class _Builder:
                 note=_("%(n)s nominations ranked") % {"n": len(r.rows)},
             )
         )
-        next_tier = {Tier.AMPHOE: Tier.PROVINCE, Tier.PROVINCE: Tier.CENTRAL}
+        next_tier = NEXT_TIER
         for position, row in enumerate(r.rows, start=1):
             if r.tier == Tier.CENTRAL:
                 continue

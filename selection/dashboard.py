@@ -55,6 +55,7 @@ from committees.models import Committee, Kind
 from committees.models import Tier as CommitteeTier
 from committees.permissions import committees_for, limit_to_committee_areas
 from communities.models import Amphoe, Province, Region
+from core import tiers
 from products.models import Category
 from selection.models import (
     COMMITTEE_TIERS,
@@ -67,7 +68,7 @@ from selection.models import (
 from selection.selectors import is_central_staff
 
 State = Nomination.State
-TIER_RANK = {Tier.TAMBON: 0, Tier.AMPHOE: 1, Tier.PROVINCE: 2, Tier.CENTRAL: 3}
+TIER_RANK = tiers.ORDER
 STAR_VALUES = (1, 2, 3, 4, 5)
 SCORE_BINS = 10  # 0–9.99, 10–19.99, …, 80–89.99, 90–100
 

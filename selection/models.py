@@ -20,18 +20,8 @@ from communities.models import Tambon
 from core.buddhist_era import to_be
 from core.events import AppendOnlyEvent
 from core.storage import PrivateStorage
+from core.tiers import COMMITTEE_TIERS, Tier
 from products.models import Category, Product
-
-
-class Tier(models.TextChoices):
-    TAMBON = "tambon", _("Tambon")
-    AMPHOE = "amphoe", _("District (amphoe)")
-    PROVINCE = "province", _("Province")
-    CENTRAL = "central", _("Central")
-
-
-NEXT_TIER = {Tier.AMPHOE: Tier.PROVINCE, Tier.PROVINCE: Tier.CENTRAL}
-COMMITTEE_TIERS = (Tier.AMPHOE, Tier.PROVINCE, Tier.CENTRAL)
 
 
 class Part(models.TextChoices):

@@ -35,13 +35,13 @@ from committees.selectors import (
 from communities.models import Amphoe, Tambon
 from communities.services import MANAGE_TAMBON
 from core.buddhist_era import format_date
+from core.tiers import NEXT_TIER, committee_area
 from core.workflow import Checks, InvalidTransition, allow, require
 from products.models import Category, Product
 from selection import notify
 from selection.models import (
     COMMITTEE_TIERS,
     DEFAULT_STAR_BANDS,
-    NEXT_TIER,
     Criterion,
     Nomination,
     NominationEvent,
@@ -118,11 +118,7 @@ def committee_for(nomination: Nomination, tier: str | None = None) -> Committee 
     area, which ranks it (at the centre the national committee, whoever
     scores)."""
     tier = tier or nomination.tier
-    area = {
-        Tier.AMPHOE: {"amphoe_id": nomination.amphoe_code},
-        Tier.PROVINCE: {"province_id": nomination.province_code},
-        Tier.CENTRAL: {},
-    }.get(tier)
+    area = committee_area(tier, nomination)
     if area is None:
         return None
     return Committee.objects.filter(
@@ -619,11 +615,7 @@ def _refuse_other_central_committee(
 def _committee_id_for(nomination: Nomination):
     """A subquery for the id of the active committee of the nomination's tier
     and area (see committee_for)."""
-    area = {
-        Tier.AMPHOE: {"amphoe_id": nomination.amphoe_code},
-        Tier.PROVINCE: {"province_id": nomination.province_code},
-        Tier.CENTRAL: {},
-    }[nomination.tier]
+    area = committee_area(nomination.tier, nomination)
     return Subquery(
         Committee.objects.filter(
             tier=nomination.tier, is_active=True, kind=Kind.MAIN, **area

@@ -1,0 +1,69 @@
+"""The one tier table (core.tiers): every enum and lookup of tiers is read
+from it, so adding a tier is a row there."""
+
+import pytest
+
+from committees.models import Committee
+from committees.models import Tier as CommitteeTierOnModel
+from core import tiers
+from selection.models import Nomination, Ranking, Round, ScoreSheet
+from selection.models import Tier as TierOnModel
+
+
+def test_the_enums_are_the_table():
+    assert TierOnModel is tiers.Tier and CommitteeTierOnModel is tiers.CommitteeTier
+    assert list(tiers.Tier.values) == ["tambon", "amphoe", "province", "central"]
+    assert list(tiers.CommitteeTier.values) == ["amphoe", "province", "central"]
+    assert tuple(tiers.CommitteeTier.values) == tiers.COMMITTEE_TIERS
+    assert tiers.NEXT_TIER == {"amphoe": "province", "province": "central"}
+    assert [tiers.next_tier(t) for t in tiers.Tier.values] == [
+        "amphoe",
+        "province",
+        "central",
+        None,
+    ]
+
+
+@pytest.mark.parametrize(
+    ("model", "field", "values"),
+    [
+        (Nomination, "tier", tiers.Tier.values),
+        (Committee, "tier", tiers.CommitteeTier.values),
+        (Ranking, "tier", tiers.CommitteeTier.values),
+        (ScoreSheet, "tier", tiers.CommitteeTier.values),
+    ],
+)
+def test_model_choices_come_from_the_table(model, field, values):
+    assert [value for value, _label in model._meta.get_field(field).choices] == list(
+        values
+    )
+
+
+def test_a_round_has_a_deadline_for_every_tier():
+    for tier in tiers.TIERS:
+        assert Round._meta.get_field(f"{tier.code}_deadline")
+
+
+def test_each_committee_tier_names_its_area_on_the_nomination():
+    nomination = Nomination(
+        tambon_code="500101", amphoe_code="5001", province_code="50"
+    )
+    assert tiers.committee_area("tambon", nomination) is None
+    assert tiers.committee_area("amphoe", nomination) == {"amphoe_id": "5001"}
+    assert tiers.committee_area("province", nomination) == {"province_id": "50"}
+    assert tiers.committee_area("central", nomination) == {}
+    assert tiers.committee_area("nowhere", nomination) is None
+    for tier in tiers.TIERS:
+        if tier.area:
+            assert Nomination._meta.get_field(tier.area)
+        if tier.committee_area:
+            assert Committee._meta.get_field(tier.committee_area.removesuffix("_id"))
+
+
+def test_labels_are_translated(settings):
+    from django.utils import translation
+
+    with translation.override("th"):
+        assert str(tiers.Tier.AMPHOE.label) == "อำเภอ"
+    with translation.override("en"):
+        assert str(tiers.Tier.AMPHOE.label) == "District (amphoe)"

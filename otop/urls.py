@@ -28,7 +28,7 @@ urlpatterns = [
     path("officer/products/", include("products.urls")),
     path("officer/nominations/", include("selection.urls")),
     path("committees/", include("committees.urls")),
-    path("dashboard/", include("selection.dashboard_urls")),
+    path("dashboard/", include("reports.dashboard_urls")),
     path("plans/", include("selection.support_urls")),
     path("inbox/", include("notifications.urls")),
     path("registry/", include("registry.urls")),

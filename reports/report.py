@@ -36,10 +36,10 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from communities.models import Producer, Province
+from core.tiers import ORDER as TIER_RANK
 from products.models import Certification, RawMaterial
 from registry.models import RegistryEntry
 from selection.budget import BudgetLine, budget_rollup, budget_total
-from selection.dashboard import TIER_RANK
 from selection.models import (
     Nomination,
     NominationEvent,

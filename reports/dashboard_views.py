@@ -1,7 +1,7 @@
 """The round dashboard: progress, scores, stars and late committees for
 central staff (the whole country) and committee members (their areas), with
 a CSV download for every chart. Reads only; the figures come from
-selection.dashboard and cost the same number of queries for any round size."""
+reports.dashboard and cost the same number of queries for any round size."""
 
 import tablib
 from django.contrib.auth.decorators import login_required
@@ -17,7 +17,7 @@ from django.views.decorators.http import require_safe
 from core.buddhist_era import format_date, to_be
 from core.exports import escape_formula
 from core.numbers import is_whole_number
-from selection.dashboard import (
+from reports.dashboard import (
     GROUP_LABELS,
     TIER_GROUPS,
     LateCommittee,
@@ -33,7 +33,7 @@ from selection.dashboard import (
     stars_by_region_and_type,
     tier_deadlines,
 )
-from selection.dashboard_charts import histogram, stacked_chart
+from reports.dashboard_charts import histogram, stacked_chart
 from selection.models import COMMITTEE_TIERS, Round
 
 TABLE_CHARTS = (

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from selection import dashboard_views
+from reports import dashboard_views
 
 app_name = "dashboard"
 

@@ -47,7 +47,7 @@ def free_port() -> int:
 
 
 def _drain(_index: int) -> int:
-    from notifications.services import deliveries_send_due
+    from notifications.delivery import deliveries_send_due
 
     return deliveries_send_due()
 

@@ -6,11 +6,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from committees.models import Tier as CommitteeTier
+from notifications.delivery import deliveries_send_due
 from notifications.models import Delivery, EmailOptOut, Notification
 from notifications.services import (
     Contact,
     deliveries_retry,
-    deliveries_send_due,
     email_preferences_set,
     notify,
 )

@@ -20,7 +20,7 @@ from django.utils import timezone
 from communities.models import Producer
 from notifications.models import Notification
 from otop.celery import app as celery_app
-from products import jobs, tasks
+from products import job_steps, jobs, tasks
 from products.imports import PRODUCT_COLUMNS
 from products.models import ImportJob, Product
 from tests.accounts.factories import UserFactory
@@ -213,7 +213,7 @@ def test_the_sweeper_resends_a_job_whose_task_was_lost(officer, eager_celery):
     job = jobs.import_job_start(actor=officer, kind="products", upload=products_csv(5))
     ImportJob.objects.filter(pk=job.pk).update(
         status=ImportJob.Status.CHECKING,
-        updated_at=timezone.now() - jobs.STALE_AFTER * 2,
+        updated_at=timezone.now() - job_steps.STALE_AFTER * 2,
     )
 
     assert tasks.sweep_import_jobs() == 1
@@ -333,7 +333,7 @@ def _confirm_without_running(officer, job, monkeypatch):
 
 def _sweep_later(job):
     ImportJob.objects.filter(pk=job.pk).update(
-        updated_at=timezone.now() - jobs.STALE_AFTER * 2
+        updated_at=timezone.now() - job_steps.STALE_AFTER * 2
     )
     return tasks.sweep_import_jobs()
 
@@ -481,7 +481,7 @@ def test_a_duplicate_delivery_right_after_the_start_mark_fails_nothing(
     duplicate delivery landing in between must not report the job failed."""
     job = _ready_job(officer)
     _confirm_without_running(officer, job, monkeypatch)
-    assert jobs._mark_started(job.pk)  # the first attempt, not yet locked
+    assert job_steps._mark_started(job.pk)  # the first attempt, not yet locked
 
     jobs.import_job_run(job_id=job.pk)  # the duplicate
 

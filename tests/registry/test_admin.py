@@ -14,8 +14,8 @@ from django.test.utils import CaptureQueriesContext
 from accounts.models import User
 from committees.models import Tier as CommitteeTier
 from communities.models import Producer
+from notifications.delivery import render
 from notifications.models import Delivery, Notification
-from notifications.services import render
 from registry.models import RegistryEntry, RegistryEvent
 from registry.services import registry_publish
 from selection.models import Nomination, Ranking

@@ -11,6 +11,10 @@ from tests import clock
 
 PASSWORD = "correct horse 42"
 
+# The portal's roles as fixtures, defined once for every test module: officer,
+# committee chairs, central staff, publisher, … (tests/roles.py).
+pytest_plugins = ["tests.roles"]
+
 # Tests whose clock must be the real one: Chromium and the Celery worker run
 # in other processes, which the fixed clock cannot reach.
 REAL_CLOCK_MARKERS = ("e2e", "broker", "real_clock")

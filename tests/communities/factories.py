@@ -20,6 +20,24 @@ def officer_for(*tambons: Tambon, **kwargs):
     return officer
 
 
+def producer_data(area: Tambon, **overrides) -> dict:
+    """The officer's new-producer form, filled in for a producer of ``area``."""
+    return {
+        "tambon": area.code,
+        "kind": Producer.Kind.COMMUNITY,
+        "name_th": "วิสาหกิจชุมชนทอผ้าบ้านใหม่",
+        "name_en": "Ban Mai Weavers",
+        "registration_number": "",
+        "address": "",
+        "contact_person": "",
+        "phone": "",
+        "email": "",
+        "member_count": "12",
+        "founded_year": "2550",
+        **overrides,
+    }
+
+
 class ProducerFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Producer

@@ -3,7 +3,12 @@ from django.urls import reverse
 
 from communities.models import Producer
 from tests.accounts.factories import UserFactory
-from tests.communities.factories import ProducerFactory, officer_for, tambon
+from tests.communities.factories import (
+    ProducerFactory,
+    officer_for,
+    producer_data,
+    tambon,
+)
 from tests.products.factories import ProductFactory
 
 
@@ -25,23 +30,6 @@ def officer_a(area_a):
 @pytest.fixture
 def officer_b(area_b):
     return officer_for(area_b, username="officer-b")
-
-
-def producer_data(area, **overrides):
-    return {
-        "tambon": area.code,
-        "kind": Producer.Kind.COMMUNITY,
-        "name_th": "วิสาหกิจชุมชนทอผ้าบ้านใหม่",
-        "name_en": "Ban Mai Weavers",
-        "registration_number": "",
-        "address": "",
-        "contact_person": "",
-        "phone": "",
-        "email": "",
-        "member_count": "12",
-        "founded_year": "2550",
-        **overrides,
-    }
 
 
 @pytest.mark.parametrize(

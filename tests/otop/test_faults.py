@@ -5,13 +5,11 @@ tests/products/test_import_jobs.py; a worker killed mid-delivery:
 tests/notifications/test_chaos.py.)"""
 
 import datetime as dt
-import socket
 from collections import Counter
 from contextlib import contextmanager
 
 import pytest
 from django.core import mail
-from django.db import connections
 from django.test import Client
 from django.utils import timezone
 
@@ -21,6 +19,7 @@ from notifications.tasks import sweep_outbox
 from otop.celery import app as celery_app
 from selection.models import Nomination, NominationEvent
 from tests.accounts.factories import UserFactory
+from tests.otop.outages import closed_port, database_down
 from tests.selection.ladder import (
     make_board,
     make_officer,
@@ -29,34 +28,6 @@ from tests.selection.ladder import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def closed_port() -> int:
-    probe = socket.socket()
-    probe.bind(("127.0.0.1", 0))
-    port = probe.getsockname()[1]
-    probe.close()  # nothing listens here now
-    return port
-
-
-@contextmanager
-def database_down():
-    """Point the default connection at a database that is not there: a
-    closed port for PostgreSQL, a file in a missing folder for SQLite. Any
-    query made while it is down fails as the real outage would."""
-    real = connections["default"]
-    settings_dict = {**real.settings_dict}
-    if real.vendor == "postgresql":
-        settings_dict.update(HOST="127.0.0.1", PORT=str(closed_port()))
-    else:
-        settings_dict["NAME"] = "/nonexistent/otop/db.sqlite3"
-    down = type(real)(settings_dict, alias="default")
-    connections["default"] = down
-    try:
-        yield down
-    finally:
-        down.close()
-        connections["default"] = real
 
 
 @pytest.mark.parametrize("path", ["/", "/registry/"])

@@ -26,8 +26,6 @@ from registry.models import RegistryEntry
 from selection.models import TambonForum
 from tests.accounts.factories import UserFactory
 from tests.products.factories import importing_officer, png_upload
-from tests.registry.test_publishing import awarded  # noqa: F401
-from tests.registry.test_search import published  # noqa: F401
 from tests.selection.ladder import make_officer, make_round
 
 MB = 1024 * 1024
@@ -502,7 +500,7 @@ def test_admin_exports_neutralise_formulas(client, evil_products, fmt):
 
 
 @pytest.fixture
-def evil_registry(published):  # noqa: F811
+def evil_registry(published):
     entries = list(RegistryEntry.objects.order_by("pk"))
     for entry, name in zip(entries, ["=1+1", "@SUM(A1)", "\t-2"], strict=True):
         RegistryEntry.objects.filter(pk=entry.pk).update(

@@ -25,7 +25,7 @@ from products.services import product_image_add
 from registry.models import RegistryEntry
 from selection.models import TambonForum
 from tests.accounts.factories import UserFactory
-from tests.products.factories import importing_officer, png_upload
+from tests.products.factories import png_upload
 from tests.selection.ladder import make_officer, make_round
 
 MB = 1024 * 1024
@@ -171,12 +171,6 @@ def test_sniffing_reads_magic_bytes_not_names():
 # Upload paths: officer import page, admin membership import, photos, minutes ----
 
 
-@pytest.fixture
-def officer(geography):
-    central = UserFactory(username="central", is_superuser=True, is_staff=True)
-    return importing_officer(central)
-
-
 def products_csv(count: int) -> bytes:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=PRODUCT_COLUMNS)
@@ -203,9 +197,9 @@ def upload_import(client, data: bytes, name: str):
 
 
 def test_the_import_page_refuses_a_bomb_and_keeps_nothing(
-    client, officer, bomb, no_openpyxl
+    client, importing_officer, bomb, no_openpyxl
 ):
-    client.force_login(officer)
+    client.force_login(importing_officer)
 
     (error,) = upload_import(client, bomb, "products.xlsx")
 
@@ -214,9 +208,9 @@ def test_the_import_page_refuses_a_bomb_and_keeps_nothing(
 
 
 def test_the_import_page_refuses_oversize_files_and_long_files(
-    client, officer, monkeypatch
+    client, importing_officer, monkeypatch
 ):
-    client.force_login(officer)
+    client.force_login(importing_officer)
     data = products_csv(5)
 
     with override_settings(UPLOAD_MAX_IMPORT_BYTES=len(data) - 1):
@@ -239,7 +233,7 @@ def test_the_import_page_refuses_oversize_files_and_long_files(
     assert ImportJob.objects.get().status == ImportJob.Status.READY
 
 
-def test_the_import_cap_is_the_setting_alone(officer):
+def test_the_import_cap_is_the_setting_alone(importing_officer):
     """One cap, ``UPLOAD_MAX_IMPORT_BYTES``: an office that raises it for its
     provincial files is not stopped by a second, hard-coded one."""
     from products.jobs import import_job_start
@@ -252,14 +246,14 @@ def test_the_import_cap_is_the_setting_alone(officer):
     sixty_mb = 60 * uploads.MB
     with translation.override("en"), pytest.raises(ValidationError) as caught:
         import_job_start(
-            actor=officer, kind="products", upload=upload_claiming(sixty_mb)
+            actor=importing_officer, kind="products", upload=upload_claiming(sixty_mb)
         )
     assert caught.value.messages == ["The import file is 60 MB; the limit is 50 MB."]
     assert not ImportJob.objects.exists()
 
     with override_settings(UPLOAD_MAX_IMPORT_BYTES=100 * uploads.MB):
         job = import_job_start(
-            actor=officer, kind="products", upload=upload_claiming(sixty_mb)
+            actor=importing_officer, kind="products", upload=upload_claiming(sixty_mb)
         )
     assert job.total_rows == 2
 
@@ -335,7 +329,7 @@ def test_the_membership_import_has_a_row_cap(membership_admin, monkeypatch):
         )
 
 
-def test_photos_are_capped_and_sniffed(officer):
+def test_photos_are_capped_and_sniffed(importing_officer):
     producer = Producer.objects.get()
     product = Product.objects.create(
         producer=producer,
@@ -348,19 +342,19 @@ def test_photos_are_capped_and_sniffed(officer):
         override_settings(UPLOAD_MAX_IMAGE_BYTES=photo.size - 1),
         pytest.raises(ValidationError) as caught,
     ):
-        product_image_add(actor=officer, product=product, upload=photo)
+        product_image_add(actor=importing_officer, product=product, upload=photo)
     assert caught.value.code == "too_large"
     fake = SimpleUploadedFile("photo.png", b"<svg onload=alert(1)>" + b" " * 64)
     with pytest.raises(ValidationError) as caught:
-        product_image_add(actor=officer, product=product, upload=fake)
+        product_image_add(actor=importing_officer, product=product, upload=fake)
     assert caught.value.code == "not_an_image"
     gif = SimpleUploadedFile("photo.png", b"GIF89a" + b"\0" * 64)
     with pytest.raises(ValidationError) as caught:
-        product_image_add(actor=officer, product=product, upload=gif)
+        product_image_add(actor=importing_officer, product=product, upload=gif)
     assert caught.value.code == "bad_format"
     assert not ProductImage.objects.exists()
 
-    product_image_add(actor=officer, product=product, upload=png_upload())
+    product_image_add(actor=importing_officer, product=product, upload=png_upload())
     assert ProductImage.objects.count() == 1
 
 
@@ -455,13 +449,13 @@ def xlsx_rows(response) -> list[list]:
 
 
 @pytest.fixture
-def evil_products(officer):
+def evil_products(importing_officer):
     snack = Category.objects.get(code="FOOD-SNACK")
     producer = Producer.objects.get()
     Producer.objects.filter(pk=producer.pk).update(contact_person="@cmd|' /C calc'!A0")
     for name in EVIL:
         Product.objects.create(producer=producer, category=snack, name_th=name)
-    return officer
+    return importing_officer
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])

@@ -15,7 +15,7 @@ from committees.models import Tier as CommitteeTier
 from registry.models import RegistryEntry
 from registry.services import registry_publish, registry_publish_all
 from selection.services import nomination_award, nomination_create, nomination_submit
-from tests.communities.factories import ProducerFactory, officer_for, tambon
+from tests.communities.factories import ProducerFactory, tambon
 from tests.products.factories import ProductFactory
 from tests.registry.test_home import make_entry
 from tests.selection.ladder import (
@@ -27,12 +27,8 @@ from tests.selection.ladder import (
     score_all,
 )
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def officer(geography):
-    return officer_for(tambon("100101"), username="officer-history")
+# The officer serves tambon 100101, where the product's producer is.
+pytestmark = [pytest.mark.django_db, pytest.mark.officer_tambon("100101")]
 
 
 @pytest.fixture

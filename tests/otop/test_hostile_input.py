@@ -196,9 +196,9 @@ NUMBER_PARAMETERS = [
 
 
 @pytest.mark.parametrize("junk", JUNK_NUMBERS)
-def test_junk_numbers_in_query_strings_are_never_a_500(db, junk):
+def test_junk_numbers_in_query_strings_are_never_a_500(central_staff, junk):
     staff = Client(raise_request_exception=False)
-    staff.force_login(UserFactory(is_staff=True, is_superuser=True))
+    staff.force_login(central_staff)
     answers = {}
     for pattern in NUMBER_PARAMETERS:
         url = pattern.format(quote(junk))
@@ -208,9 +208,9 @@ def test_junk_numbers_in_query_strings_are_never_a_500(db, junk):
 
 
 @pytest.mark.parametrize("junk", ["²", "๕", "abc"])
-def test_junk_numbers_in_the_publish_form_are_a_message(db, junk):
+def test_junk_numbers_in_the_publish_form_are_a_message(central_staff, junk):
     staff = Client(raise_request_exception=False)
-    staff.force_login(UserFactory(is_staff=True, is_superuser=True))
+    staff.force_login(central_staff)
     url = "/admin/registry/registryentry/publish/"
     for data in ({"round": junk}, {"one": junk}, {"nomination": [junk, "1"]}):
         response = staff.post(url, data, follow=True)

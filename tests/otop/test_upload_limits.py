@@ -269,13 +269,15 @@ def test_trailing_blank_rows_do_not_count_against_the_cap(monkeypatch):
 
 
 @pytest.fixture
-def membership_admin(client, geography):
+def membership_admin(client, geography, central_staff):
+    """Central staff, reading English, in the membership import."""
     from tests.committees.factories import amphoe_committee
 
     amphoe_committee("5001")
     UserFactory(username="malee")
-    admin = UserFactory(is_superuser=True, is_staff=True, preferred_language="en")
-    client.force_login(admin)
+    central_staff.preferred_language = "en"
+    central_staff.save(update_fields=["preferred_language"])
+    client.force_login(central_staff)
     return client
 
 
@@ -478,8 +480,8 @@ def test_officer_exports_neutralise_formulas(client, evil_products, url, fmt):
 
 
 @pytest.mark.parametrize("fmt", ["0", "1"])
-def test_admin_exports_neutralise_formulas(client, evil_products, fmt):
-    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+def test_admin_exports_neutralise_formulas(client, evil_products, fmt, central_staff):
+    client.force_login(central_staff)
     page = client.get("/admin/products/product/export/")
     fields = set(re.findall(r'name="(\w+resource_\w+)"', page.text))
 

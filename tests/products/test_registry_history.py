@@ -17,7 +17,7 @@ from registry.services import registry_publish, registry_publish_all
 from selection.services import nomination_award, nomination_create, nomination_submit
 from tests.communities.factories import ProducerFactory, tambon
 from tests.products.factories import ProductFactory
-from tests.registry.test_home import make_entry
+from tests.registry.factories import make_entry
 from tests.selection.ladder import (
     TODAY,
     Board,

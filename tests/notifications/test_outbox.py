@@ -19,7 +19,6 @@ from selection.services import nomination_return
 from tests.accounts.factories import UserFactory
 from tests.selection.ladder import (
     make_board,
-    make_officer,
     make_round,
     submitted_nomination,
 )
@@ -28,11 +27,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def district(geography):
-    round_ = make_round()
-    board = make_board(CommitteeTier.AMPHOE, "5001")
-    officer = make_officer("500101")
-    return round_, board, officer
+def district(officer, district_board):
+    """An open round, the officer of 500101 and their district committee."""
+    return make_round(), district_board, officer
 
 
 def test_a_submission_notifies_the_district_committee(district):

@@ -13,7 +13,6 @@ from django.core import mail
 from django.test import Client
 from django.utils import timezone
 
-from committees.models import Tier as CommitteeTier
 from notifications.models import Delivery
 from notifications.tasks import sweep_outbox
 from otop.celery import app as celery_app
@@ -21,8 +20,6 @@ from selection.models import Nomination, NominationEvent
 from tests.accounts.factories import UserFactory
 from tests.otop.outages import closed_port, database_down
 from tests.selection.ladder import (
-    make_board,
-    make_officer,
     make_round,
     submitted_nomination,
 )
@@ -105,11 +102,9 @@ def broker_down():
 
 
 def test_a_transition_commits_with_the_broker_down_and_the_sweeper_delivers_once(
-    geography, django_capture_on_commit_callbacks
+    officer, district_board, django_capture_on_commit_callbacks
 ):
     round_ = make_round()
-    board = make_board(CommitteeTier.AMPHOE, "5001")
-    officer = make_officer("500101")
 
     with broker_down(), django_capture_on_commit_callbacks(execute=True) as queued:
         nomination = submitted_nomination(officer, round_, "500101", "น้ำพริกหนุ่ม")
@@ -121,7 +116,7 @@ def test_a_transition_commits_with_the_broker_down_and_the_sweeper_delivers_once
         nomination=nomination, action="submitted"
     ).exists()
     waiting = Delivery.objects.filter(event_type="nomination_submitted")
-    assert waiting.count() == len(board.scorers)
+    assert waiting.count() == len(district_board.scorers)
     assert set(waiting.values_list("status", flat=True)) == {"pending"}
     assert mail.outbox == []
 

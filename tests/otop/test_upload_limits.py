@@ -517,17 +517,14 @@ def test_registry_exports_neutralise_formulas(client, evil_registry, fmt):
     assert {row[8] for row in rows[1:]} == {"'+66 81"}
 
 
-def test_ranking_export_neutralises_formulas(client, geography):
-    from committees.models import Tier as CommitteeTier
+def test_ranking_export_neutralises_formulas(client, officer, district_board):
     from selection.models import Ranking
-    from tests.selection.ladder import make_board, score_all, submitted_nomination
+    from tests.selection.ladder import score_all, submitted_nomination
 
     round_ = make_round(tambon_quota=5)
-    board = make_board(CommitteeTier.AMPHOE, "5001")
-    officer = make_officer("500101")
     nomination = submitted_nomination(officer, round_, "500101", "-2+3")
-    score_all(board, [nomination], {"A": 8, "B": 8, "C": 8})
-    client.force_login(board.chair)
+    score_all(district_board, [nomination], {"A": 8, "B": 8, "C": 8})
+    client.force_login(district_board.chair)
     assert client.get("/admin/selection/ranking/").status_code == 200
     ranking = Ranking.objects.get(round=round_)
 

@@ -5,7 +5,6 @@ import datetime as dt
 
 import pytest
 from django.conf import settings
-from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.template.loader import render_to_string
 from django.test import RequestFactory
@@ -189,9 +188,9 @@ def test_home_query_count_is_small_and_does_not_grow_with_entries(client, geogra
     assert len(many) == len(one)
 
 
-def test_big_numbers_have_thousands_separators():
+def test_big_numbers_have_thousands_separators(anonymous):
     request = RequestFactory().get(HOME)
-    request.user = AnonymousUser()
+    request.user = anonymous
     summary = {
         "total": 16234,
         "by_stars": [{"stars": 5, "count": 12345, "unstarred": 0}],

@@ -5,7 +5,6 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from committees.models import Tier as CommitteeTier
 from committees.services import conflict_declare
 from products.models import Category
 from selection.models import Nomination, NominationEvent, Ranking, TypeQuota
@@ -20,8 +19,6 @@ from selection.services import (
     round_update,
 )
 from tests.selection.ladder import (
-    make_board,
-    make_officer,
     make_round,
     score,
     score_all,
@@ -32,11 +29,10 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def district(geography):
+def district(officer, district_board):
+    """An open round, the officer of 500101 and their district committee."""
     round_ = make_round(amphoe_advance=2, tambon_quota=10)
-    board = make_board(CommitteeTier.AMPHOE, "5001")
-    officer = make_officer("500101")
-    return round_, board, officer
+    return round_, district_board, officer
 
 
 def nominate(district, *names, **kwargs):

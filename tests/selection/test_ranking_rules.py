@@ -225,11 +225,10 @@ def test_award_all_is_refused_while_the_central_ranking_awaits_approval(two_boar
 
 
 @pytest.fixture
-def district(geography):
+def district(officer, district_board):
+    """An open round, the officer of 500101 and their district committee."""
     round_ = make_round(amphoe_advance=2, tambon_quota=10)
-    board = make_board(CommitteeTier.AMPHOE, "5001")
-    officer = make_officer("500101")
-    return round_, board, officer
+    return round_, district_board, officer
 
 
 def test_quorum_of_all_members_refuses_one_sheet_short(district):

@@ -1,9 +1,11 @@
 """The people of the portal, as fixtures: a test names the roles it acts as.
 
 Loaded by tests/conftest.py (``pytest_plugins``), so every test module can ask
-for them and none defines its own. Each role is made the way the builders make
-it (tests/accounts/factories.py, tests/selection/ladder.py): through the
-project's services, so the fixture and a builder call are the same user.
+for them and none defines its own (tests/test_layout.py checks). Each role is
+made by the builders the rest of the suite uses (tests/accounts/factories.py,
+tests/selection/ladder.py, tests/products/factories.py), so a fixture and a
+builder call in the same test are the same user. Officers are assigned and
+committee members appointed by central staff through the project's services.
 
     anonymous             someone who has not signed in
     central_staff         the superuser at the centre (rounds, committees, officers)

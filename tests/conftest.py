@@ -11,6 +11,11 @@ from tests import clock
 
 PASSWORD = "correct horse 42"
 
+# Fixtures every test module shares, defined once: the portal's roles (officer,
+# committee chairs, central staff, publisher, …) and the awarded and published
+# nominations of the registry tests.
+pytest_plugins = ["tests.roles", "tests.registry.fixtures"]
+
 # Tests whose clock must be the real one: Chromium and the Celery worker run
 # in other processes, which the fixed clock cannot reach.
 REAL_CLOCK_MARKERS = ("e2e", "broker", "real_clock")

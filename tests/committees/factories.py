@@ -4,13 +4,9 @@ from accounts.models import User
 from committees.models import Committee, Tier
 from committees.services import committee_create, membership_grant
 from communities.models import Amphoe, Province
-from tests.accounts.factories import UserFactory
+from tests.accounts.factories import UserFactory, central_staff
 
 TERM_START = dt.date(2025, 10, 1)
-
-
-def central_staff(username: str = "central") -> User:
-    return UserFactory(username=username, is_staff=True, is_superuser=True)
 
 
 def amphoe_committee(code: str, *, actor: User | None = None) -> Committee:

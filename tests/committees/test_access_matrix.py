@@ -8,10 +8,8 @@ import pytest
 from django.contrib.auth.models import Permission
 
 from committees.models import Membership, Role
-from communities.models import Tambon
-from communities.services import assignment_grant
 from tests.accounts.factories import UserFactory
-from tests.committees.factories import amphoe_committee, central_staff, member_of
+from tests.committees.factories import amphoe_committee, member_of
 
 pytestmark = pytest.mark.django_db
 
@@ -25,20 +23,15 @@ CHANGELISTS = ["/admin/committees/committee/", "/admin/committees/membership/"]
 
 
 @pytest.fixture
-def world(geography):
+def world(officer):
     own = amphoe_committee("5001")
     other = amphoe_committee("5002")
-    people = {"anonymous": None}
-    people["officer"] = UserFactory(username="officer")
-    assignment_grant(
-        actor=central_staff("root"),
-        user=people["officer"],
-        tambon=Tambon.objects.get(pk="500101"),
-    )
+    people = {"anonymous": None, "officer": officer}  # the officer of 500101
     for role in ("member", "secretary", "chair", "observer"):
         people[role] = member_of(own, role, username=role)
     people["other-chair"] = member_of(other, Role.CHAIR, username="other-chair")
-    central = UserFactory(username="central-staff", is_staff=True)
+    # Central staff without superuser rights: the committee permissions only.
+    central = UserFactory(username="central-clerk", is_staff=True)
     central.user_permissions.add(
         *Permission.objects.filter(
             content_type__app_label="committees",

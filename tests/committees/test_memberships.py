@@ -25,7 +25,6 @@ from communities.models import Amphoe
 from tests.accounts.factories import UserFactory
 from tests.committees.factories import (
     amphoe_committee,
-    central_staff,
     member_of,
     province_committee,
 )
@@ -76,11 +75,11 @@ def test_each_role_carries_exactly_its_permissions(committee, role):
     assert user.is_staff  # members work in the admin
 
 
-def test_revoking_removes_every_grant_and_admin_access(committee):
+def test_revoking_removes_every_grant_and_admin_access(committee, central_staff):
     user = member_of(committee, Role.SECRETARY, "secretary")
     membership = Membership.objects.get(user=user)
 
-    membership_revoke(actor=central_staff(), membership=membership, note="ย้ายงาน")
+    membership_revoke(actor=central_staff, membership=membership, note="ย้ายงาน")
 
     user.refresh_from_db()
     assert grants(user, committee) == set()
@@ -89,25 +88,27 @@ def test_revoking_removes_every_grant_and_admin_access(committee):
     assert not can(user, "view_committee", committee)
 
 
-def test_central_staff_keep_admin_access_when_a_membership_ends(committee):
+def test_central_staff_keep_admin_access_when_a_membership_ends(
+    committee, central_staff
+):
     staff = UserFactory(username="staff", is_staff=True)
     from django.contrib.auth.models import Permission
 
     staff.user_permissions.add(Permission.objects.get(codename="view_committee"))
     membership_grant(
-        actor=central_staff(), user=staff, committee=committee, role=Role.MEMBER
+        actor=central_staff, user=staff, committee=committee, role=Role.MEMBER
     )
-    membership_revoke(actor=central_staff(), membership=staff.memberships.get())
+    membership_revoke(actor=central_staff, membership=staff.memberships.get())
 
     staff.refresh_from_db()
     assert staff.is_staff
 
 
-def test_changing_role_swaps_the_grants(committee):
+def test_changing_role_swaps_the_grants(committee, central_staff):
     user = member_of(committee, Role.MEMBER, "somchai")
     membership = Membership.objects.get(user=user)
 
-    membership_change_role(actor=central_staff(), membership=membership, role="chair")
+    membership_change_role(actor=central_staff, membership=membership, role="chair")
 
     assert grants(user, committee) == set(ROLE_PERMISSIONS[Role.CHAIR])
 
@@ -127,12 +128,13 @@ def test_only_central_staff_appoint(committee):
         )
 
 
-def test_grants_revocations_and_role_changes_are_recorded(committee):
-    staff = central_staff()
+def test_grants_revocations_and_role_changes_are_recorded(committee, central_staff):
     user = member_of(committee, Role.MEMBER, "somchai")
     membership = Membership.objects.get(user=user)
-    membership_change_role(actor=staff, membership=membership, role=Role.OBSERVER)
-    membership_revoke(actor=staff, membership=membership)
+    membership_change_role(
+        actor=central_staff, membership=membership, role=Role.OBSERVER
+    )
+    membership_revoke(actor=central_staff, membership=membership)
 
     events = list(
         MembershipEvent.objects.filter(membership=membership)
@@ -178,17 +180,17 @@ def test_a_future_term_gives_no_access_yet(committee):
     assert not committees_for(user, "score_in").exists()
 
 
-def test_deactivating_a_committee_closes_its_memberships(committee):
+def test_deactivating_a_committee_closes_its_memberships(committee, central_staff):
     user = member_of(committee, Role.CHAIR, "chair")
 
-    committee_update(actor=central_staff(), committee=committee, is_active=False)
+    committee_update(actor=central_staff, committee=committee, is_active=False)
 
     assert grants(user, committee) == set()
     assert not committees_for(user, "view_committee").exists()
 
 
-def test_a_new_committee_can_follow_a_deactivated_one(committee):
-    committee_update(actor=central_staff(), committee=committee, is_active=False)
+def test_a_new_committee_can_follow_a_deactivated_one(committee, central_staff):
+    committee_update(actor=central_staff, committee=committee, is_active=False)
 
     again = amphoe_committee("5001")
 

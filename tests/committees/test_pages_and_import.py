@@ -6,7 +6,7 @@ import pytest
 from committees.models import Membership, MembershipEvent, Role
 from communities.models import Producer
 from tests.accounts.factories import UserFactory
-from tests.committees.factories import amphoe_committee, central_staff, member_of
+from tests.committees.factories import amphoe_committee, member_of
 
 pytestmark = pytest.mark.django_db
 
@@ -87,11 +87,11 @@ def _import(client, rows):
 
 
 @pytest.fixture
-def import_setup(client, geography):
+def import_setup(client, geography, central_staff):
     amphoe_committee("5001")
     for name in ("somchai", "somsri", "malee"):
         UserFactory(username=name)
-    client.force_login(central_staff("root"))
+    client.force_login(central_staff)
     return client
 
 

@@ -20,7 +20,6 @@ from tests.accounts.factories import UserFactory
 from tests.committees.factories import (
     amphoe_committee,
     central_committee,
-    central_staff,
     member_of,
     province_committee,
 )
@@ -181,10 +180,10 @@ def test_the_members_own_producer_account_is_a_conflict(producers):
     assert set(conflicts_for(member)) == {producers["500203"]}
 
 
-def test_an_officer_of_the_producers_tambon_is_conflicted(producers):
+def test_an_officer_of_the_producers_tambon_is_conflicted(producers, central_staff):
     officer = UserFactory()
     assignment_grant(
-        actor=central_staff(), user=officer, tambon=Tambon.objects.get(pk="100101")
+        actor=central_staff, user=officer, tambon=Tambon.objects.get(pk="100101")
     )
 
     assert set(conflicts_for(officer)) == {producers["100101"]}

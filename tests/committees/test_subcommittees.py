@@ -50,11 +50,10 @@ def test_a_central_committee_is_the_national_committee_by_default(db):
         assert national.name == "National OTOP Committee"
 
 
-def test_subcommittees_are_created_with_their_kind_and_product_types(db):
-    staff = central_staff()
-    national = central_committee(actor=staff)
-    production = subcommittee(Kind.PRODUCTION, "FOOD", "DRINK", actor=staff)
-    marketing = subcommittee(Kind.MARKETING, "TEXTILE", actor=staff)
+def test_subcommittees_are_created_with_their_kind_and_product_types(central_staff):
+    national = central_committee(actor=central_staff)
+    production = subcommittee(Kind.PRODUCTION, "FOOD", "DRINK", actor=central_staff)
+    marketing = subcommittee(Kind.MARKETING, "TEXTILE", actor=central_staff)
 
     assert production.is_subcommittee
     assert set(production.product_types.values_list("code", flat=True)) == {
@@ -74,11 +73,10 @@ def test_subcommittees_are_created_with_their_kind_and_product_types(db):
     assert central_scorers_for(_type("HERBAL").pk).first() == national
 
 
-def test_only_the_central_tier_has_subcommittees(geography):
-    staff = central_staff()
+def test_only_the_central_tier_has_subcommittees(geography, central_staff):
     with pytest.raises(ValidationError, match="Only the central tier"):
         committee_create(
-            actor=staff,
+            actor=central_staff,
             tier=Tier.AMPHOE,
             amphoe=Amphoe.objects.get(pk="5001"),
             kind=Kind.PRODUCTION,
@@ -93,63 +91,63 @@ def test_only_the_central_tier_has_subcommittees(geography):
         )
 
 
-def test_one_active_central_committee_per_kind(db):
-    staff = central_staff()
-    central_committee(actor=staff)
-    first = subcommittee(Kind.STANDARDS, actor=staff)
+def test_one_active_central_committee_per_kind(central_staff):
+    central_committee(actor=central_staff)
+    first = subcommittee(Kind.STANDARDS, actor=central_staff)
 
     with pytest.raises(ValidationError, match="already an active central committee"):
-        central_committee(actor=staff)
+        central_committee(actor=central_staff)
     with pytest.raises(ValidationError, match="already an active central committee"):
-        subcommittee(Kind.STANDARDS, actor=staff)
+        subcommittee(Kind.STANDARDS, actor=central_staff)
     with pytest.raises(IntegrityError), transaction.atomic():
         Committee.objects.create(
             tier=Tier.CENTRAL, kind=Kind.STANDARDS, term_start=TERM_START
         )
 
-    committee_update(actor=staff, committee=first, is_active=False)
-    assert subcommittee(Kind.STANDARDS, actor=staff).is_active
+    committee_update(actor=central_staff, committee=first, is_active=False)
+    assert subcommittee(Kind.STANDARDS, actor=central_staff).is_active
 
 
-def test_product_types_are_top_level_and_only_for_subcommittees(db):
-    staff = central_staff()
-    national = central_committee(actor=staff)
+def test_product_types_are_top_level_and_only_for_subcommittees(central_staff):
+    national = central_committee(actor=central_staff)
 
     with pytest.raises(ValidationError, match="not their sub-types"):
-        subcommittee(Kind.PRODUCTION, "FOOD-SNACK", actor=staff)
+        subcommittee(Kind.PRODUCTION, "FOOD-SNACK", actor=central_staff)
     with pytest.raises(ValidationError, match="Only central subcommittees"):
-        committee_update(actor=staff, committee=national, product_types=[_type("FOOD")])
+        committee_update(
+            actor=central_staff, committee=national, product_types=[_type("FOOD")]
+        )
     assert not Committee.objects.filter(kind=Kind.PRODUCTION).exists()
     assert not national.product_types.exists()
 
 
-def test_a_product_type_has_at_most_one_active_subcommittee(db):
-    staff = central_staff()
-    production = subcommittee(Kind.PRODUCTION, "FOOD", actor=staff)
+def test_a_product_type_has_at_most_one_active_subcommittee(central_staff):
+    production = subcommittee(Kind.PRODUCTION, "FOOD", actor=central_staff)
 
     with pytest.raises(ValidationError, match="already scored by"):
-        subcommittee(Kind.MARKETING, "FOOD", "TEXTILE", actor=staff)
-    marketing = subcommittee(Kind.MARKETING, "TEXTILE", actor=staff)
+        subcommittee(Kind.MARKETING, "FOOD", "TEXTILE", actor=central_staff)
+    marketing = subcommittee(Kind.MARKETING, "TEXTILE", actor=central_staff)
     with pytest.raises(ValidationError, match="already scored by"):
         committee_update(
-            actor=staff,
+            actor=central_staff,
             committee=marketing,
             product_types=[_type("TEXTILE"), _type("FOOD")],
         )
 
     # Once the production subcommittee stands down, marketing may take food;
     # the old one cannot come back while food is taken.
-    committee_update(actor=staff, committee=production, is_active=False)
-    committee_update(actor=staff, committee=marketing, product_types=[_type("FOOD")])
+    committee_update(actor=central_staff, committee=production, is_active=False)
+    committee_update(
+        actor=central_staff, committee=marketing, product_types=[_type("FOOD")]
+    )
     assert central_scorers_for(_type("FOOD").pk).first() == marketing
     with pytest.raises(ValidationError, match="already scored by"):
-        committee_update(actor=staff, committee=production, is_active=True)
+        committee_update(actor=central_staff, committee=production, is_active=True)
 
 
-def test_the_membership_import_names_subcommittees_by_kind(db):
-    staff = central_staff()
-    national = central_committee(actor=staff)
-    production = subcommittee(Kind.PRODUCTION, "FOOD", actor=staff)
+def test_the_membership_import_names_subcommittees_by_kind(central_staff):
+    national = central_committee(actor=central_staff)
+    production = subcommittee(Kind.PRODUCTION, "FOOD", actor=central_staff)
     widget = CommitteeWidget()
 
     assert widget.clean("central") == national
@@ -174,9 +172,8 @@ def test_the_committee_pages_show_the_kind_and_the_types(client, db):
         assert "HERBAL" not in page and _type("HERBAL").name_th not in page
 
 
-def test_central_staff_create_a_subcommittee_in_the_admin(client, db):
-    staff = central_staff()
-    client.force_login(staff)
+def test_central_staff_create_a_subcommittee_in_the_admin(client, central_staff):
+    client.force_login(central_staff)
     data = {
         "tier": Tier.CENTRAL,
         "kind": Kind.MARKETING,
@@ -213,10 +210,9 @@ def test_central_staff_create_a_subcommittee_in_the_admin(client, db):
     assert list(created.product_types.values_list("code", flat=True)) == ["HERBAL"]
 
 
-def test_the_admin_form_shows_a_taken_type_as_an_error(client, db):
-    staff = central_staff()
-    subcommittee(Kind.PRODUCTION, "FOOD", actor=staff)
-    client.force_login(staff)
+def test_the_admin_form_shows_a_taken_type_as_an_error(client, central_staff):
+    subcommittee(Kind.PRODUCTION, "FOOD", actor=central_staff)
+    client.force_login(central_staff)
     data = {
         "tier": Tier.CENTRAL,
         "kind": Kind.MARKETING,

@@ -1,13 +1,11 @@
 import pytest
 
-from tests.accounts.factories import UserFactory
-
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def admin_client(client, geography):
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+def admin_client(client, geography, central_staff):
+    client.force_login(central_staff)
     return client
 
 

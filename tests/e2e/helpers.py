@@ -15,7 +15,19 @@ from django.utils import translation
 from django.utils.translation import gettext
 from PIL import Image
 
+from committees.models import Tier as CommitteeTier
 from communities.services import geography_load
+from registry.services import registry_publish
+from selection.services import nomination_award
+from tests.accounts.factories import staff_with
+from tests.selection.ladder import (
+    make_board,
+    make_officer,
+    make_round,
+    rank_and_approve,
+    score_all,
+    submitted_nomination,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path(os.environ.get("E2E_CHROMIUM", "/usr/bin/chromium"))
@@ -183,3 +195,26 @@ def axe_serious(page) -> SimpleNamespace:
         ids=sorted({v["id"] for v in serious}),
         report=json.dumps(serious, ensure_ascii=False, indent=2),
     )
+
+
+WAWI = "571006"
+PRODUCT = "กาแฟดอยช้างคั่วกลาง"
+
+
+def published_entry():
+    """A product of tambon Wawi taken up the ladder and published (through
+    the services: here only the pages' markup is under test)."""
+    round_ = make_round()
+    officer = make_officer(WAWI)
+    nomination = submitted_nomination(officer, round_, WAWI, PRODUCT)
+    for tier, area in (
+        (CommitteeTier.AMPHOE, "5710"),
+        (CommitteeTier.PROVINCE, "57"),
+        (CommitteeTier.CENTRAL, ""),
+    ):
+        board = make_board(tier, area, members=1)
+        score_all(board, [nomination], {"A": 9, "B": 9, "C": 9})
+        rank_and_approve(board, round_)
+    nomination_award(actor=board.chair, nomination=nomination)
+    registrar = staff_with("publish_entry", "registrar")  # the publisher
+    return officer, registry_publish(actor=registrar, nomination=nomination)

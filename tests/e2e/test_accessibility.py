@@ -6,52 +6,22 @@ tests are skipped, loudly.
 """
 
 import pytest
-from django.contrib.auth.models import Permission
 from playwright.sync_api import expect
 
-from committees.models import Tier as CommitteeTier
-from registry.services import registry_publish
-from selection.services import nomination_award
-from tests.accounts.factories import UserFactory
 from tests.conftest import PASSWORD
-from tests.e2e.helpers import axe_serious, new_page, sign_in, t
-from tests.selection.ladder import (
-    make_board,
-    make_officer,
-    make_round,
-    rank_and_approve,
-    score_all,
-    submitted_nomination,
+from tests.e2e.helpers import (
+    PRODUCT,
+    axe_serious,
+    new_page,
+    published_entry,
+    sign_in,
+    t,
 )
 
 pytestmark = [
     pytest.mark.e2e,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-WAWI = "571006"
-PRODUCT = "กาแฟดอยช้างคั่วกลาง"
-
-
-def published_entry():
-    """A product of tambon Wawi taken up the ladder and published (through
-    the services: here only the pages' markup is under test)."""
-    round_ = make_round()
-    officer = make_officer(WAWI)
-    nomination = submitted_nomination(officer, round_, WAWI, PRODUCT)
-    for tier, area in (
-        (CommitteeTier.AMPHOE, "5710"),
-        (CommitteeTier.PROVINCE, "57"),
-        (CommitteeTier.CENTRAL, ""),
-    ):
-        board = make_board(tier, area, members=1)
-        score_all(board, [nomination], {"A": 9, "B": 9, "C": 9})
-        rank_and_approve(board, round_)
-    nomination_award(actor=board.chair, nomination=nomination)
-    registrar = UserFactory(username="registrar", is_staff=True)
-    registrar.user_permissions.add(Permission.objects.get(codename="publish_entry"))
-    registrar = type(registrar).objects.get(pk=registrar.pk)
-    return officer, registry_publish(actor=registrar, nomination=nomination)
 
 
 def visitor(browser, base, officer):

@@ -16,8 +16,7 @@ from products.models import Product
 from selection.models import Ranking
 from tests.accounts.factories import UserFactory
 from tests.conftest import PASSWORD
-from tests.e2e.helpers import new_page, sign_in, t
-from tests.e2e.test_accessibility import PRODUCT, published_entry
+from tests.e2e.helpers import PRODUCT, new_page, published_entry, sign_in, t
 
 pytestmark = [
     pytest.mark.e2e,

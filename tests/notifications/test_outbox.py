@@ -18,9 +18,7 @@ from notifications.tasks import sweep_outbox
 from selection.services import nomination_return
 from tests.accounts.factories import UserFactory
 from tests.selection.ladder import (
-    central_staff,
     make_board,
-    make_officer,
     make_round,
     submitted_nomination,
 )
@@ -29,11 +27,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def district(geography):
-    round_ = make_round()
-    board = make_board(CommitteeTier.AMPHOE, "5001")
-    officer = make_officer("500101")
-    return round_, board, officer
+def district(officer, district_board):
+    """An open round, the officer of 500101 and their district committee."""
+    return make_round(), district_board, officer
 
 
 def test_a_submission_notifies_the_district_committee(district):
@@ -176,11 +172,11 @@ def test_a_failing_send_backs_off_then_gives_up(db, settings, monkeypatch):
     assert waits == sorted(waits) and waits[0] > 20 and waits[1] > 50  # 30 s, 60 s, …
 
 
-def test_central_staff_retry_failed_deliveries(db):
+def test_central_staff_retry_failed_deliveries(central_staff):
     _granted(UserFactory(email="somsri@example.go.th"))
     Delivery.objects.update(status="failed", attempts=6)
 
-    count = deliveries_retry(actor=central_staff(), deliveries=Delivery.objects.all())
+    count = deliveries_retry(actor=central_staff, deliveries=Delivery.objects.all())
     deliveries_send_due()
 
     assert count == 1

@@ -5,58 +5,26 @@ tests/products/test_import_jobs.py; a worker killed mid-delivery:
 tests/notifications/test_chaos.py.)"""
 
 import datetime as dt
-import socket
 from collections import Counter
 from contextlib import contextmanager
 
 import pytest
 from django.core import mail
-from django.db import connections
 from django.test import Client
 from django.utils import timezone
 
-from committees.models import Tier as CommitteeTier
 from notifications.models import Delivery
 from notifications.tasks import sweep_outbox
 from otop.celery import app as celery_app
 from selection.models import Nomination, NominationEvent
 from tests.accounts.factories import UserFactory
+from tests.otop.outages import closed_port, database_down
 from tests.selection.ladder import (
-    make_board,
-    make_officer,
     make_round,
     submitted_nomination,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def closed_port() -> int:
-    probe = socket.socket()
-    probe.bind(("127.0.0.1", 0))
-    port = probe.getsockname()[1]
-    probe.close()  # nothing listens here now
-    return port
-
-
-@contextmanager
-def database_down():
-    """Point the default connection at a database that is not there: a
-    closed port for PostgreSQL, a file in a missing folder for SQLite. Any
-    query made while it is down fails as the real outage would."""
-    real = connections["default"]
-    settings_dict = {**real.settings_dict}
-    if real.vendor == "postgresql":
-        settings_dict.update(HOST="127.0.0.1", PORT=str(closed_port()))
-    else:
-        settings_dict["NAME"] = "/nonexistent/otop/db.sqlite3"
-    down = type(real)(settings_dict, alias="default")
-    connections["default"] = down
-    try:
-        yield down
-    finally:
-        down.close()
-        connections["default"] = real
 
 
 @pytest.mark.parametrize("path", ["/", "/registry/"])
@@ -134,11 +102,9 @@ def broker_down():
 
 
 def test_a_transition_commits_with_the_broker_down_and_the_sweeper_delivers_once(
-    geography, django_capture_on_commit_callbacks
+    officer, district_board, django_capture_on_commit_callbacks
 ):
     round_ = make_round()
-    board = make_board(CommitteeTier.AMPHOE, "5001")
-    officer = make_officer("500101")
 
     with broker_down(), django_capture_on_commit_callbacks(execute=True) as queued:
         nomination = submitted_nomination(officer, round_, "500101", "น้ำพริกหนุ่ม")
@@ -150,7 +116,7 @@ def test_a_transition_commits_with_the_broker_down_and_the_sweeper_delivers_once
         nomination=nomination, action="submitted"
     ).exists()
     waiting = Delivery.objects.filter(event_type="nomination_submitted")
-    assert waiting.count() == len(board.scorers)
+    assert waiting.count() == len(district_board.scorers)
     assert set(waiting.values_list("status", flat=True)) == {"pending"}
     assert mail.outbox == []
 

@@ -13,10 +13,7 @@ from django.test.utils import CaptureQueriesContext
 
 from communities.models import Producer
 from tests.accounts.factories import UserFactory
-from tests.communities.factories import officer_for, tambon
-from tests.communities.test_officer_views import producer_data
-from tests.registry.test_publishing import awarded, publisher  # noqa: F401
-from tests.registry.test_search import published  # noqa: F401
+from tests.communities.factories import officer_for, producer_data, tambon
 
 THAI = "คำขอมีอักขระที่ใช้ไม่ได้"
 ENGLISH = "The request contains characters that cannot be used."
@@ -72,7 +69,7 @@ def browser(db):
 
 
 @pytest.mark.parametrize("url", NUL_IN_THE_QUERY + OTHER_CONTROLS + NOT_UTF8)
-def test_a_hostile_address_is_a_bilingual_400(browser, published, url):  # noqa: F811
+def test_a_hostile_address_is_a_bilingual_400(browser, published, url):
     bilingual_400(browser.get(url))
     assert browser.head(url).status_code == 400
 
@@ -80,7 +77,7 @@ def test_a_hostile_address_is_a_bilingual_400(browser, published, url):  # noqa:
 @pytest.mark.parametrize(
     "url", ["/api/registry/?q=%00", "/api/registry/%00/", "/api/registry/?q=%FF"]
 )
-def test_a_hostile_address_in_the_api_is_a_json_400(client, published, url):  # noqa: F811
+def test_a_hostile_address_in_the_api_is_a_json_400(client, published, url):
     response = client.get(url)
 
     assert response.status_code == 400
@@ -132,7 +129,7 @@ def test_absurd_lengths_are_a_400(client, db, url, status):
         "q=%F0%9F%8D%B5",  # an emoji: four bytes, still text
     ],
 )
-def test_ordinary_text_passes(client, published, query):  # noqa: F811
+def test_ordinary_text_passes(client, published, query):
     response = client.get(f"/registry/?{query}")
 
     assert response.status_code == 200
@@ -142,7 +139,7 @@ def test_ordinary_text_passes(client, published, query):  # noqa: F811
     )
 
 
-def test_a_search_with_thai_text_still_finds(client, published):  # noqa: F811
+def test_a_search_with_thai_text_still_finds(client, published):
     response = client.get("/registry/", {"q": "ดอยช้าง"})
 
     assert [e.name_th for e in response.context["page"]] == ["กาแฟดอยช้างคั่วกลาง"]
@@ -157,7 +154,7 @@ def test_the_400_asks_nothing_of_the_database_or_the_session(client, db):
     assert not response.cookies
 
 
-def test_the_csv_download_no_longer_dies_after_its_header(client, published):  # noqa: F811
+def test_the_csv_download_no_longer_dies_after_its_header(client, published):
     response = client.get("/registry/export.csv?q=%00")
 
     assert response.status_code == 400
@@ -199,9 +196,9 @@ NUMBER_PARAMETERS = [
 
 
 @pytest.mark.parametrize("junk", JUNK_NUMBERS)
-def test_junk_numbers_in_query_strings_are_never_a_500(db, junk):
+def test_junk_numbers_in_query_strings_are_never_a_500(central_staff, junk):
     staff = Client(raise_request_exception=False)
-    staff.force_login(UserFactory(is_staff=True, is_superuser=True))
+    staff.force_login(central_staff)
     answers = {}
     for pattern in NUMBER_PARAMETERS:
         url = pattern.format(quote(junk))
@@ -211,9 +208,9 @@ def test_junk_numbers_in_query_strings_are_never_a_500(db, junk):
 
 
 @pytest.mark.parametrize("junk", ["²", "๕", "abc"])
-def test_junk_numbers_in_the_publish_form_are_a_message(db, junk):
+def test_junk_numbers_in_the_publish_form_are_a_message(central_staff, junk):
     staff = Client(raise_request_exception=False)
-    staff.force_login(UserFactory(is_staff=True, is_superuser=True))
+    staff.force_login(central_staff)
     url = "/admin/registry/registryentry/publish/"
     for data in ({"round": junk}, {"one": junk}, {"nomination": [junk, "1"]}):
         response = staff.post(url, data, follow=True)

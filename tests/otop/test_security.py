@@ -111,8 +111,8 @@ def test_the_404_page_is_sent_the_policy_too(client):
 
 
 @pytest.fixture
-def admin_client_(client, db):
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+def admin_client_(client, central_staff):
+    client.force_login(central_staff)
     return client
 
 

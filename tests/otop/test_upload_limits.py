@@ -25,9 +25,7 @@ from products.services import product_image_add
 from registry.models import RegistryEntry
 from selection.models import TambonForum
 from tests.accounts.factories import UserFactory
-from tests.products.factories import importing_officer, png_upload
-from tests.registry.test_publishing import awarded  # noqa: F401
-from tests.registry.test_search import published  # noqa: F401
+from tests.products.factories import png_upload
 from tests.selection.ladder import make_officer, make_round
 
 MB = 1024 * 1024
@@ -173,12 +171,6 @@ def test_sniffing_reads_magic_bytes_not_names():
 # Upload paths: officer import page, admin membership import, photos, minutes ----
 
 
-@pytest.fixture
-def officer(geography):
-    central = UserFactory(username="central", is_superuser=True, is_staff=True)
-    return importing_officer(central)
-
-
 def products_csv(count: int) -> bytes:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=PRODUCT_COLUMNS)
@@ -205,9 +197,9 @@ def upload_import(client, data: bytes, name: str):
 
 
 def test_the_import_page_refuses_a_bomb_and_keeps_nothing(
-    client, officer, bomb, no_openpyxl
+    client, importing_officer, bomb, no_openpyxl
 ):
-    client.force_login(officer)
+    client.force_login(importing_officer)
 
     (error,) = upload_import(client, bomb, "products.xlsx")
 
@@ -216,9 +208,9 @@ def test_the_import_page_refuses_a_bomb_and_keeps_nothing(
 
 
 def test_the_import_page_refuses_oversize_files_and_long_files(
-    client, officer, monkeypatch
+    client, importing_officer, monkeypatch
 ):
-    client.force_login(officer)
+    client.force_login(importing_officer)
     data = products_csv(5)
 
     with override_settings(UPLOAD_MAX_IMPORT_BYTES=len(data) - 1):
@@ -241,7 +233,7 @@ def test_the_import_page_refuses_oversize_files_and_long_files(
     assert ImportJob.objects.get().status == ImportJob.Status.READY
 
 
-def test_the_import_cap_is_the_setting_alone(officer):
+def test_the_import_cap_is_the_setting_alone(importing_officer):
     """One cap, ``UPLOAD_MAX_IMPORT_BYTES``: an office that raises it for its
     provincial files is not stopped by a second, hard-coded one."""
     from products.jobs import import_job_start
@@ -254,14 +246,14 @@ def test_the_import_cap_is_the_setting_alone(officer):
     sixty_mb = 60 * uploads.MB
     with translation.override("en"), pytest.raises(ValidationError) as caught:
         import_job_start(
-            actor=officer, kind="products", upload=upload_claiming(sixty_mb)
+            actor=importing_officer, kind="products", upload=upload_claiming(sixty_mb)
         )
     assert caught.value.messages == ["The import file is 60 MB; the limit is 50 MB."]
     assert not ImportJob.objects.exists()
 
     with override_settings(UPLOAD_MAX_IMPORT_BYTES=100 * uploads.MB):
         job = import_job_start(
-            actor=officer, kind="products", upload=upload_claiming(sixty_mb)
+            actor=importing_officer, kind="products", upload=upload_claiming(sixty_mb)
         )
     assert job.total_rows == 2
 
@@ -277,13 +269,15 @@ def test_trailing_blank_rows_do_not_count_against_the_cap(monkeypatch):
 
 
 @pytest.fixture
-def membership_admin(client, geography):
+def membership_admin(client, geography, central_staff):
+    """Central staff, reading English, in the membership import."""
     from tests.committees.factories import amphoe_committee
 
     amphoe_committee("5001")
     UserFactory(username="malee")
-    admin = UserFactory(is_superuser=True, is_staff=True, preferred_language="en")
-    client.force_login(admin)
+    central_staff.preferred_language = "en"
+    central_staff.save(update_fields=["preferred_language"])
+    client.force_login(central_staff)
     return client
 
 
@@ -337,7 +331,7 @@ def test_the_membership_import_has_a_row_cap(membership_admin, monkeypatch):
         )
 
 
-def test_photos_are_capped_and_sniffed(officer):
+def test_photos_are_capped_and_sniffed(importing_officer):
     producer = Producer.objects.get()
     product = Product.objects.create(
         producer=producer,
@@ -350,19 +344,19 @@ def test_photos_are_capped_and_sniffed(officer):
         override_settings(UPLOAD_MAX_IMAGE_BYTES=photo.size - 1),
         pytest.raises(ValidationError) as caught,
     ):
-        product_image_add(actor=officer, product=product, upload=photo)
+        product_image_add(actor=importing_officer, product=product, upload=photo)
     assert caught.value.code == "too_large"
     fake = SimpleUploadedFile("photo.png", b"<svg onload=alert(1)>" + b" " * 64)
     with pytest.raises(ValidationError) as caught:
-        product_image_add(actor=officer, product=product, upload=fake)
+        product_image_add(actor=importing_officer, product=product, upload=fake)
     assert caught.value.code == "not_an_image"
     gif = SimpleUploadedFile("photo.png", b"GIF89a" + b"\0" * 64)
     with pytest.raises(ValidationError) as caught:
-        product_image_add(actor=officer, product=product, upload=gif)
+        product_image_add(actor=importing_officer, product=product, upload=gif)
     assert caught.value.code == "bad_format"
     assert not ProductImage.objects.exists()
 
-    product_image_add(actor=officer, product=product, upload=png_upload())
+    product_image_add(actor=importing_officer, product=product, upload=png_upload())
     assert ProductImage.objects.count() == 1
 
 
@@ -457,13 +451,13 @@ def xlsx_rows(response) -> list[list]:
 
 
 @pytest.fixture
-def evil_products(officer):
+def evil_products(importing_officer):
     snack = Category.objects.get(code="FOOD-SNACK")
     producer = Producer.objects.get()
     Producer.objects.filter(pk=producer.pk).update(contact_person="@cmd|' /C calc'!A0")
     for name in EVIL:
         Product.objects.create(producer=producer, category=snack, name_th=name)
-    return officer
+    return importing_officer
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
@@ -486,8 +480,8 @@ def test_officer_exports_neutralise_formulas(client, evil_products, url, fmt):
 
 
 @pytest.mark.parametrize("fmt", ["0", "1"])
-def test_admin_exports_neutralise_formulas(client, evil_products, fmt):
-    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+def test_admin_exports_neutralise_formulas(client, evil_products, fmt, central_staff):
+    client.force_login(central_staff)
     page = client.get("/admin/products/product/export/")
     fields = set(re.findall(r'name="(\w+resource_\w+)"', page.text))
 
@@ -502,7 +496,7 @@ def test_admin_exports_neutralise_formulas(client, evil_products, fmt):
 
 
 @pytest.fixture
-def evil_registry(published):  # noqa: F811
+def evil_registry(published):
     entries = list(RegistryEntry.objects.order_by("pk"))
     for entry, name in zip(entries, ["=1+1", "@SUM(A1)", "\t-2"], strict=True):
         RegistryEntry.objects.filter(pk=entry.pk).update(
@@ -523,17 +517,14 @@ def test_registry_exports_neutralise_formulas(client, evil_registry, fmt):
     assert {row[8] for row in rows[1:]} == {"'+66 81"}
 
 
-def test_ranking_export_neutralises_formulas(client, geography):
-    from committees.models import Tier as CommitteeTier
+def test_ranking_export_neutralises_formulas(client, officer, district_board):
     from selection.models import Ranking
-    from tests.selection.ladder import make_board, score_all, submitted_nomination
+    from tests.selection.ladder import score_all, submitted_nomination
 
     round_ = make_round(tambon_quota=5)
-    board = make_board(CommitteeTier.AMPHOE, "5001")
-    officer = make_officer("500101")
     nomination = submitted_nomination(officer, round_, "500101", "-2+3")
-    score_all(board, [nomination], {"A": 8, "B": 8, "C": 8})
-    client.force_login(board.chair)
+    score_all(district_board, [nomination], {"A": 8, "B": 8, "C": 8})
+    client.force_login(district_board.chair)
     assert client.get("/admin/selection/ranking/").status_code == 200
     ranking = Ranking.objects.get(round=round_)
 

@@ -32,16 +32,18 @@ def _export(client, model):
     return list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
 
 
-def test_central_staff_export_products_from_the_admin(client, products):
-    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+def test_central_staff_export_products_from_the_admin(client, products, central_staff):
+    client.force_login(central_staff)
 
     rows = _export(client, "products/product")
 
     assert {row["name_th"] for row in rows} == {"ขนมบางลำพู", "ขนมเชียงใหม่"}
 
 
-def test_the_admin_offers_csv_and_excel_and_links_to_the_import(client, products):
-    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+def test_the_admin_offers_csv_and_excel_and_links_to_the_import(
+    client, products, central_staff
+):
+    client.force_login(central_staff)
 
     changelist = client.get("/admin/products/product/").text
     export_page = client.get("/admin/products/product/export/").text
@@ -51,15 +53,18 @@ def test_the_admin_offers_csv_and_excel_and_links_to_the_import(client, products
     assert ">json<" not in export_page
 
 
-def test_staff_who_are_not_superusers_see_only_their_tambons(client, products):
+def test_staff_who_are_not_superusers_see_only_their_tambons(
+    client, products, central_staff
+):
     from django.contrib.auth.models import Permission
 
-    central = UserFactory(is_superuser=True)
     staff = UserFactory(is_staff=True)
     staff.user_permissions.add(
         *Permission.objects.filter(codename__in=["view_product", "view_producer"])
     )
-    assignment_grant(actor=central, user=staff, tambon=Tambon.objects.get(pk="100101"))
+    assignment_grant(
+        actor=central_staff, user=staff, tambon=Tambon.objects.get(pk="100101")
+    )
     client.force_login(staff)
 
     products_page = client.get("/admin/products/product/").text

@@ -20,26 +20,24 @@ from products.imports import (
 )
 from products.models import Category, Certification, Product
 from products.resources import ProductResource
-from tests.accounts.factories import UserFactory
 
 ROWS = 1000
 
-
-@pytest.fixture
-def admin(geography):
-    return UserFactory(username="central", is_superuser=True, is_staff=True)
+pytestmark = pytest.mark.officer_tambon("100101")
 
 
 @pytest.fixture
-def officer(admin):
-    officer = UserFactory(username="officer")
-    for code in ("100101", "100102"):
-        assignment_grant(actor=admin, user=officer, tambon=Tambon.objects.get(pk=code))
+def two_tambon_officer(officer, central_staff):
+    """The officer of 100101, assigned its neighbour 100102 as well: the
+    import files name producers in both."""
+    assignment_grant(
+        actor=central_staff, user=officer, tambon=Tambon.objects.get(pk="100102")
+    )
     return officer
 
 
 @pytest.fixture
-def producers(officer):
+def producers(two_tambon_officer):
     made = [
         Producer.objects.create(
             kind="community",
@@ -123,13 +121,15 @@ BAD = {
 }
 
 
-def test_bad_rows_are_all_reported_and_nothing_is_written(officer, producers):
+def test_bad_rows_are_all_reported_and_nothing_is_written(
+    two_tambon_officer, producers
+):
     rows = product_rows()
     for index, (change, _column) in BAD.items():
         rows[index].update(change)
 
     report = products_import(
-        actor=officer, rows=load(as_csv(rows), "p.csv"), dry_run=False
+        actor=two_tambon_officer, rows=load(as_csv(rows), "p.csv"), dry_run=False
     )
 
     assert not report.committed
@@ -142,20 +142,22 @@ def test_bad_rows_are_all_reported_and_nothing_is_written(officer, producers):
     assert all(e.message for e in report.errors)
 
 
-def test_error_messages_follow_the_active_language(officer, producers, english):
+def test_error_messages_follow_the_active_language(
+    two_tambon_officer, producers, english
+):
     rows = product_rows(2)
     rows[1]["category_code"] = "NOPE"
     report = products_import(
-        actor=officer, rows=load(as_csv(rows), "p.csv"), dry_run=False
+        actor=two_tambon_officer, rows=load(as_csv(rows), "p.csv"), dry_run=False
     )
     assert [(e.row, e.column, e.message) for e in report.errors] == [
         (3, "category_code", "Unknown category NOPE.")
     ]
 
 
-def test_clean_file_imports_every_row(officer, producers):
+def test_clean_file_imports_every_row(two_tambon_officer, producers):
     report = products_import(
-        actor=officer,
+        actor=two_tambon_officer,
         rows=load(as_csv(product_rows(), bom=True), "p.csv"),
         dry_run=False,
     )
@@ -175,9 +177,11 @@ def test_clean_file_imports_every_row(officer, producers):
     assert certificate.expires_on == dt.date(2027, 1, 14)
 
 
-def test_dry_run_previews_without_writing(officer, producers):
+def test_dry_run_previews_without_writing(two_tambon_officer, producers):
     report = products_import(
-        actor=officer, rows=load(as_csv(product_rows(5)), "p.csv"), dry_run=True
+        actor=two_tambon_officer,
+        rows=load(as_csv(product_rows(5)), "p.csv"),
+        dry_run=True,
     )
     assert report.errors == []
     assert report.actions == dict.fromkeys(range(2, 7), "new")
@@ -185,14 +189,14 @@ def test_dry_run_previews_without_writing(officer, producers):
     assert Product.objects.count() == 0
 
 
-def test_reimport_updates_instead_of_duplicating(officer, producers):
+def test_reimport_updates_instead_of_duplicating(two_tambon_officer, producers):
     data = as_csv(product_rows())
-    products_import(actor=officer, rows=load(data, "p.csv"), dry_run=False)
+    products_import(actor=two_tambon_officer, rows=load(data, "p.csv"), dry_run=False)
 
     rows = product_rows()
     rows[7]["price"] = "99"
     report = products_import(
-        actor=officer, rows=load(as_csv(rows), "p.csv"), dry_run=False
+        actor=two_tambon_officer, rows=load(as_csv(rows), "p.csv"), dry_run=False
     )
 
     assert report.errors == []
@@ -205,11 +209,13 @@ def test_reimport_updates_instead_of_duplicating(officer, producers):
     assert Product.objects.get(name_th="ขนม 7").price == Decimal("99.00")
 
 
-def test_repeated_product_rows_add_certificates(officer, producers):
+def test_repeated_product_rows_add_certificates(two_tambon_officer, producers):
     rows = product_rows(1)
     second = dict(rows[0], certificate_standard="TCPS", certificate_number="มผช. 1")
     report = products_import(
-        actor=officer, rows=load(as_csv([rows[0], second]), "p.csv"), dry_run=False
+        actor=two_tambon_officer,
+        rows=load(as_csv([rows[0], second]), "p.csv"),
+        dry_run=False,
     )
     assert report.errors == []
     product = Product.objects.get()
@@ -219,17 +225,17 @@ def test_repeated_product_rows_add_certificates(officer, producers):
     ]
 
 
-def test_xlsx_and_csv_import_alike(officer, producers):
+def test_xlsx_and_csv_import_alike(two_tambon_officer, producers):
     rows = product_rows(50)
     report = products_import(
-        actor=officer, rows=load(as_xlsx(rows), "p.xlsx"), dry_run=False
+        actor=two_tambon_officer, rows=load(as_xlsx(rows), "p.xlsx"), dry_run=False
     )
     assert report.errors == []
     assert report.created == 50
 
     rows[0]["story"] = "เรื่องใหม่"
     report = products_import(
-        actor=officer, rows=load(as_csv(rows), "p.csv"), dry_run=False
+        actor=two_tambon_officer, rows=load(as_csv(rows), "p.csv"), dry_run=False
     )
     assert report.errors == []
     assert report.updated == 1
@@ -247,7 +253,7 @@ def test_xlsx_numbers_and_dates_are_read_as_text():
     assert list(dataset[0]) == ["100101", "45", "2024-01-15"]
 
 
-def test_tambon_outside_the_assignment_is_a_row_error(officer, producers):
+def test_tambon_outside_the_assignment_is_a_row_error(two_tambon_officer, producers):
     rows = product_rows(2)
     rows[1].update(
         tambon_code="500101",
@@ -255,13 +261,13 @@ def test_tambon_outside_the_assignment_is_a_row_error(officer, producers):
         producer_name_th="ร้านเชียงใหม่",
     )
     report = products_import(
-        actor=officer, rows=load(as_csv(rows), "p.csv"), dry_run=False
+        actor=two_tambon_officer, rows=load(as_csv(rows), "p.csv"), dry_run=False
     )
     assert [(e.row, e.column) for e in report.errors] == [(3, "tambon_code")]
     assert Product.objects.count() == 0
 
 
-def test_producer_by_tambon_and_name(officer, producers):
+def test_producer_by_tambon_and_name(two_tambon_officer, producers):
     rows = product_rows(1)
     rows[0].update(
         tambon_code="100102",
@@ -269,7 +275,7 @@ def test_producer_by_tambon_and_name(officer, producers):
         producer_name_th="กลุ่มแม่บ้าน 0",
     )
     report = products_import(
-        actor=officer, rows=load(as_csv(rows), "p.csv"), dry_run=False
+        actor=two_tambon_officer, rows=load(as_csv(rows), "p.csv"), dry_run=False
     )
     assert report.errors == []
     assert Product.objects.get().producer == producers[0][0]
@@ -277,13 +283,13 @@ def test_producer_by_tambon_and_name(officer, producers):
 
 @pytest.mark.parametrize("count", [100, ROWS])
 def test_import_writes_every_row_in_a_fixed_number_of_queries(
-    officer, producers, django_assert_max_num_queries, count
+    two_tambon_officer, producers, django_assert_max_num_queries, count
 ):
     dataset = load(as_csv(product_rows(count)), "p.csv")
     # Lookups once per import and batched inserts (SQLite caps a batch at 999
     # parameters, so ~100 rows): a few dozen queries for 1,000 rows.
     with django_assert_max_num_queries(40):
-        report = products_import(actor=officer, rows=dataset, dry_run=False)
+        report = products_import(actor=two_tambon_officer, rows=dataset, dry_run=False)
 
     # ... and every row was written, with the sheet's values.
     certified = len(range(0, count, 3))  # every third row carries a certificate
@@ -308,9 +314,11 @@ def test_import_writes_every_row_in_a_fixed_number_of_queries(
     )
 
 
-def test_missing_column_is_reported_on_the_header_row(officer, producers):
+def test_missing_column_is_reported_on_the_header_row(two_tambon_officer, producers):
     data = "producer_registration_number,name_th\nREG-001,ขนม\n".encode()
-    report = products_import(actor=officer, rows=load(data, "p.csv"), dry_run=False)
+    report = products_import(
+        actor=two_tambon_officer, rows=load(data, "p.csv"), dry_run=False
+    )
     assert [(e.row, e.column) for e in report.errors] == [(1, "category_code")]
 
 
@@ -350,7 +358,7 @@ def test_dates_in_buddhist_or_common_era(text, day):
     assert parse_date(text) == day
 
 
-def test_producers_import_creates_then_updates(officer):
+def test_producers_import_creates_then_updates(two_tambon_officer):
     rows = [
         dict.fromkeys(PRODUCER_COLUMNS, "")
         | {
@@ -364,7 +372,9 @@ def test_producers_import_creates_then_updates(officer):
         for i in range(20)
     ]
     report = producers_import(
-        actor=officer, rows=load(as_csv(rows, PRODUCER_COLUMNS), "c.csv"), dry_run=False
+        actor=two_tambon_officer,
+        rows=load(as_csv(rows, PRODUCER_COLUMNS), "c.csv"),
+        dry_run=False,
     )
     assert report.errors == []
     assert Producer.objects.count() == 20
@@ -374,7 +384,9 @@ def test_producers_import_creates_then_updates(officer):
     rows[2]["tambon_code"] = "500101"
     rows[3]["kind"] = "shop"
     report = producers_import(
-        actor=officer, rows=load(as_csv(rows, PRODUCER_COLUMNS), "c.csv"), dry_run=False
+        actor=two_tambon_officer,
+        rows=load(as_csv(rows, PRODUCER_COLUMNS), "c.csv"),
+        dry_run=False,
     )
     assert [(e.row, e.column) for e in report.errors] == [
         (4, "tambon_code"),
@@ -383,7 +395,9 @@ def test_producers_import_creates_then_updates(officer):
 
     rows[2]["tambon_code"], rows[3]["kind"] = "100101", "sme"
     report = producers_import(
-        actor=officer, rows=load(as_csv(rows, PRODUCER_COLUMNS), "c.csv"), dry_run=False
+        actor=two_tambon_officer,
+        rows=load(as_csv(rows, PRODUCER_COLUMNS), "c.csv"),
+        dry_run=False,
     )
     assert report.errors == []
     assert report.created == 0
@@ -391,12 +405,14 @@ def test_producers_import_creates_then_updates(officer):
     assert Producer.objects.count() == 20
 
 
-def test_export_escapes_formula_cells(officer, producers):
+def test_export_escapes_formula_cells(two_tambon_officer, producers):
     rows = product_rows(3)
     rows[0]["name_th"] = '=HYPERLINK("http://evil")'
     rows[1]["story"] = "@SUM(A1)"
     rows[2]["name_en"] = "-2+3"
-    products_import(actor=officer, rows=load(as_csv(rows), "p.csv"), dry_run=False)
+    products_import(
+        actor=two_tambon_officer, rows=load(as_csv(rows), "p.csv"), dry_run=False
+    )
 
     dataset = ProductResource().export(queryset=Product.objects.all())
     exported = dataset.export("csv")
@@ -410,9 +426,11 @@ def test_export_escapes_formula_cells(officer, producers):
     assert {"'+66 cmd"} <= {row["contact_person"] for row in producer_rows}
 
 
-def test_export_honours_the_queryset_and_reimports(officer, producers):
+def test_export_honours_the_queryset_and_reimports(two_tambon_officer, producers):
     products_import(
-        actor=officer, rows=load(as_csv(product_rows(30)), "p.csv"), dry_run=False
+        actor=two_tambon_officer,
+        rows=load(as_csv(product_rows(30)), "p.csv"),
+        dry_run=False,
     )
     queryset = Product.objects.filter(producer__registration_number="REG-003")
 
@@ -422,7 +440,9 @@ def test_export_honours_the_queryset_and_reimports(officer, producers):
     assert {row["producer_registration_number"] for row in dataset.dict} == {"REG-003"}
     assert len(dataset) == queryset.count()
     xlsx = dataset.export("xlsx")
-    report = products_import(actor=officer, rows=load(xlsx, "e.xlsx"), dry_run=False)
+    report = products_import(
+        actor=two_tambon_officer, rows=load(xlsx, "e.xlsx"), dry_run=False
+    )
     assert report.errors == []
     assert set(report.actions.values()) == {"update"}
     assert report.updated == 0

@@ -22,28 +22,24 @@ from products.imports import (
 from products.models import Certification, ImportJob, Product
 from tests.accounts.factories import UserFactory
 
-pytestmark = pytest.mark.django_db
+# Every test imports as the importing officer (tambon 100101, producer REG-1)
+# while another officer's shop in Chiang Mai is in the database.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("their_producer")]
 
 MINE, THEIRS = "100101", "500101"  # the officer's tambon; another officer's
 
 
 @pytest.fixture
-def officer(geography):
-    central = UserFactory(username="central", is_superuser=True, is_staff=True)
-    officer = UserFactory(username="officer", preferred_language="en")
-    assignment_grant(actor=central, user=officer, tambon=Tambon.objects.get(pk=MINE))
+def their_producer(importing_officer, central_staff):
+    """Another officer's tambon, Chiang Mai's 500101, and a shop there with
+    registration number CM-1."""
     other = UserFactory(username="officer-chiang-mai")
-    assignment_grant(actor=central, user=other, tambon=Tambon.objects.get(pk=THEIRS))
-    Producer.objects.create(
-        kind="community",
-        name_th="กลุ่มแม่บ้าน",
-        registration_number="REG-1",
-        tambon_id=MINE,
+    assignment_grant(
+        actor=central_staff, user=other, tambon=Tambon.objects.get(pk=THEIRS)
     )
-    Producer.objects.create(
+    return Producer.objects.create(
         kind="sme", name_th="ร้านเชียงใหม่", registration_number="CM-1", tambon_id=THEIRS
     )
-    return officer
 
 
 def as_csv(rows, columns) -> bytes:
@@ -83,7 +79,7 @@ THEIR_PRODUCER = {
 
 @pytest.mark.parametrize("bad_first", [False, True], ids=["bad-second", "bad-first"])
 def test_a_producer_row_matching_another_officers_producer_writes_nothing(
-    officer, bad_first
+    importing_officer, bad_first
 ):
     rows = (
         [THEIR_PRODUCER, GOOD_PRODUCER]
@@ -94,7 +90,7 @@ def test_a_producer_row_matching_another_officers_producer_writes_nothing(
     before = everything()
 
     report = producers_import(
-        actor=officer,
+        actor=importing_officer,
         rows=load_dataset(as_csv(rows, PRODUCER_COLUMNS), "producers.csv"),
         dry_run=False,
     )
@@ -123,7 +119,7 @@ GOOD_PRODUCT = {
 @pytest.mark.parametrize("tambon_code", ["", MINE], ids=["no-tambon", "own-tambon"])
 @pytest.mark.parametrize("bad_first", [False, True], ids=["bad-second", "bad-first"])
 def test_a_product_row_naming_another_officers_producer_writes_nothing(
-    officer, bad_first, tambon_code
+    importing_officer, bad_first, tambon_code
 ):
     theirs = {
         "tambon_code": tambon_code,
@@ -137,7 +133,7 @@ def test_a_product_row_naming_another_officers_producer_writes_nothing(
     before = everything()
 
     report = products_import(
-        actor=officer,
+        actor=importing_officer,
         rows=load_dataset(as_csv(rows, PRODUCT_COLUMNS), "products.csv"),
         dry_run=False,
     )
@@ -152,7 +148,7 @@ def test_a_product_row_naming_another_officers_producer_writes_nothing(
 
 
 def test_a_row_turning_bad_between_preview_and_import_keeps_the_file_out(
-    officer, django_capture_on_commit_callbacks
+    importing_officer, django_capture_on_commit_callbacks
 ):
     """Checked clean, confirmed, but before the import runs the officer's
     producer REG-1 moves to another officer's tambon: the import finds it at
@@ -167,7 +163,7 @@ def test_a_row_turning_bad_between_preview_and_import_keeps_the_file_out(
     rows = [GOOD_PRODUCER, own]
     upload = SimpleUploadedFile("producers.csv", as_csv(rows, PRODUCER_COLUMNS))
     job = jobs.import_job_start(
-        actor=officer, kind=ImportJob.Kind.PRODUCERS, upload=upload
+        actor=importing_officer, kind=ImportJob.Kind.PRODUCERS, upload=upload
     )
     assert job.status == ImportJob.Status.READY, job.report
     assert (job.report["new"], job.report["update"]) == (1, 1)
@@ -175,7 +171,7 @@ def test_a_row_turning_bad_between_preview_and_import_keeps_the_file_out(
     before = everything()
 
     with django_capture_on_commit_callbacks(execute=True):
-        jobs.import_job_confirm(actor=officer, job=job)
+        jobs.import_job_confirm(actor=importing_officer, job=job)
 
     job.refresh_from_db()
     assert job.status == ImportJob.Status.INVALID
@@ -186,5 +182,5 @@ def test_a_row_turning_bad_between_preview_and_import_keeps_the_file_out(
     assert (job.report["created"], job.report["updated"]) == (0, 0)
     assert everything() == before
     assert not Producer.objects.filter(registration_number="VE-NEW").exists()
-    told = Notification.objects.get(recipient=officer)
+    told = Notification.objects.get(recipient=importing_officer)
     assert told.event_type == EventType.IMPORT_FAILED

@@ -24,17 +24,6 @@ from products import job_steps, jobs, tasks
 from products.imports import PRODUCT_COLUMNS
 from products.models import ImportJob, Product
 from tests.accounts.factories import UserFactory
-from tests.products.factories import importing_officer
-
-
-@pytest.fixture
-def central(geography):
-    return UserFactory(username="central", is_superuser=True, is_staff=True)
-
-
-@pytest.fixture
-def officer(central):
-    return importing_officer(central)
 
 
 @pytest.fixture
@@ -64,9 +53,9 @@ def products_csv(count: int, bad_rows: tuple[int, ...] = ()) -> SimpleUploadedFi
 
 
 def test_a_small_file_is_checked_at_once_and_imported_on_confirm(
-    client, officer, django_capture_on_commit_callbacks
+    client, importing_officer, django_capture_on_commit_callbacks
 ):
-    client.force_login(officer)
+    client.force_login(importing_officer)
 
     response = client.post(
         "/officer/imports/", {"kind": "products", "file": products_csv(20)}
@@ -88,8 +77,10 @@ def test_a_small_file_is_checked_at_once_and_imported_on_confirm(
     assert not job.file  # the upload is not kept once imported
 
 
-def test_a_file_with_errors_imports_nothing_and_lists_every_bad_row(client, officer):
-    client.force_login(officer)
+def test_a_file_with_errors_imports_nothing_and_lists_every_bad_row(
+    client, importing_officer
+):
+    client.force_login(importing_officer)
 
     client.post(
         "/officer/imports/",
@@ -108,8 +99,10 @@ def test_a_file_with_errors_imports_nothing_and_lists_every_bad_row(client, offi
     assert not Product.objects.exists()
 
 
-def test_an_unreadable_file_is_refused_on_the_form_and_no_job_is_kept(client, officer):
-    client.force_login(officer)
+def test_an_unreadable_file_is_refused_on_the_form_and_no_job_is_kept(
+    client, importing_officer
+):
+    client.force_login(importing_officer)
     fake = SimpleUploadedFile("products.xlsx", b"this is not a spreadsheet")
 
     response = client.post("/officer/imports/", {"kind": "products", "file": fake})
@@ -119,8 +112,8 @@ def test_an_unreadable_file_is_refused_on_the_form_and_no_job_is_kept(client, of
     assert not ImportJob.objects.exists()
 
 
-def test_another_officer_cannot_see_or_confirm_my_import(client, officer):
-    client.force_login(officer)
+def test_another_officer_cannot_see_or_confirm_my_import(client, importing_officer):
+    client.force_login(importing_officer)
     client.post("/officer/imports/", {"kind": "products", "file": products_csv(5)})
     job = ImportJob.objects.get()
 
@@ -132,10 +125,14 @@ def test_another_officer_cannot_see_or_confirm_my_import(client, officer):
 
 
 def test_a_large_file_is_checked_and_imported_by_tasks_with_progress(
-    client, officer, settings, eager_celery, django_capture_on_commit_callbacks
+    client,
+    importing_officer,
+    settings,
+    eager_celery,
+    django_capture_on_commit_callbacks,
 ):
     settings.IMPORT_ASYNC_ROWS = 10
-    client.force_login(officer)
+    client.force_login(importing_officer)
 
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         client.post("/officer/imports/", {"kind": "products", "file": products_csv(25)})
@@ -152,15 +149,17 @@ def test_a_large_file_is_checked_and_imported_by_tasks_with_progress(
     assert Product.objects.count() == 25
 
 
-def test_the_job_page_refreshes_itself_while_the_work_goes_on(client, officer):
+def test_the_job_page_refreshes_itself_while_the_work_goes_on(
+    client, importing_officer
+):
     job = ImportJob.objects.create(
-        user=officer,
+        user=importing_officer,
         kind="products",
         filename="big.csv",
         total_rows=8000,
         processed_rows=2000,
     )
-    client.force_login(officer)
+    client.force_login(importing_officer)
 
     page = client.get(f"/officer/imports/{job.pk}/").text
 
@@ -177,11 +176,11 @@ def _ready_job(officer, count=10):
 
 
 def test_running_an_import_twice_imports_once(
-    officer, django_capture_on_commit_callbacks
+    importing_officer, django_capture_on_commit_callbacks
 ):
-    job = _ready_job(officer)
+    job = _ready_job(importing_officer)
     with django_capture_on_commit_callbacks(execute=True):
-        jobs.import_job_confirm(actor=officer, job=job)
+        jobs.import_job_confirm(actor=importing_officer, job=job)
 
     jobs.import_job_run(job_id=job.pk)  # a repeated delivery of the task
 
@@ -191,9 +190,9 @@ def test_running_an_import_twice_imports_once(
 
 
 def test_a_crash_mid_import_leaves_nothing_behind(
-    officer, monkeypatch, django_capture_on_commit_callbacks
+    importing_officer, monkeypatch, django_capture_on_commit_callbacks
 ):
-    job = _ready_job(officer)
+    job = _ready_job(importing_officer)
     real_bulk_create = Product.objects.bulk_create
 
     def crash_after_writing(objs, *args, **kwargs):
@@ -202,15 +201,17 @@ def test_a_crash_mid_import_leaves_nothing_behind(
 
     monkeypatch.setattr(Product.objects, "bulk_create", crash_after_writing)
     with django_capture_on_commit_callbacks(execute=True):
-        jobs.import_job_confirm(actor=officer, job=job)
+        jobs.import_job_confirm(actor=importing_officer, job=job)
 
     job.refresh_from_db()
     assert job.status == ImportJob.Status.FAILED
     assert not Product.objects.exists()
 
 
-def test_the_sweeper_resends_a_job_whose_task_was_lost(officer, eager_celery):
-    job = jobs.import_job_start(actor=officer, kind="products", upload=products_csv(5))
+def test_the_sweeper_resends_a_job_whose_task_was_lost(importing_officer, eager_celery):
+    job = jobs.import_job_start(
+        actor=importing_officer, kind="products", upload=products_csv(5)
+    )
     ImportJob.objects.filter(pk=job.pk).update(
         status=ImportJob.Status.CHECKING,
         updated_at=timezone.now() - job_steps.STALE_AFTER * 2,
@@ -222,29 +223,29 @@ def test_the_sweeper_resends_a_job_whose_task_was_lost(officer, eager_celery):
     assert job.status == ImportJob.Status.READY
 
 
-def test_a_cancelled_import_cannot_be_confirmed(officer):
+def test_a_cancelled_import_cannot_be_confirmed(importing_officer):
     from django.core.exceptions import ValidationError
 
-    job = _ready_job(officer)
-    jobs.import_job_cancel(actor=officer, job=job)
+    job = _ready_job(importing_officer)
+    jobs.import_job_cancel(actor=importing_officer, job=job)
 
     with pytest.raises(ValidationError):
-        jobs.import_job_confirm(actor=officer, job=job)
+        jobs.import_job_confirm(actor=importing_officer, job=job)
     assert not Product.objects.exists()
 
 
-def test_errors_are_reported_in_the_uploaders_language(officer):
-    officer.preferred_language = "th"
-    officer.save()
+def test_errors_are_reported_in_the_uploaders_language(importing_officer):
+    importing_officer.preferred_language = "th"
+    importing_officer.save()
     job = jobs.import_job_start(
-        actor=officer, kind="products", upload=products_csv(3, bad_rows=(0,))
+        actor=importing_officer, kind="products", upload=products_csv(3, bad_rows=(0,))
     )
     assert job.status == ImportJob.Status.INVALID
     assert job.errors[0][2] == "ไม่พบหมวดหมู่ NO-SUCH"
 
 
-def test_templates_have_the_import_columns(client, officer):
-    client.force_login(officer)
+def test_templates_have_the_import_columns(client, importing_officer):
+    client.force_login(importing_officer)
 
     response = client.get("/officer/imports/template/products.csv")
 
@@ -254,13 +255,13 @@ def test_templates_have_the_import_columns(client, officer):
 
 
 def test_product_export_follows_the_list_filters_and_defuses_formulas(
-    client, officer, django_capture_on_commit_callbacks
+    client, importing_officer, django_capture_on_commit_callbacks
 ):
-    job = _ready_job(officer, count=3)
+    job = _ready_job(importing_officer, count=3)
     with django_capture_on_commit_callbacks(execute=True):
-        jobs.import_job_confirm(actor=officer, job=job)
+        jobs.import_job_confirm(actor=importing_officer, job=job)
     Product.objects.filter(name_th="ขนมไทย 0").update(name_th="=HYPERLINK(1)")
-    client.force_login(officer)
+    client.force_login(importing_officer)
 
     csv_text = client.get("/officer/products/export.csv").content.decode("utf-8-sig")
     filtered = client.get("/officer/products/export.csv?q=ขนมไทย 2").content.decode(
@@ -276,7 +277,9 @@ def test_product_export_follows_the_list_filters_and_defuses_formulas(
     assert client.get("/officer/products/export.pdf").status_code == 404
 
 
-def test_exports_hold_only_the_officers_own_products(client, officer, central):
+def test_exports_hold_only_the_officers_own_products(
+    client, importing_officer, central_staff
+):
     Producer.objects.create(kind="sme", name_th="ร้านอื่น", tambon_id="500101")
     other = Producer.objects.get(name_th="ร้านอื่น")
     Product.objects.create(
@@ -286,7 +289,7 @@ def test_exports_hold_only_the_officers_own_products(client, officer, central):
         .pk,
         name_th="ของคนอื่น",
     )
-    client.force_login(officer)
+    client.force_login(importing_officer)
 
     assert "ของคนอื่น" not in client.get("/officer/products/export.csv").content.decode()
     assert "ร้านอื่น" not in client.get("/officer/producers/export.csv").content.decode()
@@ -297,13 +300,15 @@ def test_exports_hold_only_the_officers_own_products(client, officer, central):
     not os.environ.get("CELERY_BROKER_URL"), reason="needs CELERY_BROKER_URL (CI)"
 )
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_a_real_worker_checks_and_imports_a_large_file(officer, settings):
+def test_a_real_worker_checks_and_imports_a_large_file(importing_officer, settings):
     settings.IMPORT_ASYNC_ROWS = 10
-    job = jobs.import_job_start(actor=officer, kind="products", upload=products_csv(40))
+    job = jobs.import_job_start(
+        actor=importing_officer, kind="products", upload=products_csv(40)
+    )
 
     job = _wait_for(job, {ImportJob.Status.READY, ImportJob.Status.INVALID})
     assert job.status == ImportJob.Status.READY, job.report
-    jobs.import_job_confirm(actor=officer, job=job)
+    jobs.import_job_confirm(actor=importing_officer, job=job)
     job = _wait_for(job, {ImportJob.Status.DONE, ImportJob.Status.FAILED})
 
     assert job.status == ImportJob.Status.DONE, job.failure
@@ -339,10 +344,10 @@ def _sweep_later(job):
 
 
 def test_an_import_whose_worker_died_is_reported_failed_not_retried(
-    client, officer, monkeypatch, eager_celery
+    client, importing_officer, monkeypatch, eager_celery
 ):
-    job = _ready_job(officer)
-    _confirm_without_running(officer, job, monkeypatch)
+    job = _ready_job(importing_officer)
+    _confirm_without_running(importing_officer, job, monkeypatch)
 
     def killed(*args, **kwargs):  # not an Exception: nothing in the app catches it
         raise KeyboardInterrupt
@@ -360,9 +365,9 @@ def test_an_import_whose_worker_died_is_reported_failed_not_retried(
     assert "nothing was imported" in job.failure
     assert not Product.objects.exists()
     assert Notification.objects.filter(
-        recipient=officer, event_type="import_failed"
+        recipient=importing_officer, event_type="import_failed"
     ).exists()
-    client.force_login(officer)
+    client.force_login(importing_officer)
     page = client.get(f"/officer/imports/{job.pk}/").content.decode()
     assert job.failure in page and 'http-equiv="refresh"' not in page
     assert _sweep_later(job) == 0
@@ -449,10 +454,10 @@ def _backend_gone(pid: int, seconds=30) -> bool:
 )
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_worker_killed_mid_import_leaves_nothing_and_the_job_fails(
-    officer, monkeypatch, eager_celery
+    importing_officer, monkeypatch, eager_celery
 ):
-    job = _ready_job(officer, count=40)
-    _confirm_without_running(officer, job, monkeypatch)
+    job = _ready_job(importing_officer, count=40)
+    _confirm_without_running(importing_officer, job, monkeypatch)
     worker = _worker(job)
     try:
         paused = _first_line(worker)
@@ -475,12 +480,12 @@ def test_a_worker_killed_mid_import_leaves_nothing_and_the_job_fails(
 
 
 def test_a_duplicate_delivery_right_after_the_start_mark_fails_nothing(
-    officer, monkeypatch, eager_celery
+    importing_officer, monkeypatch, eager_celery
 ):
     """An attempt commits its start mark before it takes the job's lock; a
     duplicate delivery landing in between must not report the job failed."""
-    job = _ready_job(officer)
-    _confirm_without_running(officer, job, monkeypatch)
+    job = _ready_job(importing_officer)
+    _confirm_without_running(importing_officer, job, monkeypatch)
     assert job_steps._mark_started(job.pk)  # the first attempt, not yet locked
 
     jobs.import_job_run(job_id=job.pk)  # the duplicate

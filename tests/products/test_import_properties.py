@@ -27,8 +27,6 @@ from products.imports import (
     products_import,
 )
 from products.models import Certification, ImportJob, Product
-from tests.accounts.factories import UserFactory
-from tests.products.factories import importing_officer
 
 pytestmark = pytest.mark.django_db
 FUZZ = settings(
@@ -105,12 +103,6 @@ def as_xlsx(rows, columns) -> bytes:
     return out.getvalue()
 
 
-@pytest.fixture
-def officer(geography):
-    central = UserFactory(username="central", is_superuser=True, is_staff=True)
-    return importing_officer(central)
-
-
 def counts() -> tuple[int, int, int]:
     return (
         Producer.objects.count(),
@@ -146,17 +138,23 @@ def import_all_or_nothing(importer, officer, data: bytes, name: str) -> None:
 
 @FUZZ
 @given(rows=rows_of(PRODUCT_COLUMNS, good_product), xlsx=st.booleans())
-def test_arbitrary_product_rows_import_in_full_or_not_at_all(officer, rows, xlsx):
+def test_arbitrary_product_rows_import_in_full_or_not_at_all(
+    importing_officer, rows, xlsx
+):
     data = (as_xlsx if xlsx else as_csv)(rows, PRODUCT_COLUMNS)
-    import_all_or_nothing(products_import, officer, data, "p.xlsx" if xlsx else "p.csv")
+    import_all_or_nothing(
+        products_import, importing_officer, data, "p.xlsx" if xlsx else "p.csv"
+    )
 
 
 @FUZZ
 @given(rows=rows_of(PRODUCER_COLUMNS, good_producer), xlsx=st.booleans())
-def test_arbitrary_producer_rows_import_in_full_or_not_at_all(officer, rows, xlsx):
+def test_arbitrary_producer_rows_import_in_full_or_not_at_all(
+    importing_officer, rows, xlsx
+):
     data = (as_xlsx if xlsx else as_csv)(rows, PRODUCER_COLUMNS)
     import_all_or_nothing(
-        producers_import, officer, data, "c.xlsx" if xlsx else "c.csv"
+        producers_import, importing_officer, data, "c.xlsx" if xlsx else "c.csv"
     )
 
 
@@ -172,9 +170,9 @@ def test_arbitrary_producer_rows_import_in_full_or_not_at_all(officer, rows, xls
     name=st.sampled_from(["p.csv", "p.xlsx", "p.txt", "p.CSV", ""]),
 )
 def test_the_upload_page_never_fails_and_never_imports_part_of_a_file(
-    client, officer, django_capture_on_commit_callbacks, data, name
+    client, importing_officer, django_capture_on_commit_callbacks, data, name
 ):
-    client.force_login(officer)
+    client.force_login(importing_officer)
     with transaction.atomic():
         response = client.post(
             "/officer/imports/",

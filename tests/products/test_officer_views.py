@@ -15,30 +15,24 @@ from tests.products.factories import (
     png_upload,
 )
 
-
-@pytest.fixture
-def area_a(geography):
-    return tambon("100101")
+# The officer (tests/roles.py) serves tambon 100101 in Bangkok.
+pytestmark = pytest.mark.officer_tambon("100101")
 
 
 @pytest.fixture
-def area_b(geography):
+def chiang_mai(geography):
+    """Another officer's tambon, in another province: 500101."""
     return tambon("500101")
 
 
 @pytest.fixture
-def officer_a(area_a):
-    return officer_for(area_a, username="officer-a")
+def chiang_mai_officer(chiang_mai):
+    return officer_for(chiang_mai, username="officer-b")
 
 
 @pytest.fixture
-def officer_b(area_b):
-    return officer_for(area_b, username="officer-b")
-
-
-@pytest.fixture
-def producer_a(area_a):
-    return ProducerFactory(tambon=area_a)
+def producer_a(officer_tambon):
+    return ProducerFactory(tambon=officer_tambon)
 
 
 def product_data(producer, **overrides):
@@ -85,10 +79,10 @@ def test_anonymous_users_are_sent_to_log_in(client, db, url):
 
 
 def test_officer_creates_a_product_with_materials_photo_and_certificate(
-    client, officer_a, producer_a
+    client, officer, producer_a
 ):
     standard = Standard.objects.first()
-    client.force_login(officer_a)
+    client.force_login(officer)
 
     response = client.post(
         "/officer/products/new/",
@@ -120,11 +114,11 @@ def test_officer_creates_a_product_with_materials_photo_and_certificate(
 
 
 def test_a_renamed_text_file_is_a_form_error_and_nothing_is_saved(
-    client, officer_a, producer_a
+    client, officer, producer_a
 ):
     product = ProductFactory(producer=producer_a, name_th="ชื่อเดิม")
     fake = SimpleUploadedFile("photo.png", b"just some text", content_type="image/png")
-    client.force_login(officer_a)
+    client.force_login(officer)
 
     response = client.post(
         f"/officer/products/{product.pk}/edit/",
@@ -139,9 +133,9 @@ def test_a_renamed_text_file_is_a_form_error_and_nothing_is_saved(
     assert not ProductImage.objects.exists()
 
 
-def test_a_bad_photo_on_a_new_product_creates_no_product(client, officer_a, producer_a):
+def test_a_bad_photo_on_a_new_product_creates_no_product(client, officer, producer_a):
     fake = SimpleUploadedFile("photo.jpg", b"not a photo", content_type="image/jpeg")
-    client.force_login(officer_a)
+    client.force_login(officer)
 
     response = client.post(
         "/officer/products/new/", product_data(producer_a, photo=fake)
@@ -153,10 +147,12 @@ def test_a_bad_photo_on_a_new_product_creates_no_product(client, officer_a, prod
 
 
 def test_officer_cannot_list_view_or_edit_another_officers_product(
-    client, officer_a, officer_b, area_b
+    client, officer, chiang_mai_officer, chiang_mai
 ):
-    theirs = ProductFactory(producer=ProducerFactory(tambon=area_b), name_th="ของคนอื่น")
-    client.force_login(officer_a)
+    theirs = ProductFactory(
+        producer=ProducerFactory(tambon=chiang_mai), name_th="ของคนอื่น"
+    )
+    client.force_login(officer)
 
     listing = client.get("/officer/products/")
     assert list(listing.context["page"]) == []
@@ -170,10 +166,10 @@ def test_officer_cannot_list_view_or_edit_another_officers_product(
 
 
 def test_officer_cannot_create_a_product_for_another_officers_producer(
-    client, officer_a, officer_b, area_b
+    client, officer, chiang_mai_officer, chiang_mai
 ):
-    theirs = ProducerFactory(tambon=area_b)
-    client.force_login(officer_a)
+    theirs = ProducerFactory(tambon=chiang_mai)
+    client.force_login(officer)
 
     response = client.post("/officer/products/new/", product_data(theirs))
 
@@ -190,9 +186,9 @@ def _list_queries(client, url="/officer/products/"):
 
 
 def test_product_list_queries_do_not_grow_with_the_number_of_products(
-    client, officer_a, producer_a
+    client, officer, producer_a
 ):
-    client.force_login(officer_a)
+    client.force_login(officer)
 
     def add_products(count):
         for product in ProductFactory.create_batch(count, producer=producer_a):
@@ -213,15 +209,15 @@ def test_product_list_queries_do_not_grow_with_the_number_of_products(
 
 
 def test_product_list_filters_by_completeness_category_and_tambon(
-    client, geography, area_a
+    client, geography, officer_tambon
 ):
     second = tambon("100102")
-    officer = officer_for(area_a, second)
-    complete = ProductFactory(producer=ProducerFactory(tambon=area_a))
+    two_tambon_officer = officer_for(officer_tambon, second)
+    complete = ProductFactory(producer=ProducerFactory(tambon=officer_tambon))
     complete.images.create(image="products/x.png", is_primary=True)
     CertificationFactory(product=complete)
     incomplete = ProductFactory(producer=ProducerFactory(tambon=second))
-    client.force_login(officer)
+    client.force_login(two_tambon_officer)
 
     def listed(**params):
         return list(client.get("/officer/products/", params).context["page"])
@@ -235,7 +231,7 @@ def test_product_list_filters_by_completeness_category_and_tambon(
 
 
 def test_detail_marks_an_expired_certificate_with_a_buddhist_era_date(
-    client, officer_a, producer_a, thai
+    client, officer, producer_a, thai
 ):
     product = ProductFactory(producer=producer_a)
     CertificationFactory(
@@ -244,7 +240,7 @@ def test_detail_marks_an_expired_certificate_with_a_buddhist_era_date(
         issued_on=dt.date(2023, 1, 1),
         expires_on=dt.date(2025, 3, 31),
     )
-    client.force_login(officer_a)
+    client.force_login(officer)
 
     html = client.get(f"/officer/products/{product.pk}/").content.decode()
 
@@ -255,11 +251,11 @@ def test_detail_marks_an_expired_certificate_with_a_buddhist_era_date(
 
 
 def test_detail_lists_what_is_missing_for_completeness(
-    client, officer_a, producer_a, english
+    client, officer, producer_a, english
 ):
     product = ProductFactory(producer=producer_a)
     product.raw_materials.create(name="ไม้ไผ่", is_local=True)
-    client.force_login(officer_a)
+    client.force_login(officer)
     client.cookies["django_language"] = "en"
 
     response = client.get(f"/officer/products/{product.pk}/")
@@ -272,10 +268,8 @@ def test_detail_lists_what_is_missing_for_completeness(
     ]
 
 
-def test_certificate_expiring_before_issue_is_a_form_error(
-    client, officer_a, producer_a
-):
-    client.force_login(officer_a)
+def test_certificate_expiring_before_issue_is_a_form_error(client, officer, producer_a):
+    client.force_login(officer)
 
     response = client.post(
         "/officer/products/new/",
@@ -297,13 +291,13 @@ def test_certificate_expiring_before_issue_is_a_form_error(
 
 
 def test_edit_sets_the_primary_photo_and_removes_a_certificate(
-    client, officer_a, producer_a
+    client, officer, producer_a
 ):
     product = ProductFactory(producer=producer_a)
     first = product.images.create(image="products/a.png", is_primary=True, order=1)
     second = product.images.create(image="products/b.png", order=2)
     certificate = CertificationFactory(product=product)
-    client.force_login(officer_a)
+    client.force_login(officer)
 
     response = client.post(
         f"/officer/products/{product.pk}/edit/",

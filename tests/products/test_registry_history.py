@@ -15,10 +15,9 @@ from committees.models import Tier as CommitteeTier
 from registry.models import RegistryEntry
 from registry.services import registry_publish, registry_publish_all
 from selection.services import nomination_award, nomination_create, nomination_submit
-from tests.communities.factories import ProducerFactory, officer_for, tambon
+from tests.communities.factories import ProducerFactory, tambon
 from tests.products.factories import ProductFactory
-from tests.registry.test_home import make_entry
-from tests.registry.test_publishing import awarded, publisher  # noqa: F401
+from tests.registry.factories import make_entry
 from tests.selection.ladder import (
     TODAY,
     Board,
@@ -28,12 +27,8 @@ from tests.selection.ladder import (
     score_all,
 )
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def officer(geography):
-    return officer_for(tambon("100101"), username="officer-history")
+# The officer serves tambon 100101, where the product's producer is.
+pytestmark = [pytest.mark.django_db, pytest.mark.officer_tambon("100101")]
 
 
 @pytest.fixture
@@ -129,9 +124,8 @@ def _board(tier: str, area: str = "") -> Board:
     )
 
 
-def test_republishing_in_a_later_round_makes_a_new_entry(client, awarded):  # noqa: F811
-    registrar = publisher()
-    registry_publish_all(actor=registrar)
+def test_republishing_in_a_later_round_makes_a_new_entry(client, awarded, publisher):
+    registry_publish_all(actor=publisher)
     product = awarded[0].product
     first = RegistryEntry.objects.get(product=product)
     later = make_round(year=TODAY.year + 1, title_th="การคัดสรร OTOP รอบถัดไป")
@@ -151,7 +145,7 @@ def test_republishing_in_a_later_round_makes_a_new_entry(client, awarded):  # no
         rank_and_approve(board, later)
     nomination_award(actor=boards[-1].chair, nomination=nomination)
 
-    second = registry_publish(actor=registrar, nomination=nomination)
+    second = registry_publish(actor=publisher, nomination=nomination)
 
     assert second.pk != first.pk and second.number != first.number
     assert second.number.startswith(f"OTOP-{later.year + 543}-50-")

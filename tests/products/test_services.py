@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from communities.models import Tambon
-from communities.services import assignment_grant, producer_create
+from communities.services import producer_create
 from products.models import Category, Certification, Product, ProductImage, Standard
 from products.services import (
     certification_add,
@@ -19,7 +19,8 @@ from products.services import (
 )
 from tests.accounts.factories import UserFactory
 
-pytestmark = pytest.mark.django_db
+# The officer serves tambon 100101 (Bangkok), where the product's producer is.
+pytestmark = [pytest.mark.django_db, pytest.mark.officer_tambon("100101")]
 
 
 def png_upload(name="photo.png", size=(64, 48), color=(200, 120, 40)):
@@ -39,16 +40,6 @@ def png_bomb(width=60_000, height=60_000):
     idat = zlib.compress(b"\x00" * 1024)
     data = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", idat)
     return SimpleUploadedFile("bomb.png", data + chunk(b"IEND", b""))
-
-
-@pytest.fixture
-def officer(geography):
-    central = UserFactory(username="central", is_superuser=True, is_staff=True)
-    officer = UserFactory(username="officer")
-    assignment_grant(
-        actor=central, user=officer, tambon=Tambon.objects.get(code="100101")
-    )
-    return officer
 
 
 @pytest.fixture

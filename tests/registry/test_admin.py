@@ -21,7 +21,6 @@ from registry.services import registry_publish
 from selection.models import Nomination, Ranking
 from selection.services import nomination_award
 from tests.accounts.factories import UserFactory
-from tests.registry.test_publishing import awarded, publisher  # noqa: F401
 from tests.selection.ladder import (
     make_board,
     make_officer,
@@ -46,14 +45,14 @@ def client(client):
 
 
 @pytest.fixture
-def registrar(client):
-    user = publisher()
-    client.force_login(user)
-    return user
+def registrar(client, publisher):
+    """The publisher, signed in."""
+    client.force_login(publisher)
+    return publisher
 
 
 @pytest.fixture
-def nominations(awarded):  # noqa: F811
+def nominations(awarded):
     """Three awarded nominations of one tambon: coffee, cotton, umbrella."""
     return awarded
 
@@ -149,10 +148,11 @@ def test_a_bulk_publication_is_all_or_nothing_and_says_which_failed(
     client,
     registrar,
     nominations,
+    publisher,
 ):
     client.get(PUBLISH)  # the list shows all three …
     registry_publish(
-        actor=publisher(), nomination=nominations[1]
+        actor=publisher, nomination=nominations[1]
     )  # … a colleague is quicker
     notices, deliveries = entry_notices(), entry_deliveries()
 
@@ -214,9 +214,11 @@ def test_the_page_only_answers_publishers(client, nominations):
     assert "Awarded nominations to publish" not in client.get(ADMIN).text
 
 
-def test_the_page_refuses_get_publishing_and_needs_a_login(client, nominations):
+def test_the_page_refuses_get_publishing_and_needs_a_login(
+    client, nominations, publisher
+):
     anonymous = client.post(PUBLISH, {"one": nominations[0].pk})
-    client.force_login(publisher())
+    client.force_login(publisher)
     get = client.get(PUBLISH, {"one": nominations[0].pk})
 
     assert anonymous.status_code == 302 and "/login/" in anonymous["Location"]
@@ -240,8 +242,9 @@ def test_district_and_provincial_members_cannot_see_the_registry_admin(
     client,
     nominations,
     username,
+    publisher,
 ):
-    entry = registry_publish(actor=publisher(), nomination=nominations[0])
+    entry = registry_publish(actor=publisher, nomination=nominations[0])
     client.force_login(User.objects.get(username=username))
 
     assert "/admin/registry/" not in client.get("/admin/").text
@@ -311,8 +314,8 @@ def test_revoking_needs_a_reason_and_keeps_the_page_marked_revoked(
     assert "This entry has been revoked" in public.text
 
 
-def test_only_publishers_revoke(client, nominations):
-    entry = registry_publish(actor=publisher(), nomination=nominations[0])
+def test_only_publishers_revoke(client, nominations, publisher):
+    entry = registry_publish(actor=publisher, nomination=nominations[0])
     viewer = UserFactory(username="viewer", is_staff=True)
     viewer.user_permissions.add(Permission.objects.get(codename="view_registryentry"))
     client.force_login(viewer)

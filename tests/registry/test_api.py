@@ -7,8 +7,6 @@ from accounts.models import User
 from core.buddhist_era import to_be
 from registry.models import RegistryEntry
 from registry.services import registry_revoke
-from tests.registry.test_publishing import awarded, publisher  # noqa: F401
-from tests.registry.test_search import published  # noqa: F401
 
 API = "/api/registry/"
 COFFEE = "กาแฟดอยช้างคั่วกลาง"
@@ -47,7 +45,7 @@ def revoke(entry: RegistryEntry) -> RegistryEntry:
 
 
 @pytest.mark.django_db
-def test_list_is_open_json_with_the_documented_fields(client, published):  # noqa: F811
+def test_list_is_open_json_with_the_documented_fields(client, published):
     response = client.get(API)
 
     assert response.status_code == 200
@@ -70,7 +68,7 @@ def test_list_is_open_json_with_the_documented_fields(client, published):  # noq
 
 
 @pytest.mark.django_db
-def test_detail_by_number_and_unknown_number(client, published):  # noqa: F811
+def test_detail_by_number_and_unknown_number(client, published):
     entry = published.get(name_th=COFFEE)
 
     body = client.get(f"{API}{entry.number}/").json()
@@ -84,7 +82,7 @@ def test_detail_by_number_and_unknown_number(client, published):  # noqa: F811
 
 
 @pytest.mark.django_db
-def test_revoked_entry_leaves_the_list_but_answers_as_revoked(client, published):  # noqa: F811
+def test_revoked_entry_leaves_the_list_but_answers_as_revoked(client, published):
     entry = revoke(published.get(name_th=COFFEE))
 
     assert COFFEE not in names(client)
@@ -95,7 +93,7 @@ def test_revoked_entry_leaves_the_list_but_answers_as_revoked(client, published)
 
 
 @pytest.mark.django_db
-def test_every_filter_and_their_combination(client, published):  # noqa: F811
+def test_every_filter_and_their_combination(client, published):
     coffee = published.get(name_th=COFFEE)
     everything = names(client)
     assert len(everything) == 3
@@ -122,7 +120,7 @@ def test_every_filter_and_their_combination(client, published):  # noqa: F811
 
 
 @pytest.mark.django_db
-def test_sorts(client, published):  # noqa: F811
+def test_sorts(client, published):
     def order(sort: str) -> list[str]:
         return [e["number"] for e in client.get(f"{API}?sort={sort}").json()["results"]]
 
@@ -155,7 +153,7 @@ def test_sorts(client, published):  # noqa: F811
         "page_size=101",
     ],
 )
-def test_bad_or_unknown_filter_is_400_with_a_message(client, published, params):  # noqa: F811
+def test_bad_or_unknown_filter_is_400_with_a_message(client, published, params):
     response = client.get(f"{API}?{params}")
 
     assert response.status_code == 400
@@ -165,7 +163,7 @@ def test_bad_or_unknown_filter_is_400_with_a_message(client, published, params):
 
 
 @pytest.mark.django_db
-def test_pages_link_next_and_previous(client, published):  # noqa: F811
+def test_pages_link_next_and_previous(client, published):
     first = client.get(f"{API}?province=50&page_size=2").json()
     assert first["count"] == 3 and first["pages"] == 2
     assert first["previous"] is None
@@ -182,7 +180,7 @@ def test_pages_link_next_and_previous(client, published):  # noqa: F811
 
 
 @pytest.mark.django_db
-def test_answers_are_cacheable_and_revalidate(client, published):  # noqa: F811
+def test_answers_are_cacheable_and_revalidate(client, published):
     first = client.get(f"{API}?province=50")
     assert first["ETag"] and first["Last-Modified"]
     assert "max-age" in first["Cache-Control"] and "public" in first["Cache-Control"]
@@ -204,7 +202,7 @@ def test_answers_are_cacheable_and_revalidate(client, published):  # noqa: F811
 
 
 @pytest.mark.django_db
-def test_detail_revalidates_until_revoked(client, published):  # noqa: F811
+def test_detail_revalidates_until_revoked(client, published):
     entry = published.get(name_th=COFFEE)
     url = f"{API}{entry.number}/"
     first = client.get(url)
@@ -215,7 +213,7 @@ def test_detail_revalidates_until_revoked(client, published):  # noqa: F811
 
 
 @pytest.mark.django_db
-def test_query_counts_are_constant(client, published):  # noqa: F811
+def test_query_counts_are_constant(client, published):
     def count(url: str) -> int:
         with CaptureQueriesContext(connection) as queries:
             assert client.get(url).status_code == 200
@@ -235,7 +233,7 @@ def test_query_counts_are_constant(client, published):  # noqa: F811
 
 
 @pytest.mark.django_db
-def test_a_cached_page_keeps_the_callers_host_in_its_links(client, published):  # noqa: F811
+def test_a_cached_page_keeps_the_callers_host_in_its_links(client, published):
     first = client.get(f"{API}?page_size=1").json()
     other = client.get(f"{API}?page_size=1", HTTP_HOST="localhost").json()
 
@@ -272,7 +270,7 @@ def test_docs_page_uses_local_assets(client):
 
 
 @pytest.mark.django_db
-def test_api_is_read_only(client, published):  # noqa: F811
+def test_api_is_read_only(client, published):
     assert client.post(API, {}).status_code == 405
     entry = published.first()
     assert client.delete(f"{API}{entry.number}/").status_code == 405

@@ -10,9 +10,6 @@ from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from tests.registry.test_publishing import awarded  # noqa: F401
-from tests.registry.test_search import published  # noqa: F401
-
 MAX_EXAMPLES = 40
 
 

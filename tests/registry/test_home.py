@@ -2,110 +2,20 @@
 the newest five-star products, in a fixed handful of queries."""
 
 import datetime as dt
-import itertools
-from decimal import Decimal
 
 import pytest
 from django.conf import settings
-from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from products.models import Product
 from registry.models import RegistryEntry
 from registry.selectors import registry_summary
-from selection.models import Nomination, Round
-from tests.accounts.factories import UserFactory
-from tests.products.factories import ProductFactory
+from tests.registry.factories import PROVINCES, make_entry
 
 HOME = "/"
-PROVINCES = {  # code: (Thai, English, region)
-    "50": ("เชียงใหม่", "Chiang Mai", "north"),
-    "10": ("กรุงเทพมหานคร", "Bangkok", "central"),
-    "90": ("สงขลา", "Songkhla", "south"),
-}
-_numbers = itertools.count(1)
-
-
-def round_of(year: int) -> Round:
-    day = dt.date(year, 12, 31)
-    round_, _ = Round.objects.get_or_create(
-        year=year,
-        defaults={
-            "title_th": f"การคัดสรร OTOP ปี {year + 543}",
-            "status": Round.Status.CLOSED,
-            "tambon_deadline": day,
-            "amphoe_deadline": day,
-            "province_deadline": day,
-            "central_deadline": day,
-        },
-    )
-    return round_
-
-
-def make_entry(
-    *,
-    product: Product | None = None,
-    year: int = 2025,
-    stars: int = 5,
-    province: str = "50",
-    published_at: dt.datetime | None = None,
-    revoked: bool = False,
-    thumbnail: str = "",
-) -> RegistryEntry:
-    """A registry entry written directly (not through publishing), for tests
-    that need many entries or several rounds of one product cheaply."""
-    product = product or ProductFactory()
-    tambon = product.producer.tambon
-    province_th, province_en, region = PROVINCES[province]
-    nomination = Nomination.objects.create(
-        round=round_of(year),
-        product=product,
-        tier="central",
-        state=Nomination.State.AWARDED,
-        tambon_code=tambon.code,
-        amphoe_code=tambon.amphoe_id,
-        province_code=tambon.province_id,
-        category=product.category,
-        stars=stars,
-        final_score=Decimal(90),
-    )
-    registrar = UserFactory(username="registrar", is_staff=True)
-    now = timezone.now()
-    return RegistryEntry.objects.create(
-        number=f"OTOP-{year + 543}-{province}-{next(_numbers):06d}",
-        nomination=nomination,
-        product=product,
-        round_year=year,
-        name_th=product.name_th,
-        name_en=product.name_en,
-        type_code="FOOD",
-        category_code=product.category.code,
-        category_th=product.category.name_th,
-        category_en=product.category.name_en,
-        producer_name_th=product.producer.name_th,
-        tambon_code=f"{province}0101",
-        amphoe_code=f"{province}01",
-        province_code=province,
-        tambon_th="ตำบล",
-        tambon_en="Tambon",
-        amphoe_th="อำเภอ",
-        amphoe_en="Amphoe",
-        province_th=province_th,
-        province_en=province_en,
-        region_code=region,
-        stars=stars,
-        final_score=Decimal(90),
-        thumbnail=thumbnail,
-        published_at=published_at or now,
-        published_by=registrar,
-        revoked_at=now if revoked else None,
-        revoked_by=registrar if revoked else None,
-        revoke_reason="เอกสารไม่ถูกต้อง" if revoked else "",
-    )
 
 
 def home_queries(client) -> tuple[str, list[str]]:
@@ -278,9 +188,9 @@ def test_home_query_count_is_small_and_does_not_grow_with_entries(client, geogra
     assert len(many) == len(one)
 
 
-def test_big_numbers_have_thousands_separators():
+def test_big_numbers_have_thousands_separators(anonymous):
     request = RequestFactory().get(HOME)
-    request.user = AnonymousUser()
+    request.user = anonymous
     summary = {
         "total": 16234,
         "by_stars": [{"stars": 5, "count": 12345, "unstarred": 0}],

@@ -11,9 +11,7 @@ from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from tests.otop.test_faults import database_down
-from tests.registry.test_publishing import awarded, publisher  # noqa: F401
-from tests.registry.test_search import published  # noqa: F401
+from tests.otop.outages import database_down
 
 API = "/api/registry/"
 HUGE = "99999999999999999999999"
@@ -48,7 +46,7 @@ def test_the_api_routes_are_the_ones_tested_here():
     }
 
 
-def _urls(published) -> list[str]:  # noqa: F811
+def _urls(published) -> list[str]:
     number = published.first().number
     return [
         API,
@@ -71,7 +69,7 @@ def _same(get, head) -> None:
 
 
 @pytest.mark.django_db
-def test_head_answers_like_get_on_every_api_route(client, published):  # noqa: F811
+def test_head_answers_like_get_on_every_api_route(client, published):
     for url in _urls(published):
         get, head = client.get(url), client.head(url)
 
@@ -80,7 +78,7 @@ def test_head_answers_like_get_on_every_api_route(client, published):  # noqa: F
 
 
 @pytest.mark.django_db
-def test_head_revalidates_like_get(client, published):  # noqa: F811
+def test_head_revalidates_like_get(client, published):
     for url in (API, f"{API}{published.first().number}/"):
         etag = client.get(url)["ETag"]
 
@@ -88,7 +86,7 @@ def test_head_revalidates_like_get(client, published):  # noqa: F811
 
 
 @pytest.fixture
-def wsgi(published):  # noqa: F811
+def wsgi(published):
     """The app as a WSGI server calls it: no test client to drop HEAD bodies.
     Its request signals must not close the test's connection (as in
     tests/registry/test_api_fuzz.py)."""
@@ -115,7 +113,7 @@ def wsgi(published):  # noqa: F811
 
 
 @pytest.mark.django_db
-def test_head_sends_no_body_from_the_app_itself(wsgi, published):  # noqa: F811
+def test_head_sends_no_body_from_the_app_itself(wsgi, published):
     for url in [*_urls(published), f"{API}?q=%00"]:
         status, headers, body = wsgi("GET", url)
         head_status, head_headers, head_body = wsgi("HEAD", url)
@@ -158,7 +156,7 @@ def test_an_unknown_api_address_is_a_json_404(client, url):
 
 
 @pytest.mark.django_db
-def test_a_server_error_in_the_api_is_a_json_500(published, monkeypatch):  # noqa: F811
+def test_a_server_error_in_the_api_is_a_json_500(published, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("a bug")
 
@@ -191,7 +189,7 @@ def test_the_503_is_json_in_the_same_shape(client):
     "page",
     [HUGE, "123456789012345678901234567890", "2", "0", "-1", "1.5", "abc", "%C2%B2"],
 )
-def test_a_page_that_is_not_from_1_to_the_last_is_a_400(client, published, page):  # noqa: F811
+def test_a_page_that_is_not_from_1_to_the_last_is_a_400(client, published, page):
     url = f"{API}?page={page}"
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
@@ -206,7 +204,7 @@ def test_a_page_that_is_not_from_1_to_the_last_is_a_400(client, published, page)
 
 
 @pytest.mark.django_db
-def test_page_one_exists_even_when_nothing_matches(client, published):  # noqa: F811
+def test_page_one_exists_even_when_nothing_matches(client, published):
     body = client.get(f"{API}?q=nothing-like-this&page=1").json()
 
     assert (body["count"], body["page"], body["pages"]) == (0, 1, 1)
@@ -214,7 +212,7 @@ def test_page_one_exists_even_when_nothing_matches(client, published):  # noqa: 
 
 
 @pytest.mark.django_db
-def test_the_last_page_links_back_and_the_one_past_it_is_refused(client, published):  # noqa: F811
+def test_the_last_page_links_back_and_the_one_past_it_is_refused(client, published):
     last = client.get(f"{API}?page_size=2&page=2").json()
 
     assert last["pages"] == 2 and last["next"] is None
@@ -231,7 +229,7 @@ def test_the_last_page_links_back_and_the_one_past_it_is_refused(client, publish
 )
 def test_the_html_registry_shows_the_nearest_page(
     client,
-    published,  # noqa: F811
+    published,
     monkeypatch,
     page,
     shown,

@@ -13,8 +13,6 @@ from accounts.models import User
 from core.buddhist_era import to_be
 from registry.models import RegistryEntry
 from registry.services import registry_revoke
-from tests.registry.test_publishing import awarded, publisher  # noqa: F401
-from tests.registry.test_search import published  # noqa: F401
 
 COFFEE = "กาแฟดอยช้างคั่วกลาง"
 LIST = "/registry/"
@@ -40,7 +38,7 @@ def csv_rows(response) -> list[dict]:
 
 
 @pytest.mark.django_db
-def test_anonymous_visitor_sees_the_published_entries(client, published):  # noqa: F811
+def test_anonymous_visitor_sees_the_published_entries(client, published):
     response = client.get(LIST)
 
     assert response.status_code == 200
@@ -53,12 +51,12 @@ def test_anonymous_visitor_sees_the_published_entries(client, published):  # noq
 
 
 @pytest.mark.django_db
-def test_thai_search_finds_only_the_coffee(client, published):  # noqa: F811
+def test_thai_search_finds_only_the_coffee(client, published):
     assert listed(client, "q=ดอยช้าง") == [COFFEE]
 
 
 @pytest.mark.django_db
-def test_each_filter_narrows_the_list(client, published):  # noqa: F811
+def test_each_filter_narrows_the_list(client, published):
     everything = sorted(e.name_th for e in published)
     entry = published.get(name_th=COFFEE)
     same_stars = sorted(e.name_th for e in published.filter(stars=entry.stars))
@@ -76,7 +74,7 @@ def test_each_filter_narrows_the_list(client, published):  # noqa: F811
 
 
 @pytest.mark.django_db
-def test_facets_show_counts_and_keep_the_other_filters(client, published):  # noqa: F811
+def test_facets_show_counts_and_keep_the_other_filters(client, published):
     html = client.get(f"{LIST}?q=ดอยช้าง").content.decode()
 
     assert "เชียงใหม่" in html
@@ -87,7 +85,7 @@ def test_facets_show_counts_and_keep_the_other_filters(client, published):  # no
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("params", ["stars=9", "province=xx", "round=99&sort=price"])
-def test_bad_filter_values_give_a_notice_not_an_error(client, published, params):  # noqa: F811
+def test_bad_filter_values_give_a_notice_not_an_error(client, published, params):
     response = client.get(f"{LIST}?{params}")
 
     assert response.status_code == 200
@@ -99,7 +97,7 @@ def test_bad_filter_values_give_a_notice_not_an_error(client, published, params)
 @pytest.mark.parametrize(
     "params", ["province=99", "amphoe=5099", "category=NOPE", "province=50&amphoe=9999"]
 )
-def test_unknown_codes_give_a_notice_and_nothing(client, published, params):  # noqa: F811
+def test_unknown_codes_give_a_notice_and_nothing(client, published, params):
     response = client.get(f"{LIST}?{params}")
 
     assert response.status_code == 200
@@ -108,7 +106,7 @@ def test_unknown_codes_give_a_notice_and_nothing(client, published, params):  # 
 
 
 @pytest.mark.django_db
-def test_nothing_matching_shows_the_empty_state(client, published):  # noqa: F811
+def test_nothing_matching_shows_the_empty_state(client, published):
     response = client.get(f"{LIST}?q=ไม่มีสินค้านี้")
 
     assert response.status_code == 200
@@ -116,7 +114,7 @@ def test_nothing_matching_shows_the_empty_state(client, published):  # noqa: F81
 
 
 @pytest.mark.django_db
-def test_pages_keep_the_filters(client, published, monkeypatch):  # noqa: F811
+def test_pages_keep_the_filters(client, published, monkeypatch):
     monkeypatch.setattr("registry.views.PAGE_SIZE", 2)
 
     html = client.get(f"{LIST}?province=50&sort=name").content.decode()
@@ -129,7 +127,7 @@ def test_pages_keep_the_filters(client, published, monkeypatch):  # noqa: F811
 @pytest.mark.django_db
 def test_revoked_entry_leaves_lists_and_exports_but_keeps_its_page(
     client,
-    published,  # noqa: F811
+    published,
 ):
     entry = revoke(published.get(name_th=COFFEE))
 
@@ -144,7 +142,7 @@ def test_revoked_entry_leaves_lists_and_exports_but_keeps_its_page(
 
 
 @pytest.mark.django_db
-def test_detail_page_is_shareable(client, published):  # noqa: F811
+def test_detail_page_is_shareable(client, published):
     entry = published.get(name_th=COFFEE)
 
     response = client.get(f"/registry/{entry.number}/")
@@ -167,7 +165,7 @@ def test_detail_page_is_shareable(client, published):  # noqa: F811
 
 
 @pytest.mark.django_db
-def test_json_ld_cannot_close_the_script_element(client, published):  # noqa: F811
+def test_json_ld_cannot_close_the_script_element(client, published):
     entry = published.get(name_th=COFFEE)
     RegistryEntry.objects.filter(pk=entry.pk).update(
         description="</script><script>alert(1)</script>"
@@ -179,13 +177,13 @@ def test_json_ld_cannot_close_the_script_element(client, published):  # noqa: F8
 
 
 @pytest.mark.django_db
-def test_unknown_number_is_404(client, published):  # noqa: F811
+def test_unknown_number_is_404(client, published):
     assert client.get("/registry/OTOP-2569-50-999999/").status_code == 404
     assert client.get("/registry/OTOP-2569-50-999999/certificate/").status_code == 404
 
 
 @pytest.mark.django_db
-def test_certificate_page_prints_the_entry(client, published):  # noqa: F811
+def test_certificate_page_prints_the_entry(client, published):
     entry = published.get(name_th=COFFEE)
 
     response = client.get(f"/registry/{entry.number}/certificate/")
@@ -197,7 +195,7 @@ def test_certificate_page_prints_the_entry(client, published):  # noqa: F811
 
 
 @pytest.mark.django_db
-def test_csv_export_has_the_filtered_rows_in_thai(client, published):  # noqa: F811
+def test_csv_export_has_the_filtered_rows_in_thai(client, published):
     response = client.get(f"{LIST}export.csv?q=ดอยช้าง&stars=9")
 
     assert response.status_code == 200
@@ -211,7 +209,7 @@ def test_csv_export_has_the_filtered_rows_in_thai(client, published):  # noqa: F
 
 
 @pytest.mark.django_db
-def test_csv_export_neutralises_formulas_and_round_trips_thai(client, published):  # noqa: F811
+def test_csv_export_neutralises_formulas_and_round_trips_thai(client, published):
     entry = published.get(name_th=COFFEE)
     RegistryEntry.objects.filter(pk=entry.pk).update(
         name_en='=HYPERLINK("http://evil")', producer_name_th='กลุ่ม "แม่บ้าน", ดอยช้าง'
@@ -229,7 +227,7 @@ def test_csv_export_neutralises_formulas_and_round_trips_thai(client, published)
 
 
 @pytest.mark.django_db
-def test_xlsx_export_opens(client, published):  # noqa: F811
+def test_xlsx_export_opens(client, published):
     response = client.get(f"{LIST}export.xlsx?province=50")
 
     assert response.status_code == 200
@@ -242,7 +240,7 @@ def test_xlsx_export_opens(client, published):  # noqa: F811
 
 
 @pytest.mark.django_db
-def test_list_query_count_does_not_grow_with_entries(client, published):  # noqa: F811
+def test_list_query_count_does_not_grow_with_entries(client, published):
     def count(params: str) -> int:
         with CaptureQueriesContext(connection) as queries:
             assert client.get(f"{LIST}?{params}").status_code == 200
@@ -261,7 +259,7 @@ def test_list_query_count_does_not_grow_with_entries(client, published):  # noqa
 
 
 @pytest.mark.django_db
-def test_list_answers_from_the_cache_until_the_registry_changes(client, published):  # noqa: F811
+def test_list_answers_from_the_cache_until_the_registry_changes(client, published):
     client.get(f"{LIST}?province=50")
     with CaptureQueriesContext(connection) as queries:
         again = client.get(f"{LIST}?province=50")
@@ -275,7 +273,7 @@ def test_list_answers_from_the_cache_until_the_registry_changes(client, publishe
 
 
 @pytest.mark.django_db
-def test_a_cached_page_carries_each_visitors_own_csrf_token(published):  # noqa: F811
+def test_a_cached_page_carries_each_visitors_own_csrf_token(published):
     from django.test import Client
 
     first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
@@ -291,7 +289,7 @@ def test_a_cached_page_carries_each_visitors_own_csrf_token(published):  # noqa:
 
 
 @pytest.mark.django_db
-def test_signed_in_users_never_get_the_visitors_page(client, published):  # noqa: F811
+def test_signed_in_users_never_get_the_visitors_page(client, published):
     client.get(LIST)  # cached for visitors
     user = User.objects.get(username="registrar")
     client.force_login(user)
@@ -303,7 +301,7 @@ def test_signed_in_users_never_get_the_visitors_page(client, published):  # noqa
 
 
 @pytest.mark.django_db
-def test_detail_query_count_is_constant(client, published):  # noqa: F811
+def test_detail_query_count_is_constant(client, published):
     def count(entry: RegistryEntry) -> int:
         with CaptureQueriesContext(connection) as queries:
             assert client.get(f"{LIST}{entry.number}/").status_code == 200

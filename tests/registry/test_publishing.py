@@ -3,11 +3,9 @@ import threading
 
 import pytest
 from django.conf import settings
-from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 
-from committees.models import Tier as CommitteeTier
 from communities.models import Tambon
 from core.workflow import InvalidTransition
 from registry.models import RegistryEntry, RegistryEvent
@@ -21,60 +19,15 @@ from registry.services import (
 from selection.models import Ranking, Tier
 from selection.services import nomination_award
 from tests.accounts.factories import UserFactory
-from tests.selection.ladder import (
-    make_board,
-    make_officer,
-    make_round,
-    rank_and_approve,
-    score_all,
-    submitted_nomination,
-)
+from tests.registry.factories import AWARDED_NAMES, ranked_at_the_centre
+from tests.selection.ladder import make_officer, submitted_nomination
 
 NUMBER = re.compile(r"^OTOP-25\d\d-50-\d{6}$")
 
 
-def publisher():
-    user = UserFactory(username="registrar", is_staff=True)
-    user.user_permissions.add(Permission.objects.get(codename="publish_entry"))
-    return type(user).objects.get(pk=user.pk)  # fresh permission cache
-
-
-AWARDED_NAMES = ("กาแฟดอยช้างคั่วกลาง", "ผ้าฝ้ายทอมือ", "ร่มบ่อสร้าง")
-
-
-def ranked_at_the_centre(names):
-    """Nominations of one tambon, scored and ranked by the district, the
-    province and the centre (best first, in the order named), every ranking
-    approved; none awarded yet. The round forwards them all."""
-    count = len(names)
-    round_ = make_round(
-        tambon_quota=count, amphoe_advance=count, province_advance=count
-    )
-    district = make_board(CommitteeTier.AMPHOE, "5001")
-    province = make_board(CommitteeTier.PROVINCE, "50")
-    central = make_board(CommitteeTier.CENTRAL)
-    officer = make_officer("500101")
-    nominations = [
-        submitted_nomination(officer, round_, "500101", name) for name in names
-    ]
-    for board in (district, province, central):
-        for i, nomination in enumerate(nominations):
-            score_all(board, [nomination], {"A": 10 - i, "B": 9, "C": 9})
-        rank_and_approve(board, round_)
-    return nominations, central
-
-
-@pytest.fixture
-def awarded(geography):
-    nominations, central = ranked_at_the_centre(AWARDED_NAMES)
-    for nomination in nominations:
-        nomination_award(actor=central.chair, nomination=nomination)
-    return nominations
-
-
 @pytest.mark.django_db
-def test_publishing_takes_a_snapshot_with_a_registry_number(awarded):
-    entry = registry_publish(actor=publisher(), nomination=awarded[0])
+def test_publishing_takes_a_snapshot_with_a_registry_number(awarded, publisher):
+    entry = registry_publish(actor=publisher, nomination=awarded[0])
 
     assert NUMBER.match(entry.number), entry.number
     assert entry.number.endswith("-000001")
@@ -93,7 +46,7 @@ def test_only_central_staff_with_the_right_publish(awarded):
 
 
 @pytest.mark.django_db
-def test_only_awarded_nominations_are_published_and_only_once(geography):
+def test_only_awarded_nominations_are_published_and_only_once(geography, publisher):
     nominations, board = ranked_at_the_centre([*AWARDED_NAMES, "ข้าวแต๋นน้ำแตงโม"])
     *winners, unawarded = nominations
     for nomination in winners:
@@ -114,19 +67,18 @@ def test_only_awarded_nominations_are_published_and_only_once(geography):
     at_the_district = submitted_nomination(
         make_officer(elsewhere.code), unawarded.round, elsewhere.code, "ยังไม่ได้รางวัล"
     )
-    registrar = publisher()
 
     assert list(publishable()) == winners
-    registry_publish(actor=registrar, nomination=winners[0])
+    registry_publish(actor=publisher, nomination=winners[0])
     with pytest.raises(InvalidTransition):
-        registry_publish(actor=registrar, nomination=winners[0])
+        registry_publish(actor=publisher, nomination=winners[0])
     for refused in (unawarded, at_the_district):
         with pytest.raises(InvalidTransition):
-            registry_publish(actor=registrar, nomination=refused)
+            registry_publish(actor=publisher, nomination=refused)
         with pytest.raises(InvalidTransition):
-            registry_publish_many(actor=registrar, nominations=[refused])
+            registry_publish_many(actor=publisher, nominations=[refused])
     assert list(publishable()) == winners[1:]
-    assert registry_publish_all(actor=registrar) == 2
+    assert registry_publish_all(actor=publisher) == 2
     assert not publishable().exists()
     published = RegistryEntry.objects.values_list("nomination", flat=True)
     assert sorted(published) == sorted(n.pk for n in winners)
@@ -134,8 +86,8 @@ def test_only_awarded_nominations_are_published_and_only_once(geography):
 
 
 @pytest.mark.django_db
-def test_bulk_publication_follows_the_central_ranking(awarded):
-    count = registry_publish_all(actor=publisher())
+def test_bulk_publication_follows_the_central_ranking(awarded, publisher):
+    count = registry_publish_all(actor=publisher)
 
     numbers = list(
         RegistryEntry.objects.order_by("number").values_list("name_th", flat=True)
@@ -146,14 +98,13 @@ def test_bulk_publication_follows_the_central_ranking(awarded):
 
 
 @pytest.mark.django_db
-def test_a_revoked_entry_keeps_its_number_and_leaves_the_lists(awarded):
-    registrar = publisher()
-    entry = registry_publish(actor=registrar, nomination=awarded[0])
+def test_a_revoked_entry_keeps_its_number_and_leaves_the_lists(awarded, publisher):
+    entry = registry_publish(actor=publisher, nomination=awarded[0])
 
     with pytest.raises(ValidationError):
-        registry_revoke(actor=registrar, entry=entry, reason=" ")
-    registry_revoke(actor=registrar, entry=entry, reason="ใบรับรองถูกเพิกถอน")
-    second = registry_publish(actor=registrar, nomination=awarded[1])
+        registry_revoke(actor=publisher, entry=entry, reason=" ")
+    registry_revoke(actor=publisher, entry=entry, reason="ใบรับรองถูกเพิกถอน")
+    second = registry_publish(actor=publisher, nomination=awarded[1])
 
     entry.refresh_from_db()
     assert entry.is_revoked and entry.revoke_reason == "ใบรับรองถูกเพิกถอน"
@@ -166,15 +117,14 @@ def test_a_revoked_entry_keeps_its_number_and_leaves_the_lists(awarded):
     reason="needs PostgreSQL (CI's second run)",
 )
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_simultaneous_publications_get_distinct_numbers(awarded):
-    registrar = publisher()
+def test_simultaneous_publications_get_distinct_numbers(awarded, publisher):
     barrier = threading.Barrier(len(awarded))
     errors = []
 
     def publish(nomination):
         try:
             barrier.wait()
-            registry_publish(actor=registrar, nomination=nomination)
+            registry_publish(actor=publisher, nomination=nomination)
         except Exception as error:  # reported below
             errors.append(error)
         finally:

@@ -5,20 +5,13 @@ from django.http import QueryDict
 
 from registry.models import RegistryEntry
 from registry.selectors import RegistryQuery, facets
-from registry.services import registry_publish_all, registry_revoke
-from tests.registry.test_publishing import awarded, publisher  # noqa: F401
+from registry.services import registry_revoke
 
 ON_POSTGRES = "postgresql" in settings.DATABASES["default"]["ENGINE"]
 
 
 def query(text: str) -> RegistryQuery:
     return RegistryQuery.from_params(QueryDict(text))
-
-
-@pytest.fixture
-def published(awarded):  # noqa: F811
-    registry_publish_all(actor=publisher())
-    return RegistryEntry.objects.all()
 
 
 @pytest.mark.django_db
@@ -64,7 +57,7 @@ def test_facets_count_with_the_other_filters(published):
 
 @pytest.mark.django_db
 def test_facets_are_one_query_and_cached_until_the_registry_changes(
-    published, django_assert_num_queries
+    published, django_assert_num_queries, publisher
 ):
     five_in_chiang_mai = query("province=50&stars=5")
     with django_assert_num_queries(2):  # the registry's stamp + one UNION ALL
@@ -73,7 +66,7 @@ def test_facets_are_one_query_and_cached_until_the_registry_changes(
         assert facets(five_in_chiang_mai) == first
 
     entry = published.filter(stars=5).first()
-    registry_revoke(actor=publisher(), entry=entry, reason="ทดสอบ")
+    registry_revoke(actor=publisher, entry=entry, reason="ทดสอบ")
     after = facets(query("province=50&stars=5"))
 
     five = next(row for row in after["stars"] if row["key"] == "5")

@@ -34,7 +34,6 @@ from tests.accounts.factories import UserFactory
 from tests.selection.ladder import (
     TODAY,
     Board,
-    central_staff,
     complete_product,
     make_board,
     make_officer,
@@ -275,9 +274,11 @@ def member_of(board: Board) -> User:
 # The numbers ---------------------------------------------------------------------
 
 
-def test_central_staff_see_every_number_as_counted_independently(client, world):
+def test_central_staff_see_every_number_as_counted_independently(
+    client, world, central_staff
+):
     round_ = world.round
-    client.force_login(central_staff())
+    client.force_login(central_staff)
     response = client.get(URL)
     assert response.status_code == 200
     assert response.context["round"] == round_  # the open round by default
@@ -349,8 +350,10 @@ def test_central_staff_see_every_number_as_counted_independently(client, world):
         ) == page_table(html, chart)
 
 
-def test_charts_are_accessible_svg_with_tables_and_downloads(client, world):
-    client.force_login(central_staff())
+def test_charts_are_accessible_svg_with_tables_and_downloads(
+    client, world, central_staff
+):
+    client.force_login(central_staff)
     html = client.get(URL).content.decode()
 
     charts = re.findall(r"<svg class=\"chart-svg[^>]*>", html)
@@ -451,7 +454,9 @@ def test_the_menu_shows_the_dashboard_only_to_those_who_may_see_it(client, world
 # Late committees -----------------------------------------------------------------
 
 
-def test_late_committees_are_those_past_the_deadline_without_approval(client, world):
+def test_late_committees_are_those_past_the_deadline_without_approval(
+    client, world, central_staff
+):
     round_ = world.round
     # The portal's today is Bangkok's, a day ahead of UTC from 17:00 UTC.
     three_days_ago = timezone.localdate() - dt.timedelta(days=3)
@@ -470,7 +475,7 @@ def test_late_committees_are_those_past_the_deadline_without_approval(client, wo
         world.districts["5002"].committee.pk,
         world.districts["3402"].committee.pk,
     }
-    client.force_login(central_staff())
+    client.force_login(central_staff)
     response = client.get(URL)
     late = response.context["late"]
     assert {item.committee.pk for item in late} == waiting
@@ -497,14 +502,14 @@ def test_late_committees_are_those_past_the_deadline_without_approval(client, wo
     assert client.get(URL).context["late"] == []
 
 
-def test_no_committee_is_late_before_the_deadlines(client, world):
-    client.force_login(central_staff())
+def test_no_committee_is_late_before_the_deadlines(client, world, central_staff):
+    client.force_login(central_staff)
     response = client.get(URL)
     assert response.context["late"] == []
     assert 'id="late-none"' in response.content.decode()
 
 
-def test_downloads_cannot_start_a_spreadsheet_formula(client, world):
+def test_downloads_cannot_start_a_spreadsheet_formula(client, world, central_staff):
     round_ = world.round
     Round.objects.filter(pk=round_.pk).update(
         tambon_deadline=TODAY - dt.timedelta(days=1),
@@ -513,7 +518,7 @@ def test_downloads_cannot_start_a_spreadsheet_formula(client, world):
     committee = world.districts["5002"].committee
     committee.name_th = '=HYPERLINK("http://evil")'
     committee.save(update_fields=["name_th"])
-    client.force_login(central_staff())
+    client.force_login(central_staff)
     rows = csv_rows(client.get(f"{URL}late.csv", {"round": be(round_)}))
     names = [row[0] for row in rows[1:]]
     assert '\'=HYPERLINK("http://evil")' in names
@@ -523,8 +528,7 @@ def test_downloads_cannot_start_a_spreadsheet_formula(client, world):
 # Rounds --------------------------------------------------------------------------
 
 
-def test_the_round_is_chosen_by_its_buddhist_era_year(client, world):
-    staff = central_staff()
+def test_the_round_is_chosen_by_its_buddhist_era_year(client, world, central_staff):
     older = Round.objects.create(
         year=world.round.year - 2,
         title_th="รอบเก่า",
@@ -534,7 +538,7 @@ def test_the_round_is_chosen_by_its_buddhist_era_year(client, world):
         province_deadline=TODAY,
         central_deadline=TODAY,
     )
-    client.force_login(staff)
+    client.force_login(central_staff)
     response = client.get(URL, {"round": older.year + 543})
     assert response.context["round"] == older
     assert response.context["progress"].total == 0
@@ -545,8 +549,8 @@ def test_the_round_is_chosen_by_its_buddhist_era_year(client, world):
     assert client.get(f"{URL}nothing.csv").status_code == 404
 
 
-def test_without_a_round_the_page_says_so(client, db):
-    client.force_login(central_staff())
+def test_without_a_round_the_page_says_so(client, central_staff):
+    client.force_login(central_staff)
     response = client.get(URL)
     assert response.status_code == 200
     assert 'id="dashboard-empty"' in response.content.decode()
@@ -563,13 +567,15 @@ def _queries(client, path=URL) -> int:
     return len(captured.captured_queries)
 
 
-def test_the_page_costs_the_same_queries_for_a_small_and_a_larger_round(client, world):
+def test_the_page_costs_the_same_queries_for_a_small_and_a_larger_round(
+    client, world, central_staff
+):
     a_week_ago = TODAY - dt.timedelta(days=7)  # so the late list is queried too
     Round.objects.filter(pk=world.round.pk).update(
         tambon_deadline=a_week_ago, amphoe_deadline=a_week_ago
     )
     readers = {
-        "central": central_staff(),
+        "central": central_staff,
         "province": member_of(world.provinces["50"]),
         "district": member_of(world.districts["5001"]),
     }
@@ -597,7 +603,7 @@ def test_the_page_costs_the_same_queries_for_a_small_and_a_larger_round(client, 
     Round.objects.filter(pk=world.round.pk).update(
         tambon_deadline=a_week_ago, amphoe_deadline=a_week_ago
     )
-    client.force_login(central_staff())
+    client.force_login(central_staff)
     assert len(client.get(URL).context["late"]) == 3  # 5002, 3402 and 5702
 
     for name, user in readers.items():

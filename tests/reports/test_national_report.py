@@ -10,7 +10,6 @@ from decimal import Decimal
 import openpyxl
 import pytest
 from django.conf import settings
-from django.contrib.auth.models import Permission
 from django.utils import translation
 
 from committees.models import Tier as CommitteeTier
@@ -34,10 +33,9 @@ from selection.services import (
     nomination_return,
     nomination_withdraw,
 )
-from tests.accounts.factories import UserFactory
+from tests.accounts.factories import UserFactory, staff_with
 from tests.selection.ladder import (
     TODAY,
-    central_staff,
     complete_product,
     make_board,
     make_officer,
@@ -49,12 +47,6 @@ from tests.selection.ladder import (
 
 pytestmark = pytest.mark.django_db
 REPORT_QUERIES = 15
-
-
-def staff_with(codename: str, username: str):
-    user = UserFactory(username=username, is_staff=True)
-    user.user_permissions.add(Permission.objects.get(codename=codename))
-    return type(user).objects.get(pk=user.pk)  # fresh permission cache
 
 
 def same(points: int) -> dict:
@@ -522,7 +514,7 @@ def test_the_xlsx_is_thai_with_buddhist_era_dates_and_no_formulas(client, world)
             assert not any(isinstance(v, str) and v.startswith("=") for v in row)
 
 
-def test_only_central_staff_see_the_report(client, world):
+def test_only_central_staff_see_the_report(client, world, central_staff):
     year_be = world.year + 543
     urls = ["/reports/", f"/reports/{year_be}/", f"/reports/{year_be}/national.xlsx"]
     for url in urls:
@@ -541,7 +533,7 @@ def test_only_central_staff_see_the_report(client, world):
             assert client.get(url).status_code == 403, (outsider, url)
     assert "/reports/" not in client.get("/dashboard/").text  # the chair's
     for insider in (
-        central_staff(),
+        central_staff,
         staff_with("manage_round", "round-manager"),
         staff_with("view_committee", "committee-viewer"),
     ):

@@ -26,7 +26,7 @@ from selection.services import (
     sheet_open,
     sheet_save,
 )
-from tests.accounts.factories import UserFactory
+from tests.accounts.factories import UserFactory, central_staff
 from tests.clock import TODAY  # Bangkok's date at the suite's fixed clock
 from tests.products.factories import png_upload
 
@@ -38,13 +38,6 @@ CRITERIA = (
     + [("B", f"B{i}") for i in range(1, 4)]
     + [("C", f"C{i}") for i in range(1, 4)]
 )
-
-
-def central_staff() -> User:
-    user, _ = User.objects.get_or_create(
-        username="central-staff", defaults={"is_staff": True, "is_superuser": True}
-    )
-    return user
 
 
 def make_round(**overrides) -> Round:

@@ -27,7 +27,6 @@ from selection.models import (
     TypeQuota,
 )
 from tests.selection.ladder import (
-    central_staff,
     make_board,
     make_officer,
     make_round,
@@ -454,9 +453,10 @@ def test_the_event_admin_is_read_only_and_exports_csv(client, district):
 # Rounds -------------------------------------------------------------------------
 
 
-def test_opening_a_round_with_bad_criteria_shows_the_problem(client, district):
-    staff = central_staff()
-    client.force_login(staff)
+def test_opening_a_round_with_bad_criteria_shows_the_problem(
+    client, district, central_staff
+):
+    client.force_login(central_staff)
     draft = Round.objects.create(
         year=district["round"].year + 5,
         title_th="รอบทดลอง",
@@ -484,8 +484,8 @@ def test_opening_a_round_with_bad_criteria_shows_the_problem(client, district):
     assert draft.status == Round.Status.DRAFT
 
 
-def test_copying_a_round_to_the_next_year(client, district):
-    client.force_login(central_staff())
+def test_copying_a_round_to_the_next_year(client, district, central_staff):
+    client.force_login(central_staff)
     source = district["round"]
     client.post(
         "/admin/selection/round/",
@@ -497,8 +497,10 @@ def test_copying_a_round_to_the_next_year(client, district):
     assert copy.criteria.count() == source.criteria.count()
 
 
-def test_creating_and_editing_a_round_goes_through_the_services(client, district):
-    client.force_login(central_staff())
+def test_creating_and_editing_a_round_goes_through_the_services(
+    client, district, central_staff
+):
+    client.force_login(central_staff)
     source = district["round"]
     data = {
         "year": source.year + 2,

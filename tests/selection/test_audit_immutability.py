@@ -12,7 +12,6 @@ from django.db.models import ProtectedError
 
 from selection.models import Nomination, NominationEvent, Ranking
 from tests.selection.ladder import (
-    central_staff,
     make_board,
     make_officer,
     make_round,
@@ -85,8 +84,10 @@ def test_purge_refuses_to_run_outside_a_transaction():
         NominationEvent.objects.all().purge()
 
 
-def test_the_event_admin_offers_no_change_or_delete_even_to_a_superuser(client, event):
-    client.force_login(central_staff())  # a superuser: every permission
+def test_the_event_admin_offers_no_change_or_delete_even_to_a_superuser(
+    client, event, central_staff
+):
+    client.force_login(central_staff)  # a superuser: every permission
     base = "/admin/selection/nominationevent/"
 
     page = client.get(f"{base}{event.pk}/change/").content.decode()
@@ -152,7 +153,7 @@ def test_purge_lifts_the_trigger_for_its_own_statement_only(submitted):
 
 
 @on_postgresql
-def test_raw_sql_cannot_change_a_support_plan_event(geography):
+def test_raw_sql_cannot_change_a_support_plan_event(geography, central_staff):
     from selection.models import SupportPlan, SupportPlanEvent
     from tests.committees.factories import amphoe_committee
 
@@ -160,7 +161,7 @@ def test_raw_sql_cannot_change_a_support_plan_event(geography):
         round=make_round(), committee=amphoe_committee("5001")
     )
     event = SupportPlanEvent.objects.create(
-        plan=plan, action=SupportPlanEvent.Action.APPROVED, actor=central_staff()
+        plan=plan, action=SupportPlanEvent.Action.APPROVED, actor=central_staff
     )
     with pytest.raises(IntegrityError, match="append-only"):
         raw("UPDATE selection_supportplanevent SET note = 'x' WHERE id = %s", event.pk)

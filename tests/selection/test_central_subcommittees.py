@@ -282,11 +282,13 @@ def test_scoring_stops_once_the_national_ranking_is_finalized(subcommittees):
     assert "score" not in available_actions(subcommittees["food_scorers"][2], food)
 
 
-def test_without_subcommittees_the_national_committee_scores_everything(centre):
+def test_without_subcommittees_the_national_committee_scores_everything(
+    centre, central_staff
+):
     round_, national = centre["round"], centre["national"]
     food, textile = centre["food"], centre["textile"]
     production, food_scorers = make_subcommittee(Kind.PRODUCTION, "FOOD")
-    committee_update(actor=central_staff(), committee=production, is_active=False)
+    committee_update(actor=central_staff, committee=production, is_active=False)
 
     score_all(national, [food, textile], {"A": 9, "B": 9, "C": 9})
     rows = ranking_rows(national.committee, round_)
@@ -306,12 +308,12 @@ def test_without_subcommittees_the_national_committee_scores_everything(centre):
     )
 
 
-def test_a_type_nobody_can_score_stops_the_central_ranking(centre):
+def test_a_type_nobody_can_score_stops_the_central_ranking(centre, central_staff):
     """A subcommittee given food but with no one on it: the national
     committee may not score food, and the ranking cannot be finalized (and so
     nothing awarded) with food unscored."""
     committee_create(
-        actor=central_staff(),
+        actor=central_staff,
         tier=CommitteeTier.CENTRAL,
         kind=Kind.PRODUCTION,
         term_start=TODAY - dt.timedelta(days=30),

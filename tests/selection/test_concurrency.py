@@ -9,7 +9,6 @@ from collections.abc import Callable
 
 import pytest
 from django.conf import settings
-from django.contrib.auth.models import Permission
 from django.contrib.messages import get_messages
 from django.db import connection, connections
 from django.test import Client
@@ -30,7 +29,6 @@ from selection.services import (
     ranking_get,
     ranking_reopen,
 )
-from tests.accounts.factories import UserFactory
 from tests.selection.ladder import (
     complete_product,
     make_board,
@@ -279,7 +277,7 @@ def test_approvals_at_once_never_forward_more_than_the_quota(geography):
 
 
 @pytest.fixture
-def awarded(geography):
+def awarded_in_pairs(geography):
     """2 × ROUNDS awarded nominations of one province and round."""
     count = 2 * ROUNDS
     round_ = make_round(
@@ -304,16 +302,14 @@ def awarded(geography):
     return nominations
 
 
-def test_publications_at_once_get_distinct_consecutive_numbers_once(awarded):
-    registrar = UserFactory(username="registrar", is_staff=True)
-    registrar.user_permissions.add(Permission.objects.get(codename="publish_entry"))
-    registrar = type(registrar).objects.get(pk=registrar.pk)
-
+def test_publications_at_once_get_distinct_consecutive_numbers_once(
+    awarded_in_pairs, publisher
+):
     def publish(nomination):
-        return lambda: registry_publish(actor=registrar, nomination=nomination)
+        return lambda: registry_publish(actor=publisher, nomination=nomination)
 
     for i in range(ROUNDS):
-        one, other = awarded[2 * i], awarded[2 * i + 1]
+        one, other = awarded_in_pairs[2 * i], awarded_in_pairs[2 * i + 1]
 
         outcomes = race(publish(one), publish(other), publish(one))
 

@@ -19,7 +19,6 @@ from tests.products.factories import png_upload
 from tests.selection.ladder import (
     TODAY,
     complete_product,
-    make_board,
     make_officer,
     make_round,
     record_forum,
@@ -27,9 +26,10 @@ from tests.selection.ladder import (
     submitted_nomination,
 )
 
-pytestmark = pytest.mark.django_db
-
 TAMBON, OTHER_TAMBON = "500101", "500102"  # both in amphoe 5001 (Chiang Mai)
+
+# The officer (tests/roles.py) serves TAMBON; the stranger serves OTHER_TAMBON.
+pytestmark = [pytest.mark.django_db, pytest.mark.officer_tambon(TAMBON)]
 LIST = "/officer/nominations/"
 
 
@@ -39,12 +39,8 @@ def round_(geography):
 
 
 @pytest.fixture
-def officer(round_):
-    return make_officer(TAMBON)
-
-
-@pytest.fixture
 def stranger(round_):
+    """The officer of another tambon of the same amphoe."""
     return make_officer(OTHER_TAMBON)
 
 
@@ -125,6 +121,7 @@ def test_the_forum_can_be_corrected(client, officer, round_):
     assert TambonForum.objects.count() == 1
 
 
+@pytest.mark.usefixtures("round_")  # an open round
 def test_a_bad_minutes_file_is_a_form_error_and_nothing_is_saved(client, officer):
     client.force_login(officer)
     fake = SimpleUploadedFile(
@@ -139,6 +136,7 @@ def test_a_bad_minutes_file_is_a_form_error_and_nothing_is_saved(client, officer
     assert not TambonForum.objects.exists()
 
 
+@pytest.mark.usefixtures("round_")  # an open round
 def test_a_forum_with_no_attendees_is_refused(client, officer):
     client.force_login(officer)
     response = client.post(
@@ -149,6 +147,7 @@ def test_a_forum_with_no_attendees_is_refused(client, officer):
     assert not TambonForum.objects.exists()
 
 
+@pytest.mark.usefixtures("round_")  # an open round
 def test_an_incomplete_product_is_refused_with_what_it_lacks(client, officer):
     product = complete_product(officer, TAMBON, "ข้าวแต๋น")
     product.certifications.all().delete()
@@ -209,12 +208,11 @@ def test_a_refused_move_is_a_message_not_a_crash(client, officer, round_):
 
 
 def test_a_returned_nomination_shows_the_reason_and_can_be_resubmitted(
-    client, officer, round_
+    client, officer, round_, district_secretary
 ):
-    board = make_board("amphoe", "5001")
     nomination = submitted_nomination(officer, round_, TAMBON, "แคบหมู")
     nomination_return(
-        actor=board.secretary, nomination=nomination, reason="ภาพถ่ายไม่ชัดเจน"
+        actor=district_secretary, nomination=nomination, reason="ภาพถ่ายไม่ชัดเจน"
     )
     client.force_login(officer)
     page = client.get(detail(nomination)).content.decode()
@@ -240,13 +238,12 @@ def test_a_returned_nomination_shows_the_reason_and_can_be_resubmitted(
 
 
 def test_lower_tier_scores_appear_only_once_the_district_ranking_is_approved(
-    client, officer, round_
+    client, officer, round_, district_board
 ):
-    board = make_board("amphoe", "5001")
     nomination = submitted_nomination(officer, round_, TAMBON, "หมูยอ")
     other = submitted_nomination(officer, round_, TAMBON, "แหนม")
     # Part A 4 × 9, part B 3 × 8, part C 3 × 7: a mean total of 81.
-    score_all(board, [nomination, other], {"A": 9, "B": 8, "C": 7})
+    score_all(district_board, [nomination, other], {"A": 9, "B": 8, "C": 7})
     client.force_login(officer)
 
     page = client.get(detail(nomination)).content.decode()
@@ -254,15 +251,15 @@ def test_lower_tier_scores_appear_only_once_the_district_ranking_is_approved(
     assert "81.00" not in page
 
     ranking = ranking_finalize(
-        actor=board.secretary,
-        ranking=ranking_get(committee=board.committee, round_=round_),
+        actor=district_board.secretary,
+        ranking=ranking_get(committee=district_board.committee, round_=round_),
     )
     page = client.get(detail(nomination)).content.decode()
     assert 'id="scores-amphoe"' in page
     assert "81.00" not in page
     assert "36.00" not in page
 
-    ranking_approve(actor=board.chair, ranking=ranking)
+    ranking_approve(actor=district_board.chair, ranking=ranking)
     response = client.get(detail(nomination))
     page = response.content.decode()
     assert 'id="scores-amphoe"' in page

@@ -5,7 +5,6 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from committees.models import Tier as CommitteeTier
 from committees.services import conflict_declare
 from core.workflow import InvalidTransition
 from products.models import Category
@@ -20,9 +19,6 @@ from selection.services import (
     round_update,
 )
 from tests.selection.ladder import (
-    central_staff,
-    make_board,
-    make_officer,
     make_round,
     score,
     score_all,
@@ -33,11 +29,10 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def district(geography):
+def district(officer, district_board):
+    """An open round, the officer of 500101 and their district committee."""
     round_ = make_round(amphoe_advance=2, tambon_quota=10)
-    board = make_board(CommitteeTier.AMPHOE, "5001")
-    officer = make_officer("500101")
-    return round_, board, officer
+    return round_, district_board, officer
 
 
 def nominate(district, *names, **kwargs):
@@ -110,7 +105,7 @@ def test_part_b_breaks_a_tie_on_part_c(district):
     assert names(rows) == ["เรื่องเล่าดี", "ธรรมดา"]  # same C; equal B → earlier
 
 
-def test_quorum_all_members_before_finalizing(district):
+def test_quorum_all_members_before_finalizing(district, central_staff):
     round_, board, _ = district
     (nomination,) = nominate(district, "น้ำพริกหนุ่ม")
     score(board.chair, nomination, {"A": 9, "B": 9, "C": 9})
@@ -119,9 +114,7 @@ def test_quorum_all_members_before_finalizing(district):
     with pytest.raises(InvalidTransition, match="1/4"):
         ranking_finalize(actor=board.secretary, ranking=ranking)
 
-    round_update(
-        actor=central_staff(), round_=round_, quorum="minimum", quorum_minimum=1
-    )
+    round_update(actor=central_staff, round_=round_, quorum="minimum", quorum_minimum=1)
     assert (
         ranking_finalize(actor=board.secretary, ranking=ranking).status == "finalized"
     )
@@ -270,12 +263,14 @@ def test_points_beyond_a_criterions_maximum_are_refused(district):
 # Deadlines ---------------------------------------------------------------------
 
 
-def test_after_the_deadline_actions_are_refused_until_it_is_extended(district, thai):
+def test_after_the_deadline_actions_are_refused_until_it_is_extended(
+    district, thai, central_staff
+):
     round_, board, officer = district
     (nomination,) = nominate(district, "หนึ่ง")
     yesterday = timezone.localdate() - dt.timedelta(days=1)
     round_update(
-        actor=central_staff(),
+        actor=central_staff,
         round_=round_,
         tambon_deadline=yesterday - dt.timedelta(days=1),
         amphoe_deadline=yesterday,
@@ -285,7 +280,7 @@ def test_after_the_deadline_actions_are_refused_until_it_is_extended(district, t
         score(board.chair, nomination, {"A": 9, "B": 9, "C": 9})
 
     round_update(
-        actor=central_staff(),
+        actor=central_staff,
         round_=round_,
         amphoe_deadline=timezone.localdate() + dt.timedelta(days=7),
     )
@@ -294,10 +289,10 @@ def test_after_the_deadline_actions_are_refused_until_it_is_extended(district, t
     )
 
 
-def test_submissions_close_at_the_tambon_deadline(district, thai):
+def test_submissions_close_at_the_tambon_deadline(district, thai, central_staff):
     round_, board, officer = district
     round_update(
-        actor=central_staff(),
+        actor=central_staff,
         round_=round_,
         tambon_deadline=timezone.localdate() - dt.timedelta(days=1),
     )

@@ -14,12 +14,9 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from committees.models import Tier as CommitteeTier
 from committees.services import conflict_declare
 from selection.services import RankedRow, mean_scores, ranking_key, ranking_rows
 from tests.selection.ladder import (
-    make_board,
-    make_officer,
     make_round,
     score,
     submitted_nomination,
@@ -135,16 +132,20 @@ NOMINATIONS, SCORERS = 3, 3
 
 
 @pytest.fixture
-def district(geography):
+def district(officer, district_board):
     round_ = make_round(amphoe_advance=2, tambon_quota=10)
-    board = make_board(CommitteeTier.AMPHOE, "5001", members=2)
-    officer = make_officer("500101")
     nominations = [
         submitted_nomination(officer, round_, "500101", f"สินค้า {i}")
         for i in range(NOMINATIONS)
     ]
     # chair, secretary and one member score; the last member declares a conflict.
-    return round_, board, board.scorers[:SCORERS], board.scorers[SCORERS], nominations
+    return (
+        round_,
+        district_board,
+        district_board.scorers[:SCORERS],
+        district_board.scorers[SCORERS],
+        nominations,
+    )
 
 
 def ranked(board, round_):

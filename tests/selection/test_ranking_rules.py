@@ -35,7 +35,6 @@ from selection.services import (
 from tests.accounts.factories import UserFactory
 from tests.clock import TODAY, bangkok
 from tests.selection.ladder import (
-    central_staff,
     complete_product,
     make_board,
     make_officer,
@@ -152,7 +151,7 @@ def _ranking_at(status, tier, round_, board, nominations):
 
 @pytest.mark.parametrize("tier", ["amphoe", "central"])
 @pytest.mark.parametrize("status", ["open", "finalized", "approved"])
-def test_who_may_move_a_ranking_in_each_state(two_boards, tier, status):
+def test_who_may_move_a_ranking_in_each_state(two_boards, tier, status, central_staff):
     round_, officer, staff = two_boards
     nominations = [
         submitted_nomination(officer, round_, "500101", name)
@@ -164,8 +163,8 @@ def test_who_may_move_a_ranking_in_each_state(two_boards, tier, status):
     else:
         district = make_board(CommitteeTier.AMPHOE, "5001")
         province = make_board(CommitteeTier.PROVINCE, "50")
-        round_update(actor=central_staff(), round_=round_, amphoe_advance=2)
-        round_update(actor=central_staff(), round_=round_, province_advance=2)
+        round_update(actor=central_staff, round_=round_, amphoe_advance=2)
+        round_update(actor=central_staff, round_=round_, province_advance=2)
         rank_and_approve_all(district, round_, nominations)
         rank_and_approve_all(province, round_, nominations)
         board = make_board(CommitteeTier.CENTRAL)
@@ -226,11 +225,10 @@ def test_award_all_is_refused_while_the_central_ranking_awaits_approval(two_boar
 
 
 @pytest.fixture
-def district(geography):
+def district(officer, district_board):
+    """An open round, the officer of 500101 and their district committee."""
     round_ = make_round(amphoe_advance=2, tambon_quota=10)
-    board = make_board(CommitteeTier.AMPHOE, "5001")
-    officer = make_officer("500101")
-    return round_, board, officer
+    return round_, district_board, officer
 
 
 def test_quorum_of_all_members_refuses_one_sheet_short(district):
@@ -249,11 +247,11 @@ def test_quorum_of_all_members_refuses_one_sheet_short(district):
     )
 
 
-def test_a_minimum_quorum_refuses_one_sheet_short_and_accepts_it_met(district):
+def test_a_minimum_quorum_refuses_one_sheet_short_and_accepts_it_met(
+    district, central_staff
+):
     round_, board, officer = district
-    round_update(
-        actor=central_staff(), round_=round_, quorum="minimum", quorum_minimum=3
-    )
+    round_update(actor=central_staff, round_=round_, quorum="minimum", quorum_minimum=3)
     nomination = submitted_nomination(officer, round_, "500101", "น้ำพริกหนุ่ม")
     score(board.chair, nomination, NINE)
     score(board.secretary, nomination, NINE)
@@ -268,7 +266,7 @@ def test_a_minimum_quorum_refuses_one_sheet_short_and_accepts_it_met(district):
     )
 
 
-def test_a_revoked_members_sheet_no_longer_counts(district):
+def test_a_revoked_members_sheet_no_longer_counts(district, central_staff):
     round_, board, officer = district
     nomination = submitted_nomination(officer, round_, "500101", "น้ำพริกหนุ่ม")
     leaving = board.members[1]
@@ -279,7 +277,7 @@ def test_a_revoked_members_sheet_no_longer_counts(district):
     assert ranking_rows(board.committee, round_)[0].sheet_count == 4
 
     membership_revoke(
-        actor=central_staff(),
+        actor=central_staff,
         membership=Membership.objects.get(user=leaving, committee=board.committee),
         note="ย้ายไปรับราชการที่อื่น",
     )
@@ -314,12 +312,12 @@ def test_a_member_whose_term_ended_no_longer_counts_before_the_nightly_sweep(
 
 
 def test_the_deadline_day_is_open_until_midnight_in_bangkok(
-    district, fixed_clock, english
+    district, fixed_clock, english, central_staff
 ):
     round_, board, officer = district
     deadline = dt.date(2027, 1, 15)
     round_update(
-        actor=central_staff(),
+        actor=central_staff,
         round_=round_,
         tambon_deadline=deadline - dt.timedelta(days=1),
         amphoe_deadline=deadline,
@@ -340,10 +338,12 @@ def submitted_nomination_late_ok(officer, round_):
     return submitted_nomination(officer, round_, "500101", "น้ำพริกหนุ่ม")
 
 
-def test_the_tambon_deadline_closes_at_bangkok_midnight(district, fixed_clock, english):
+def test_the_tambon_deadline_closes_at_bangkok_midnight(
+    district, fixed_clock, english, central_staff
+):
     round_, board, officer = district
     round_update(
-        actor=central_staff(), round_=round_, tambon_deadline=dt.date(2027, 1, 15)
+        actor=central_staff, round_=round_, tambon_deadline=dt.date(2027, 1, 15)
     )
     fixed_clock.move_to(bangkok(2027, 1, 15, 23, 59))
     submitted_nomination(officer, round_, "500101", "หนึ่ง")
@@ -444,7 +444,7 @@ def test_the_quota_line_marks_exactly_what_approval_forwards(district):
     assert marked == forwarded
 
 
-def test_a_district_sheet_is_fixed_once_the_district_approved(geography):
+def test_a_district_sheet_is_fixed_once_the_district_approved(geography, central_staff):
     """A person on the district and the provincial committee keeps scoring at
     the province, but their district sheet no longer changes."""
     round_ = make_round(amphoe_advance=1, tambon_quota=10)
@@ -452,7 +452,7 @@ def test_a_district_sheet_is_fixed_once_the_district_approved(geography):
     province = make_board(CommitteeTier.PROVINCE, "50")
     both = district.members[0]
     membership_grant(
-        actor=central_staff(), user=both, committee=province.committee, role=Role.MEMBER
+        actor=central_staff, user=both, committee=province.committee, role=Role.MEMBER
     )
     officer = make_officer("500101")
     nomination = submitted_nomination(officer, round_, "500101", "น้ำพริกหนุ่ม")

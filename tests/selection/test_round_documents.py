@@ -7,7 +7,6 @@ from decimal import Decimal
 
 import pytest
 from django.conf import settings
-from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
@@ -17,8 +16,8 @@ from products.models import Category
 from selection.documents import round_document_add, round_document_remove
 from selection.models import Criterion, Round, RoundDocument, Tier
 from selection.services import round_close, round_create
-from tests.accounts.factories import UserFactory
-from tests.selection.ladder import central_staff, make_round
+from tests.accounts.factories import UserFactory, staff_with
+from tests.selection.ladder import make_round
 
 pytestmark = pytest.mark.django_db
 
@@ -39,9 +38,7 @@ def upload(content: bytes, name: str = "นโยบาย OTOP.pdf") -> SimpleU
 
 
 def round_manager():
-    user = UserFactory(username="round-manager", is_staff=True)
-    user.user_permissions.add(Permission.objects.get(codename="manage_round"))
-    return type(user).objects.get(pk=user.pk)  # fresh permission cache
+    return staff_with("manage_round", "round-manager")
 
 
 @pytest.fixture(autouse=True)
@@ -194,13 +191,15 @@ def _change_form_data(page) -> dict:
 
 
 @pytest.fixture
-def admin_client(client):
+def admin_client(client, central_staff):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    client.force_login(central_staff())
+    client.force_login(central_staff)
     return client
 
 
-def test_the_round_admin_adds_a_document_through_the_service(admin_client, round_):
+def test_the_round_admin_adds_a_document_through_the_service(
+    admin_client, round_, central_staff
+):
     url = f"/admin/selection/round/{round_.pk}/change/"
     data = _change_form_data(admin_client.get(url))
     data.update(
@@ -217,7 +216,7 @@ def test_the_round_admin_adds_a_document_through_the_service(admin_client, round
     assert response.status_code == 302, response.text[:3000]
     document = RoundDocument.objects.get()
     assert (document.kind, document.pages) == ("master_plan", 4)
-    assert document.uploaded_by == central_staff()
+    assert document.uploaded_by == central_staff
     assert "plan" not in document.file.name.rsplit("/", 1)[-1]
 
 
@@ -334,9 +333,9 @@ def test_the_round_page_answers_in_thai_with_buddhist_era_dates(client, round_):
     assert str(be(round_)) in response.text
 
 
-def test_draft_rounds_are_not_public(client, media):
+def test_draft_rounds_are_not_public(client, media, central_staff):
     draft = round_create(
-        actor=central_staff(),
+        actor=central_staff,
         year=2031,
         title_th="ร่างรอบ 2574",
         tambon_deadline=dt.date(2031, 1, 1),
@@ -349,17 +348,19 @@ def test_draft_rounds_are_not_public(client, media):
     assert client.get("/rounds/2574/").status_code == 404
     assert client.get(f"/rounds/2574/documents/{document.pk}/").status_code == 404
     # Central staff preview a draft round's documents (the admin links them).
-    client.force_login(central_staff())
+    client.force_login(central_staff)
     assert client.get(f"/rounds/2574/documents/{document.pk}/").status_code == 200
     client.logout()
     assert "ร่างรอบ 2574" not in client.get("/rounds/").text
     assert client.get("/rounds/2999/").status_code == 404
 
 
-def test_a_document_is_found_only_under_its_own_round(client, published_round):
+def test_a_document_is_found_only_under_its_own_round(
+    client, published_round, central_staff
+):
     round_, document, _food = published_round
     other = make_round(year=round_.year - 1, title_th="รอบก่อน")
-    round_close(actor=central_staff(), round_=other)
+    round_close(actor=central_staff, round_=other)
 
     assert client.get(f"/rounds/{be(other)}/").status_code == 200
     url = f"/rounds/{be(other)}/documents/{document.pk}/"
@@ -367,11 +368,11 @@ def test_a_document_is_found_only_under_its_own_round(client, published_round):
 
 
 def test_the_round_list_shows_open_and_closed_rounds_newest_first(
-    client, published_round
+    client, published_round, central_staff
 ):
     round_, _document, _food = published_round
     older = make_round(year=round_.year - 1, title_th="รอบก่อน")
-    round_close(actor=central_staff(), round_=older)
+    round_close(actor=central_staff, round_=older)
 
     response = client.get("/rounds/")
 

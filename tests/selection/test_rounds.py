@@ -6,14 +6,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from selection.models import COMMITTEE_TIERS, Criterion, Round, StarBand, Tier
 from selection.services import round_copy, round_create, round_open
 from tests.accounts.factories import UserFactory
-from tests.selection.ladder import FAR, central_staff, make_round
+from tests.selection.ladder import FAR, make_round
 
 pytestmark = pytest.mark.django_db
 
 
-def test_a_round_opens_only_when_every_sheet_adds_up_to_100(db):
+def test_a_round_opens_only_when_every_sheet_adds_up_to_100(central_staff):
     round_ = round_create(
-        actor=central_staff(),
+        actor=central_staff,
         year=2030,
         title_th="การคัดสรร OTOP ปี 2573",
         tambon_deadline=FAR,
@@ -26,7 +26,7 @@ def test_a_round_opens_only_when_every_sheet_adds_up_to_100(db):
     )
 
     with pytest.raises(ValidationError) as error:
-        round_open(actor=central_staff(), round_=round_)
+        round_open(actor=central_staff, round_=round_)
 
     # One message per sheet, naming its tier and its total (then the 100 it
     # should reach): whole numbers read as tokens, so "0" is not found in "60".
@@ -57,12 +57,12 @@ def test_new_rounds_get_the_default_star_bands(db):
     assert round_.stars_for(10) == 1
 
 
-def test_copying_a_round_brings_its_criteria_bands_and_quotas(db):
+def test_copying_a_round_brings_its_criteria_bands_and_quotas(central_staff):
     source = make_round()
     StarBand.objects.filter(round=source, stars=5).update(min_score=95)
 
     copy = round_copy(
-        actor=central_staff(), source=source, year=source.year + 1, title_th="ปีถัดไป"
+        actor=central_staff, source=source, year=source.year + 1, title_th="ปีถัดไป"
     )
 
     assert copy.status == "draft"
@@ -84,12 +84,12 @@ def test_only_central_staff_manage_rounds(db):
         )
 
 
-def test_deadlines_must_follow_the_ladder(db):
+def test_deadlines_must_follow_the_ladder(central_staff):
     import datetime as dt
 
     with pytest.raises(ValidationError):
         round_create(
-            actor=central_staff(),
+            actor=central_staff,
             year=2030,
             title_th="x",
             tambon_deadline=FAR,

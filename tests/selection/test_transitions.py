@@ -7,7 +7,7 @@ import contextlib
 from collections.abc import Callable
 
 import pytest
-from django.contrib.auth.models import AnonymousUser, Permission
+from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
@@ -144,19 +144,20 @@ def expected(action: str, nomination: Nomination, scenario: str, role: str) -> s
 
 
 @pytest.fixture
-def ladder(geography):
+def ladder(anonymous, officer, district_board, provincial_board, central_board):
+    """The officer of 500101, the boards above them, and everyone else who
+    might try a move: another tambon's officer and a round manager."""
     round_ = make_round(amphoe_advance=1, province_advance=1)
     boards = {
-        "amphoe": make_board(CommitteeTier.AMPHOE, "5001"),
-        "province": make_board(CommitteeTier.PROVINCE, "50"),
-        "central": make_board(CommitteeTier.CENTRAL),
+        "amphoe": district_board,
+        "province": provincial_board,
+        "central": central_board,
     }
-    officer = make_officer("500101")
     other_officer = make_officer("500102")
     staff = UserFactory(username="staff", is_staff=True)
     staff.user_permissions.add(*Permission.objects.filter(codename="manage_round"))
     people = {
-        "anonymous": AnonymousUser(),
+        "anonymous": anonymous,
         "officer": officer,
         "other_officer": other_officer,
         "central_staff": staff,

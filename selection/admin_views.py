@@ -25,6 +25,7 @@ from selection.selectors import (
     ranking_events,
     ranking_lines,
     ranking_quota,
+    sheet_for,
 )
 from selection.services import (
     InvalidTransition,
@@ -38,7 +39,6 @@ from selection.services import (
     ranking_get,
     ranking_move_entry,
     ranking_reopen,
-    sheet_open,
     sheet_save,
 )
 from selection.support_views import support_summary
@@ -134,7 +134,8 @@ def score_view(model_admin, request, object_id):
         return redirect(queue_url)
 
     try:
-        sheet = sheet_open(actor=request.user, nomination=nomination)
+        # Opening the page creates nothing: an unsaved blank sheet until saved.
+        sheet = sheet_for(actor=request.user, nomination=nomination)
     except REFUSALS as error:
         messages.error(request, error_text(error))
         return redirect(queue_url)
@@ -142,7 +143,8 @@ def score_view(model_admin, request, object_id):
     criteria = list(
         criteria_for(nomination.round, nomination.tier, nomination.category)
     )
-    initial = {f"c{s.criterion_id}": s.points for s in sheet.scores.all()}
+    saved = sheet.scores.all() if sheet.pk else []
+    initial = {f"c{s.criterion_id}": s.points for s in saved}
     initial["comment"] = sheet.comment
     if request.method == "POST":
         form = ScoreForm(criteria, request.POST, initial=initial)
@@ -151,7 +153,7 @@ def score_view(model_admin, request, object_id):
             try:
                 sheet_save(
                     actor=request.user,
-                    sheet=sheet,
+                    nomination=nomination,
                     points=form.points(),
                     comment=form.cleaned_data["comment"],
                     submit=submit,

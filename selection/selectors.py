@@ -37,7 +37,7 @@ from selection.models import (
     ScoreSheet,
     Tier,
 )
-from selection.services import ranking_rows
+from selection.services import _check_score, ranking_rows
 
 State = Nomination.State
 
@@ -175,6 +175,20 @@ def annotate_queue(queryset: QuerySet[Nomination], *, user: User):
             output_field=IntegerField(),
         ),
         conflicted=Exists(conflicts_for(user).filter(pk=OuterRef("product__producer"))),
+    )
+
+
+def sheet_for(*, actor: User, nomination: Nomination) -> ScoreSheet:
+    """The member's sheet for the nomination at its current tier, as the score
+    page shows it: the saved one, or an unsaved blank draft. Looking creates
+    nothing (the first sheet_save stores the sheet); it refuses whoever
+    sheet_save refuses, with the same message."""
+    committee = _check_score(actor, nomination)
+    sheet = ScoreSheet.objects.filter(
+        nomination=nomination, tier=nomination.tier, member=actor
+    ).first()
+    return sheet or ScoreSheet(
+        nomination=nomination, tier=nomination.tier, member=actor, committee=committee
     )
 
 

@@ -26,6 +26,7 @@ from selection.models import (
     Tier,
     TypeQuota,
 )
+from tests.rows import changed_rows, row_counts
 from tests.selection.ladder import (
     central_staff,
     make_board,
@@ -150,6 +151,32 @@ def test_scoring_through_the_score_view_submits_the_sheet(client, district):
     assert sheet.status == ScoreSheet.Status.SUBMITTED
     assert sheet.total == Decimal(36 + 24 + 21)
     assert sheet.comment == "ดี"
+
+
+def test_opening_the_score_page_stores_no_sheet_until_it_is_saved(client, district):
+    member = district["board"].members[0]
+    nomination = district["mine"]
+    client.force_login(member)
+    before = row_counts()
+
+    page = client.get(score_url(nomination))
+
+    assert page.status_code == 200 and "A1" in page.text
+    assert changed_rows(before) == {}
+    assert page.context["sheet"].pk is None
+    points = _points(nomination, {"A": 5, "B": 5, "C": 5})
+    partial = dict(list(points.items())[:3])
+    saving = client.post(score_url(nomination), {**partial, "save": "1"})
+    assert saving.status_code == 302
+    sheet = ScoreSheet.objects.get(nomination=nomination, member=member)
+    assert (sheet.status, sheet.total) == (ScoreSheet.Status.DRAFT, 15)
+    saved = client.get(score_url(nomination))
+    assert saved.context["sheet"] == sheet
+    initial = saved.context["form"].initial
+    assert {k: v for k, v in initial.items() if k != "comment"} == {
+        k: Decimal(v) for k, v in partial.items()
+    }
+    assert ScoreSheet.objects.count() == 1
 
 
 def test_a_draft_keeps_partial_points_and_submit_needs_them_all(client, district):

@@ -222,6 +222,62 @@ def rankings_visible_to(user: User) -> QuerySet[Ranking]:
     return queryset.filter(committee__in=committees_for(user, "view_committee"))
 
 
+# A committee's ranking in a round is stored by the first move on it
+# (services._lock_ranking); until then the pages show it unsaved and open.
+
+
+def _unsaved_ranking(committee: Committee, round_: Round) -> Ranking:
+    return Ranking(round=round_, committee=committee, tier=committee.tier)
+
+
+def ranking_of(*, user: User, round_id: int, committee_id: int) -> Ranking | None:
+    """The ranking of a committee in an open round if ``user`` may see it (as
+    rankings_visible_to): the stored one, or an unsaved open one while nobody
+    has moved it; ``None`` otherwise."""
+    committees = (
+        Committee.objects.filter(is_active=True)
+        if is_central_staff(user)
+        else committees_for(user, "view_committee")
+    )
+    # Subcommittees score but do not rank: the national committee ranks.
+    committee = (
+        committees.filter(pk=committee_id, kind=Kind.MAIN)
+        .select_related("amphoe", "province")
+        .first()
+    )
+    round_ = Round.objects.filter(pk=round_id, status=Round.Status.OPEN).first()
+    if committee is None or round_ is None:
+        return None
+    stored = Ranking.objects.filter(round=round_, committee=committee).first()
+    return stored or _unsaved_ranking(committee, round_)
+
+
+def rankings_not_started(user: User) -> list[Ranking]:
+    """The ranking of each of the user's committees in each open round that
+    nobody has moved yet, unsaved: the rankings list shows them beside the
+    stored ones (three queries)."""
+    rounds = list(Round.objects.filter(status=Round.Status.OPEN).order_by("-year"))
+    committees = list(
+        committees_for(user, "view_committee")
+        .filter(kind=Kind.MAIN)
+        .select_related("amphoe", "province")
+        .order_by("pk")
+    )
+    if not rounds or not committees:
+        return []
+    stored = set(
+        Ranking.objects.filter(round__in=rounds, committee__in=committees).values_list(
+            "round_id", "committee_id"
+        )
+    )
+    return [
+        _unsaved_ranking(committee, round_)
+        for round_ in rounds
+        for committee in committees
+        if (round_.pk, committee.pk) not in stored
+    ]
+
+
 # Ranking tables ----------------------------------------------------------------
 
 
@@ -338,6 +394,8 @@ def ranking_lines(ranking: Ranking) -> list[RankingLine]:
 
 
 def ranking_events(ranking: Ranking) -> QuerySet[NominationEvent]:
+    if ranking.pk is None:  # not started: nothing recorded yet
+        return NominationEvent.objects.none()
     return (
         NominationEvent.objects.filter(ranking=ranking)
         .select_related("actor", "nomination__product")

@@ -1092,6 +1092,9 @@ def ranking_key(row: RankedRow) -> tuple:
 
 
 def ranking_get(*, committee: Committee, round_: Round) -> Ranking:
+    """The committee's ranking in the round, stored on first use: for the
+    moves below and for scripts (the demo, tests). Pages never call it: they
+    read selectors.ranking_of, which stores nothing."""
     ranking, _created = Ranking.objects.get_or_create(
         round=round_, committee=committee, defaults={"tier": committee.tier}
     )
@@ -1099,6 +1102,11 @@ def ranking_get(*, committee: Committee, round_: Round) -> Ranking:
 
 
 def _lock_ranking(ranking: Ranking) -> Ranking:
+    """Lock the ranking's row. A ranking nobody has moved yet has no row (the
+    pages show it unsaved): the first move stores it here, in the move's
+    transaction, so a refused move leaves no row behind."""
+    if ranking.pk is None:
+        ranking = ranking_get(committee=ranking.committee, round_=ranking.round)
     return (
         Ranking.objects.select_for_update()
         .select_related("round", "committee")

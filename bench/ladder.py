@@ -15,10 +15,10 @@ writes them), and N nominations spread over every tambon, already submitted
 (tier amphoe, state pending, with their "created"/"submitted" events).
 
 The timed round, in one process and through the services only: at each tier,
-amphoe → province → central, every scoring member opens (``sheet_open``) and
-submits (``sheet_save``) a sheet with deterministic pseudo-random points for
-every nomination in the committee's queue (``queue_for``); the secretary
-finalizes the ranking and the chair approves it; at central the chair awards
+amphoe → province → central, every scoring member submits a sheet
+(``sheet_save``) with deterministic pseudo-random points for every nomination
+in the committee's queue (``queue_for``); the secretary finalizes the ranking
+and the chair approves it; at central the chair awards
 everything (``ranking_award_all``). With ``--sample F`` only that fraction of
 the district and provincial committees play through the services (the
 central one always does); the others are fast-forwarded by a bulk update so
@@ -27,10 +27,11 @@ from the committees that played (labelled as such).
 
 Then, for a committee of 500 nominations and nine scoring members (a second
 round, the first provincial committee with four more members appointed
-through ``membership_grant``): query counts and a cProfile of ``sheet_open``
-and ``sheet_save`` for its first sheets, then, with every sheet submitted,
-``ranking_rows`` (the data behind the ranking page) and the ranking admin page
-as its chair, 30 timed runs after 3 warm-ups each. Figures only, no asserts.
+through ``membership_grant``): query counts and a cProfile of ``sheet_for``
+(the score page's read) and ``sheet_save`` for its first sheets, then, with
+every sheet submitted, ``ranking_rows`` (the data behind the ranking page) and
+the ranking admin page as its chair, 30 timed runs after 3 warm-ups each.
+Figures only, no asserts.
 Targets from the issue: the whole round <= 10 min on 2 cores, ranking <= 300 ms.
 """
 
@@ -423,10 +424,10 @@ BATCH = False  # set by --batch
 
 def score_queue(committee, board, queue, criteria, rng, progress=None, label="") -> int:
     """Every scoring member submits a sheet for every nomination: one
-    sheet_fill per sheet (the checks of sheet_open + sheet_save in one
-    transaction), or with --batch one sheets_fill per member for the whole
-    queue (a meeting's sheets entered together)."""
-    from selection.services import sheet_fill, sheets_fill
+    sheet_save per sheet (checks, sheet and scores in one transaction), or
+    with --batch one sheets_fill per member for the whole queue (a meeting's
+    sheets entered together)."""
+    from selection.services import sheet_save, sheets_fill
 
     sheets = 0
     for member in board["members"]:
@@ -443,7 +444,9 @@ def score_queue(committee, board, queue, criteria, rng, progress=None, label="")
         else:
             for nomination in queue:
                 points = {pk: Decimal(rng.randint(0, 20)) / 2 for pk in criteria}
-                sheet_fill(actor=member, nomination=nomination, points=points)
+                sheet_save(
+                    actor=member, nomination=nomination, points=points, submit=True
+                )
                 sheets += 1
         if progress:
             progress.tick(label)
@@ -660,31 +663,33 @@ def view_committee_setup(seed: int):
 
 
 def profile_sheets(round_, committee, board, rng) -> None:
-    """Query counts of one sheet_open and one sheet_save, and a cProfile of the
-    first nominations' sheets through the services."""
+    """Query counts of one sheet_for (the score page's read) and one
+    sheet_save (its POST), and a cProfile of the first nominations' sheets
+    through the same two calls."""
     from django.db import connection, transaction
     from django.test.utils import CaptureQueriesContext
 
-    from selection.services import queue_for, sheet_open, sheet_save
+    from selection.selectors import sheet_for
+    from selection.services import queue_for, sheet_save
 
     criteria = criteria_by_tier(round_)["province"]
     queue = list(queue_for(committee, round_).order_by("pk")[:PROFILED_NOMINATIONS])
     member = board["members"][0]
     # One warm call, then the captured ones.
     points = {pk: Decimal(rng.randint(0, 20)) / 2 for pk in criteria}
-    sheet = sheet_open(actor=member, nomination=queue[0])
-    sheet_save(actor=member, sheet=sheet, points=points, submit=True)
+    sheet_for(actor=member, nomination=queue[0])
+    sheet_save(actor=member, nomination=queue[0], points=points, submit=True)
     member = board["members"][1]
     timer = QueryTimer()
     with connection.execute_wrapper(timer):
         started = time.perf_counter()
         with CaptureQueriesContext(connection) as opened:
-            sheet = sheet_open(actor=member, nomination=queue[0])
+            sheet_for(actor=member, nomination=queue[0])
         open_ms = (time.perf_counter() - started) * 1000
         open_times, timer.times = timer.times, []
         started = time.perf_counter()
         with CaptureQueriesContext(connection) as saved:
-            sheet_save(actor=member, sheet=sheet, points=points, submit=True)
+            sheet_save(actor=member, nomination=queue[0], points=points, submit=True)
         save_ms = (time.perf_counter() - started) * 1000
         save_times = timer.times
 
@@ -695,11 +700,11 @@ def profile_sheets(round_, committee, board, rng) -> None:
         return f"{len(sqls) - tx - savepoints} queries + {savepoints} savepoint"
 
     print(
-        f"queries per sheet (debug cursor on): sheet_open {counts(opened)} "
+        f"queries per sheet (debug cursor on): sheet_for {counts(opened)} "
         f"statements in {open_ms:.1f} ms; sheet_save(submit=True) {counts(saved)} "
         f"statements in {save_ms:.1f} ms; each also BEGIN + COMMIT"
     )
-    for label, times in (("sheet_open", open_times), ("sheet_save", save_times)):
+    for label, times in (("sheet_for", open_times), ("sheet_save", save_times)):
         print(f"  {label}:")
         for sql, ms in times:
             sql = " ".join(sql.split())
@@ -714,20 +719,22 @@ def profile_sheets(round_, committee, board, rng) -> None:
     with connection.execute_wrapper(timer):
         for nomination in batch:
             for member in board["members"]:
-                sheet = sheet_open(actor=member, nomination=nomination)
+                sheet_for(actor=member, nomination=nomination)
                 points = {pk: Decimal(rng.randint(0, 20)) / 2 for pk in criteria}
-                sheet_save(actor=member, sheet=sheet, points=points, submit=True)
+                sheet_save(
+                    actor=member, nomination=nomination, points=points, submit=True
+                )
     elapsed = (time.perf_counter() - started) * 1000
     count = len(batch) * len(board["members"])
     in_db = sum(ms for _sql, ms in timer.times)
-    # The two commits per sheet are not cursor calls: time a comparable one.
+    # A sheet's commit is not a cursor call: time a comparable one.
     for _ in range(20):
         c0 = time.perf_counter()
         with transaction.atomic():
             connection.cursor().execute("SELECT txid_current()")
         commit_ms += (time.perf_counter() - c0) * 1000
     print(
-        f"per sheet (sheet_open + sheet_save, {count} sheets, no profiler): "
+        f"per sheet (sheet_for + sheet_save, {count} sheets, no profiler): "
         f"{elapsed / count:.1f} ms, of which {len(timer.times) / count:.0f} "
         f"statements take {in_db / count:.1f} ms in the driver/database; "
         f"a write transaction's BEGIN…COMMIT costs ~{commit_ms / 20:.1f} ms "
@@ -741,18 +748,18 @@ def profile_sheets(round_, committee, board, rng) -> None:
         for member in board["members"]:
             if nomination.pk == queue[0].pk and member in board["members"][:2]:
                 continue
-            sheet = sheet_open(actor=member, nomination=nomination)
+            sheet_for(actor=member, nomination=nomination)
             points = {pk: Decimal(rng.randint(0, 20)) / 2 for pk in criteria}
-            sheet_save(actor=member, sheet=sheet, points=points, submit=True)
+            sheet_save(actor=member, nomination=nomination, points=points, submit=True)
             done += 1
     profiler.disable()
     out = io.StringIO()
     stats = pstats.Stats(profiler, stream=out)
     stats.sort_stats("cumulative").print_stats(
-        r"selection/services|committees/|django/db/backends/utils|compiler.py:\d+\(execute_sql",
+        r"selection/(services|selectors)|committees/|django/db/backends/utils|compiler.py:\d+\(execute_sql",
         22,
     )
-    print(f"cProfile of {done} sheets (sheet_open + sheet_save), cumulative:")
+    print(f"cProfile of {done} sheets (sheet_for + sheet_save), cumulative:")
     keep = False
     for line in out.getvalue().splitlines():
         if "ncalls" in line:

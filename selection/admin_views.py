@@ -14,7 +14,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from committees.models import Kind
 from committees.permissions import committees_for
 from core.exports import FORMATS, export_response
 from core.numbers import is_whole_number
@@ -26,6 +25,7 @@ from selection.selectors import (
     ranking_events,
     ranking_lines,
     ranking_quota,
+    sheet_for,
 )
 from selection.services import (
     available_actions,
@@ -35,10 +35,8 @@ from selection.services import (
     ranking_approve,
     ranking_award_all,
     ranking_finalize,
-    ranking_get,
     ranking_move_entry,
     ranking_reopen,
-    sheet_open,
     sheet_save,
 )
 from selection.support_views import support_summary
@@ -117,7 +115,8 @@ def score_view(model_admin, request, object_id):
         return redirect(queue_url)
 
     try:
-        sheet = sheet_open(actor=request.user, nomination=nomination)
+        # Opening the page creates nothing: an unsaved blank sheet until saved.
+        sheet = sheet_for(actor=request.user, nomination=nomination)
     except REFUSALS as error:
         messages.error(request, refusal_text(error))
         return redirect(queue_url)
@@ -125,7 +124,8 @@ def score_view(model_admin, request, object_id):
     criteria = list(
         criteria_for(nomination.round, nomination.tier, nomination.category)
     )
-    initial = {f"c{s.criterion_id}": s.points for s in sheet.scores.all()}
+    saved = sheet.scores.all() if sheet.pk else []
+    initial = {f"c{s.criterion_id}": s.points for s in saved}
     initial["comment"] = sheet.comment
     if request.method == "POST":
         form = ScoreForm(criteria, request.POST, initial=initial)
@@ -134,7 +134,7 @@ def score_view(model_admin, request, object_id):
             try:
                 sheet_save(
                     actor=request.user,
-                    sheet=sheet,
+                    nomination=nomination,
                     points=form.points(),
                     comment=form.cleaned_data["comment"],
                     submit=submit,
@@ -173,15 +173,24 @@ def score_view(model_admin, request, object_id):
 # Rankings ------------------------------------------------------------------------
 
 
-def ensure_rankings(user) -> None:
-    """Every committee of the user has its ranking in each open round."""
-    rounds = list(Round.objects.filter(status=Round.Status.OPEN))
-    if not rounds:
-        return
-    # Subcommittees score but do not rank: the national committee ranks.
-    for committee in committees_for(user, "view_committee").filter(kind=Kind.MAIN):
-        for round_ in rounds:
-            ranking_get(committee=committee, round_=round_)
+def ranking_urls(ranking: Ranking) -> dict:
+    """The ranking's page, print view and exports: by id once it is stored,
+    by round and committee while nobody has moved it (unsaved)."""
+    if ranking.pk is None:
+        args = [ranking.round_id, ranking.committee_id]
+        names = {"page": "of", "print": "of_print", "export": "of_export"}
+    else:
+        args = [ranking.pk]
+        names = {"page": "change", "print": "print", "export": "export"}
+
+    def url(view: str, *extra) -> str:
+        return reverse(f"admin:selection_ranking_{names[view]}", args=[*args, *extra])
+
+    return {
+        "page": url("page"),
+        "print": url("print"),
+        "exports": [(fmt, url("export", fmt)) for fmt in FORMATS],
+    }
 
 
 def _ranking_post(request, ranking: Ranking) -> None:
@@ -200,7 +209,7 @@ def _ranking_post(request, ranking: Ranking) -> None:
         entry_id = request.POST.get("entry", "")
         entry = (
             RankingEntry.objects.filter(ranking=ranking, pk=int(entry_id)).first()
-            if is_whole_number(entry_id)
+            if is_whole_number(entry_id) and ranking.pk is not None
             else None
         )
         try:
@@ -224,13 +233,21 @@ def _ranking_post(request, ranking: Ranking) -> None:
 
 
 def ranking_view(model_admin, request, ranking: Ranking):
-    here = reverse("admin:selection_ranking_change", args=[ranking.pk])
+    """The ranking's page; an unsaved one (nobody has moved it yet) is shown
+    live and open, and the first move accepted stores it."""
     if request.method == "POST":
         try:
             _ranking_post(request, ranking)
         except REFUSALS as error:
             messages.error(request, refusal_text(error))
-        return redirect(here)
+        if ranking.pk is None:
+            ranking = (
+                Ranking.objects.filter(
+                    round=ranking.round_id, committee=ranking.committee_id
+                ).first()
+                or ranking
+            )
+        return redirect(ranking_urls(ranking)["page"])
     actions = ranking_actions(request.user, ranking)
     overall, type_quotas = ranking_quota(ranking)
     context = {
@@ -243,7 +260,7 @@ def ranking_view(model_admin, request, ranking: Ranking):
         "type_quotas": type_quotas,
         "actions": actions,
         "events": ranking_events(ranking),
-        "formats": list(FORMATS),
+        "urls": ranking_urls(ranking),
         "support": support_summary(ranking),
     }
     return TemplateResponse(request, "admin/selection/ranking.html", context)
@@ -268,6 +285,7 @@ def ranking_print(model_admin, request, ranking: Ranking):
         "quota": overall,
         "type_quotas": type_quotas,
         "today": timezone.localdate(),
+        "urls": ranking_urls(ranking),
     }
     return TemplateResponse(request, "admin/selection/ranking_print.html", context)
 

@@ -37,7 +37,7 @@ from selection.models import (
     ScoreSheet,
     Tier,
 )
-from selection.services import ranking_rows
+from selection.services import _check_score, ranking_rows
 
 State = Nomination.State
 
@@ -178,6 +178,20 @@ def annotate_queue(queryset: QuerySet[Nomination], *, user: User):
     )
 
 
+def sheet_for(*, actor: User, nomination: Nomination) -> ScoreSheet:
+    """The member's sheet for the nomination at its current tier, as the score
+    page shows it: the saved one, or an unsaved blank draft. Looking creates
+    nothing (the first sheet_save stores the sheet); it refuses whoever
+    sheet_save refuses, with the same message."""
+    committee = _check_score(actor, nomination)
+    sheet = ScoreSheet.objects.filter(
+        nomination=nomination, tier=nomination.tier, member=actor
+    ).first()
+    return sheet or ScoreSheet(
+        nomination=nomination, tier=nomination.tier, member=actor, committee=committee
+    )
+
+
 def events_visible_to(user: User) -> QuerySet[NominationEvent]:
     """Central staff see the whole trail; members the events of nominations in
     their committees' areas and of their committees' rankings."""
@@ -206,6 +220,62 @@ def rankings_visible_to(user: User) -> QuerySet[Ranking]:
     if is_central_staff(user):
         return queryset
     return queryset.filter(committee__in=committees_for(user, "view_committee"))
+
+
+# A committee's ranking in a round is stored by the first move on it
+# (services._lock_ranking); until then the pages show it unsaved and open.
+
+
+def _unsaved_ranking(committee: Committee, round_: Round) -> Ranking:
+    return Ranking(round=round_, committee=committee, tier=committee.tier)
+
+
+def ranking_of(*, user: User, round_id: int, committee_id: int) -> Ranking | None:
+    """The ranking of a committee in an open round if ``user`` may see it (as
+    rankings_visible_to): the stored one, or an unsaved open one while nobody
+    has moved it; ``None`` otherwise."""
+    committees = (
+        Committee.objects.filter(is_active=True)
+        if is_central_staff(user)
+        else committees_for(user, "view_committee")
+    )
+    # Subcommittees score but do not rank: the national committee ranks.
+    committee = (
+        committees.filter(pk=committee_id, kind=Kind.MAIN)
+        .select_related("amphoe", "province")
+        .first()
+    )
+    round_ = Round.objects.filter(pk=round_id, status=Round.Status.OPEN).first()
+    if committee is None or round_ is None:
+        return None
+    stored = Ranking.objects.filter(round=round_, committee=committee).first()
+    return stored or _unsaved_ranking(committee, round_)
+
+
+def rankings_not_started(user: User) -> list[Ranking]:
+    """The ranking of each of the user's committees in each open round that
+    nobody has moved yet, unsaved: the rankings list shows them beside the
+    stored ones (three queries)."""
+    rounds = list(Round.objects.filter(status=Round.Status.OPEN).order_by("-year"))
+    committees = list(
+        committees_for(user, "view_committee")
+        .filter(kind=Kind.MAIN)
+        .select_related("amphoe", "province")
+        .order_by("pk")
+    )
+    if not rounds or not committees:
+        return []
+    stored = set(
+        Ranking.objects.filter(round__in=rounds, committee__in=committees).values_list(
+            "round_id", "committee_id"
+        )
+    )
+    return [
+        _unsaved_ranking(committee, round_)
+        for round_ in rounds
+        for committee in committees
+        if (round_.pk, committee.pk) not in stored
+    ]
 
 
 # Ranking tables ----------------------------------------------------------------
@@ -324,6 +394,8 @@ def ranking_lines(ranking: Ranking) -> list[RankingLine]:
 
 
 def ranking_events(ranking: Ranking) -> QuerySet[NominationEvent]:
+    if ranking.pk is None:  # not started: nothing recorded yet
+        return NominationEvent.objects.none()
     return (
         NominationEvent.objects.filter(ranking=ranking)
         .select_related("actor", "nomination__product")

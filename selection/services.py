@@ -680,58 +680,21 @@ def _check_score(actor: User, nomination: Nomination) -> Committee:
 
 
 @transaction.atomic
-def sheet_open(*, actor: User, nomination: Nomination) -> ScoreSheet:
-    """The member's sheet for the nomination at its current tier (a draft on
-    first opening)."""
-    nomination = _lock(nomination)
-    committee = _check_score(actor, nomination)
-    # The locked nomination row makes find-then-create safe.
-    sheet = ScoreSheet.objects.filter(
-        nomination=nomination, tier=nomination.tier, member=actor
-    ).first()
-    if sheet is None:
-        sheet = ScoreSheet.objects.create(
-            nomination=nomination,
-            tier=nomination.tier,
-            member=actor,
-            committee=committee,
-        )
-    return sheet
-
-
-@transaction.atomic
 def sheet_save(
-    *,
-    actor: User,
-    sheet: ScoreSheet,
-    points: dict[int, Decimal],
-    comment: str = "",
-    submit: bool = False,
-) -> ScoreSheet:
-    """Save points per criterion (bounded by its maximum); submitting needs
-    every criterion and may be repeated while the ranking is open."""
-    sheet = ScoreSheet.objects.select_for_update().get(pk=sheet.pk)
-    nomination = _lock(Nomination(pk=sheet.nomination_id))
-    require(sheet.tier == nomination.tier, _("This sheet belongs to an earlier tier."))
-    allow(sheet.member_id == actor.pk, _("This is another member's sheet."))
-    _check_score(actor, nomination)
-    return _write_sheet(actor, sheet, nomination, points, comment, submit)
-
-
-@transaction.atomic
-def sheet_fill(
     *,
     actor: User,
     nomination: Nomination,
     points: dict[int, Decimal],
     comment: str = "",
-    submit: bool = True,
+    submit: bool = False,
 ) -> ScoreSheet:
-    """Open (or find) the member's sheet and save it in one step: the same
-    checks as sheet_open + sheet_save, in about half the statements (for bulk
-    scoring and the benchmark; the admin's score page uses the two steps)."""
+    """Save the member's sheet for the nomination at its current tier: points
+    per criterion (bounded by its maximum); submitting needs every criterion
+    and may be repeated while the ranking is open. The first save creates the
+    sheet: opening the score page creates nothing (selectors.sheet_for)."""
     nomination = _lock(nomination)
     committee = _check_score(actor, nomination)
+    # The locked nomination row makes find-then-create safe.
     sheet = (
         ScoreSheet.objects.select_for_update()
         .filter(nomination=nomination, tier=nomination.tier, member=actor)
@@ -825,7 +788,7 @@ def sheets_fill(
 ) -> list[ScoreSheet]:
     """A member scores many nominations of their committee's queue at once
     (a whole meeting's sheets, say): ``entries`` maps nomination id → points
-    per criterion. All or nothing, with the same rules as sheet_fill — the
+    per criterion. All or nothing, with the same rules as sheet_save — the
     state, the member's right, the open ranking, the deadline, conflicts of
     interest, every criterion within its maximum — checked for the whole
     batch in a handful of queries."""
@@ -1104,6 +1067,9 @@ def ranking_key(row: RankedRow) -> tuple:
 
 
 def ranking_get(*, committee: Committee, round_: Round) -> Ranking:
+    """The committee's ranking in the round, stored on first use: for the
+    moves below and for scripts (the demo, tests). Pages never call it: they
+    read selectors.ranking_of, which stores nothing."""
     ranking, _created = Ranking.objects.get_or_create(
         round=round_, committee=committee, defaults={"tier": committee.tier}
     )
@@ -1111,6 +1077,11 @@ def ranking_get(*, committee: Committee, round_: Round) -> Ranking:
 
 
 def _lock_ranking(ranking: Ranking) -> Ranking:
+    """Lock the ranking's row. A ranking nobody has moved yet has no row (the
+    pages show it unsaved): the first move stores it here, in the move's
+    transaction, so a refused move leaves no row behind."""
+    if ranking.pk is None:
+        ranking = ranking_get(committee=ranking.committee, round_=ranking.round)
     return (
         Ranking.objects.select_for_update()
         .select_related("round", "committee")

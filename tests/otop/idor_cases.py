@@ -353,6 +353,27 @@ def _rankings(extra: dict | None = None) -> Kwargs:
     return kwargs
 
 
+def _rankings_by_committee(extra: dict | None = None) -> Kwargs:
+    """A committee's ranking by round and committee: stored (the district's
+    and the province's) or not started (the waiting district's)."""
+
+    def kwargs(world: World) -> list[dict]:
+        return [
+            {
+                "round_id": world.objects["round"].pk,
+                "committee_id": world.objects[key].pk,
+                **(extra or {}),
+            }
+            for key in ("district_committee", "waiting_committee", "province_committee")
+        ]
+
+    return kwargs
+
+
+RANKING_OF = (
+    "admin/selection/ranking/round/<int:round_id>/committee/<int:committee_id>/"
+)
+
 # The portal's own pages and the admin's custom pages, by route.
 CASES: dict[str, Case] = {
     "officer/producers/<int:pk>/edit/": Case(_pk("producer"), post=DEFAULT_POST),
@@ -382,6 +403,9 @@ CASES: dict[str, Case] = {
         _rankings({"fmt": "csv"})
     ),
     "admin/selection/ranking/<path:object_id>/print/": Case(_rankings()),
+    RANKING_OF: Case(_rankings_by_committee(), post={**DEFAULT_POST, "do": "finalize"}),
+    f"{RANKING_OF}export.<str:fmt>": Case(_rankings_by_committee({"fmt": "csv"})),
+    f"{RANKING_OF}print/": Case(_rankings_by_committee()),
     "admin/registry/registryentry/<path:object_id>/revoke/": Case(
         _pk("entry", name="object_id"), post=DEFAULT_POST
     ),

@@ -23,7 +23,6 @@ from selection.services import (
     ranking_get,
     round_create,
     round_open,
-    sheet_open,
     sheet_save,
 )
 from tests.accounts.factories import UserFactory, central_staff
@@ -161,12 +160,11 @@ def submitted_nomination(officer, round_, tambon_code, name, **product_kwargs):
 def score(member: User, nomination: Nomination, per_part: dict[str, int], submit=True):
     """Give every criterion of a part the same points (0–10)."""
     nomination = Nomination.objects.get(pk=nomination.pk)  # its current tier
-    sheet = sheet_open(actor=member, nomination=nomination)
     criteria = Criterion.objects.filter(
         round=nomination.round_id, tier=nomination.tier, category__isnull=True
     )
     points = {c.pk: Decimal(per_part[c.part]) for c in criteria}
-    return sheet_save(actor=member, sheet=sheet, points=points, submit=submit)
+    return sheet_save(actor=member, nomination=nomination, points=points, submit=submit)
 
 
 def score_all(board: Board, nominations, per_part: dict[str, int]):

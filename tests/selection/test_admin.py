@@ -26,6 +26,8 @@ from selection.models import (
     Tier,
     TypeQuota,
 )
+from selection.services import ranking_get
+from tests.rows import changed_rows, row_counts
 from tests.selection.ladder import (
     make_board,
     make_officer,
@@ -52,8 +54,11 @@ def score_url(nomination):
     return f"{QUEUE}{nomination.pk}/score/"
 
 
+RANKINGS = "/admin/selection/ranking/"
+
+
 def ranking_url(ranking):
-    return f"/admin/selection/ranking/{ranking.pk}/change/"
+    return f"{RANKINGS}{ranking.pk}/change/"
 
 
 def texts(response):
@@ -149,6 +154,32 @@ def test_scoring_through_the_score_view_submits_the_sheet(client, district):
     assert sheet.status == ScoreSheet.Status.SUBMITTED
     assert sheet.total == Decimal(36 + 24 + 21)
     assert sheet.comment == "ดี"
+
+
+def test_opening_the_score_page_stores_no_sheet_until_it_is_saved(client, district):
+    member = district["board"].members[0]
+    nomination = district["mine"]
+    client.force_login(member)
+    before = row_counts()
+
+    page = client.get(score_url(nomination))
+
+    assert page.status_code == 200 and "A1" in page.text
+    assert changed_rows(before) == {}
+    assert page.context["sheet"].pk is None
+    points = _points(nomination, {"A": 5, "B": 5, "C": 5})
+    partial = dict(list(points.items())[:3])
+    saving = client.post(score_url(nomination), {**partial, "save": "1"})
+    assert saving.status_code == 302
+    sheet = ScoreSheet.objects.get(nomination=nomination, member=member)
+    assert (sheet.status, sheet.total) == (ScoreSheet.Status.DRAFT, 15)
+    saved = client.get(score_url(nomination))
+    assert saved.context["sheet"] == sheet
+    initial = saved.context["form"].initial
+    assert {k: v for k, v in initial.items() if k != "comment"} == {
+        k: Decimal(v) for k, v in partial.items()
+    }
+    assert ScoreSheet.objects.count() == 1
 
 
 def test_a_draft_keeps_partial_points_and_submit_needs_them_all(client, district):
@@ -263,9 +294,20 @@ def ranked(district):
     return {**district, "nominations": nominations}
 
 
-def _my_ranking(client, user, round_):
+def _my_ranking(client, user, round_) -> str:
+    """The page the user's rankings list links to for their committee's
+    ranking in ``round_``."""
     client.force_login(user)
-    assert client.get("/admin/selection/ranking/").status_code == 200
+    response = client.get(RANKINGS)
+    assert response.status_code == 200
+    cl = response.context["cl"]
+    (ranking,) = [r for r in cl.result_list if r.round_id == round_.pk]
+    url = cl.url_for_result(ranking)
+    assert f'href="{url}"' in response.text
+    return url
+
+
+def _stored_ranking(round_) -> Ranking:
     return Ranking.objects.get(round=round_)
 
 
@@ -283,10 +325,79 @@ def _marked_to_go_forward(response):
     return marked
 
 
+def test_opening_the_rankings_stores_no_ranking(client, ranked):
+    """A member sees their committee's ranking for the open round, live, and
+    may export and print it; none of it stores a row."""
+    board, round_ = ranked["board"], ranked["round"]
+    client.force_login(board.members[0])
+    before = row_counts()
+
+    listing = client.get(RANKINGS)
+    assert changed_rows(before) == {}
+    (row,) = listing.context["cl"].result_list
+    page = client.get(listing.context["cl"].url_for_result(row))
+    printed = client.get(page.context["urls"]["print"])
+    exported = [client.get(url) for _fmt, url in page.context["urls"]["exports"]]
+
+    assert changed_rows(before) == {}
+    assert (row.pk, row.committee, row.round) == (None, board.committee, round_)
+    assert row.status == Ranking.Status.OPEN
+    assert '<td class="field-status">Open</td>' in listing.text
+    assert [line.product for line in page.context["lines"]] == [
+        "ข้าวแต๋นน้ำแตงโม",
+        "ไส้อั่ว",
+        "น้ำพริกหนุ่ม",
+    ]
+    assert printed.status_code == 200 and "ไส้อั่ว" in printed.text
+    assert [r.status_code for r in exported] == [200, 200]
+
+
+def test_the_first_move_on_the_ranking_page_stores_the_ranking(client, ranked):
+    board, round_ = ranked["board"], ranked["round"]
+    url = _my_ranking(client, board.members[0], round_)
+
+    refused = client.post(url, {"do": "finalize"})  # only the secretary may
+
+    assert refused.url == url
+    assert any("secretary may finalize" in t for t in texts(refused))
+    assert not Ranking.objects.exists()
+    client.force_login(board.secretary)
+    assert 'value="finalize"' in client.get(url).text
+    finalized = client.post(url, {"do": "finalize"})
+    ranking = Ranking.objects.get()
+    assert (ranking.committee, ranking.round) == (board.committee, round_)
+    assert ranking.status == Ranking.Status.FINALIZED
+    assert finalized.url == ranking_url(ranking)
+    assert client.get(url).url == ranking_url(ranking)  # stored: found by id
+    listing = client.get(RANKINGS)
+    assert list(listing.context["cl"].result_list) == [ranking]
+    assert f'href="{ranking_url(ranking)}' in listing.text
+
+
+def test_the_rankings_filters_apply_to_rankings_not_started(client, district):
+    client.force_login(district["board"].chair)
+    round_id = district["round"].pk
+
+    def shown(query=""):
+        response = client.get(f"{RANKINGS}{query}")
+        assert response.status_code == 200
+        return [(r.pk, r.round_id) for r in response.context["cl"].result_list]
+
+    assert shown() == [(None, round_id)]
+    assert shown("?status__exact=open") == [(None, round_id)]
+    assert shown(f"?round__id__exact={round_id}&tier__exact=amphoe&o=1") == [
+        (None, round_id)
+    ]
+    assert shown("?status__exact=finalized") == []
+    assert shown("?tier__exact=province") == []
+    assert shown(f"?round__id__exact={round_id + 1}") == []
+    assert not Ranking.objects.exists()
+
+
 def test_the_ranking_page_draws_the_quota_line_and_runs_the_flow(client, ranked):
     board = ranked["board"]
-    ranking = _my_ranking(client, board.secretary, ranked["round"])
-    response = client.get(ranking_url(ranking))
+    url = _my_ranking(client, board.secretary, ranked["round"])
+    response = client.get(url)
     page = response.text
     expected = {"ข้าวแต๋นน้ำแตงโม": True, "ไส้อั่ว": True, "น้ำพริกหนุ่ม": False}
     assert list(_marked_to_go_forward(response).items()) == list(expected.items())
@@ -296,8 +407,9 @@ def test_the_ranking_page_draws_the_quota_line_and_runs_the_flow(client, ranked)
     assert page.index("ไส้อั่ว") < page.index("Quota line") < page.index("น้ำพริกหนุ่ม")
     assert 'value="finalize"' in page
 
-    client.post(ranking_url(ranking), {"do": "finalize"})
-    ranking.refresh_from_db()
+    finalized = client.post(url, {"do": "finalize"})
+    ranking = _stored_ranking(ranked["round"])
+    assert finalized.url == ranking_url(ranking)
     assert ranking.status == Ranking.Status.FINALIZED
     assert 'value="approve"' not in client.get(ranking_url(ranking)).text
 
@@ -352,12 +464,13 @@ def test_the_ranking_page_marks_the_rows_a_type_quota_lets_forward(client, distr
         "น้ำผลไม้": True,
         "ชาตะไคร้": False,  # the overall two are used
     }
-    ranking = _my_ranking(client, board.secretary, round_)
+    url = _my_ranking(client, board.secretary, round_)
 
-    response = client.get(ranking_url(ranking))
+    response = client.get(url)
     assert list(_marked_to_go_forward(response).items()) == list(expected.items())
     assert "Quota line" not in response.text  # no single line with type quotas
-    client.post(ranking_url(ranking), {"do": "finalize"})
+    client.post(url, {"do": "finalize"})
+    ranking = _stored_ranking(round_)
     assert _marked_to_go_forward(client.get(ranking_url(ranking))) == expected
     client.force_login(board.chair)
     client.post(ranking_url(ranking), {"do": "approve"})
@@ -372,8 +485,9 @@ def test_the_ranking_page_marks_the_rows_a_type_quota_lets_forward(client, distr
 
 def test_the_secretary_moves_an_entry_with_a_justification(client, ranked):
     board = ranked["board"]
-    ranking = _my_ranking(client, board.secretary, ranked["round"])
-    client.post(ranking_url(ranking), {"do": "finalize"})
+    url = _my_ranking(client, board.secretary, ranked["round"])
+    client.post(url, {"do": "finalize"})
+    ranking = _stored_ranking(ranked["round"])
     last = ranking.entries.get(position=3)
     response = client.post(
         ranking_url(ranking), {"do": "move", "entry": last.pk, "position": 1}
@@ -389,8 +503,9 @@ def test_the_secretary_moves_an_entry_with_a_justification(client, ranked):
 
 def test_the_chair_reopens_only_with_a_reason(client, ranked):
     board = ranked["board"]
-    ranking = _my_ranking(client, board.secretary, ranked["round"])
-    client.post(ranking_url(ranking), {"do": "finalize"})
+    url = _my_ranking(client, board.secretary, ranked["round"])
+    client.post(url, {"do": "finalize"})
+    ranking = _stored_ranking(ranked["round"])
     client.force_login(board.chair)
     client.post(ranking_url(ranking), {"do": "reopen", "reason": ""})
     ranking.refresh_from_db()
@@ -402,16 +517,20 @@ def test_the_chair_reopens_only_with_a_reason(client, ranked):
 
 def test_the_ranking_exports_as_csv_xlsx_and_print(client, ranked):
     board = ranked["board"]
-    ranking = _my_ranking(client, board.members[0], ranked["round"])
-    response = client.get(f"/admin/selection/ranking/{ranking.pk}/export.csv")
+    url = _my_ranking(client, board.members[0], ranked["round"])
+    page = client.get(url)
+    exports = dict(page.context["urls"]["exports"])
+    assert f'href="{exports["csv"]}"' in page.text
+    response = client.get(exports["csv"])
     assert response.status_code == 200
     rows = response.content.decode("utf-8-sig").strip().splitlines()
     assert len(rows) == 4
     assert "ข้าวแต๋นน้ำแตงโม" in rows[1] and "84.00" in rows[1]
-    xlsx = client.get(f"/admin/selection/ranking/{ranking.pk}/export.xlsx")
+    xlsx = client.get(exports["xlsx"])
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
-    printed = client.get(f"/admin/selection/ranking/{ranking.pk}/print/").text
+    printed = client.get(page.context["urls"]["print"]).text
     assert "css/ranking-print.css" in printed and "ไส้อั่ว" in printed
+    assert f'href="{url}"' in printed  # back to the ranking
     stylesheet = Path(finders.find("css/ranking-print.css"))
     assert "@media print" in stylesheet.read_text(encoding="utf-8")
 
@@ -419,13 +538,14 @@ def test_the_ranking_exports_as_csv_xlsx_and_print(client, ranked):
 def test_another_committees_ranking_is_not_found(client, ranked, geography):
     other_tambon = Tambon.objects.get(pk=ranked["theirs"].tambon_code)
     other = make_board(CommitteeTier.AMPHOE, other_tambon.amphoe_id)
-    theirs = _my_ranking(client, other.chair, ranked["round"])
+    not_started = _my_ranking(client, other.chair, ranked["round"])
     client.force_login(ranked["board"].chair)
+    for url in (not_started, f"{not_started}export.csv", f"{not_started}print/"):
+        assert client.get(url).status_code == 404, url
+    assert client.post(not_started, {"do": "finalize"}).status_code == 404
+    theirs = ranking_get(committee=other.committee, round_=ranked["round"])
     assert client.get(ranking_url(theirs)).status_code == 404
-    assert (
-        client.get(f"/admin/selection/ranking/{theirs.pk}/export.csv").status_code
-        == 404
-    )
+    assert client.get(f"{RANKINGS}{theirs.pk}/export.csv").status_code == 404
 
 
 # The audit trail ----------------------------------------------------------------
@@ -578,11 +698,11 @@ def test_the_ranking_page_costs_the_same_queries_for_3_or_9_nominations(client, 
     from django.test.utils import CaptureQueriesContext
 
     board, officer, tambon = ranked["board"], ranked["officer"], ranked["tambon"]
-    ranking = _my_ranking(client, board.chair, ranked["round"])
+    url = _my_ranking(client, board.chair, ranked["round"])
 
     def queries():
         with CaptureQueriesContext(connection) as captured:
-            assert client.get(ranking_url(ranking)).status_code == 200
+            assert client.get(url).status_code == 200
         return len(captured.captured_queries)
 
     few = queries()

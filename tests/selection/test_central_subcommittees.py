@@ -20,7 +20,7 @@ from committees.services import (
 from core.workflow import InvalidTransition
 from products.models import Category
 from selection.models import Criterion, Nomination, Ranking, ScoreSheet, Tier
-from selection.selectors import nomination_queue_for
+from selection.selectors import nomination_queue_for, sheet_for
 from selection.services import (
     available_actions,
     nomination_award,
@@ -30,8 +30,7 @@ from selection.services import (
     ranking_get,
     ranking_rows,
     scoring_committee_for,
-    sheet_fill,
-    sheet_open,
+    sheet_save,
     sheets_fill,
 )
 from tests.accounts.factories import UserFactory
@@ -130,8 +129,8 @@ def test_each_subcommittee_scores_its_own_product_type(subcommittees):
     food_member = subcommittees["food_scorers"][2]
     textile_member = subcommittees["textile_scorers"][2]
 
-    food_sheet = sheet_open(actor=food_member, nomination=food)
-    textile_sheet = sheet_open(actor=textile_member, nomination=textile)
+    food_sheet = sheet_for(actor=food_member, nomination=food)
+    textile_sheet = sheet_for(actor=textile_member, nomination=textile)
 
     assert food_sheet.committee == subcommittees["production"]
     assert textile_sheet.committee == subcommittees["marketing"]
@@ -147,9 +146,9 @@ def test_a_member_of_another_subcommittee_cannot_score(subcommittees):
     textile_member = subcommittees["textile_scorers"][2]
 
     with pytest.raises(PermissionDenied, match="scored by"):
-        sheet_open(actor=food_member, nomination=textile)
+        sheet_for(actor=food_member, nomination=textile)
     with pytest.raises(PermissionDenied, match="scored by"):
-        sheet_fill(actor=textile_member, nomination=food, points=_points(food, 9))
+        sheet_save(actor=textile_member, nomination=food, points=_points(food, 9))
     with pytest.raises(PermissionDenied, match="another central committee"):
         sheets_fill(
             actor=food_member,
@@ -166,7 +165,7 @@ def test_the_national_committee_cannot_score_a_type_a_subcommittee_has(
 
     for person in national.scorers:
         with pytest.raises(PermissionDenied, match="scored by"):
-            sheet_open(actor=person, nomination=subcommittees["food"])
+            sheet_for(actor=person, nomination=subcommittees["food"])
     assert not ScoreSheet.objects.filter(tier=Tier.CENTRAL).exists()
 
 
@@ -174,11 +173,11 @@ def test_the_national_committee_scores_the_types_no_subcommittee_has(centre):
     production, food_scorers = make_subcommittee(Kind.PRODUCTION, "FOOD")
     national = centre["national"]
 
-    sheet = sheet_open(actor=national.chair, nomination=centre["textile"])
+    sheet = sheet_for(actor=national.chair, nomination=centre["textile"])
 
     assert sheet.committee == national.committee
     with pytest.raises(PermissionDenied):
-        sheet_open(actor=food_scorers[0], nomination=centre["textile"])
+        sheet_for(actor=food_scorers[0], nomination=centre["textile"])
     assert list(queue_for(production, centre["round"])) == [centre["food"]]
     assert list(queue_for(national.committee, centre["round"])) == [centre["textile"]]
 
@@ -323,7 +322,7 @@ def test_a_type_nobody_can_score_stops_the_central_ranking(centre, central_staff
     for member in national.scorers:
         score(member, centre["textile"], {"A": 8, "B": 8, "C": 8})
         with pytest.raises(PermissionDenied):
-            sheet_open(actor=member, nomination=centre["food"])
+            sheet_for(actor=member, nomination=centre["food"])
 
     ranking = ranking_get(committee=national.committee, round_=centre["round"])
     with pytest.raises(InvalidTransition, match="no member can score it"):

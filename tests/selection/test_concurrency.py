@@ -6,6 +6,7 @@ its own database connection, and is repeated ``ROUNDS`` times."""
 
 import threading
 from collections.abc import Callable
+from decimal import Decimal
 
 import pytest
 from django.conf import settings
@@ -19,7 +20,14 @@ from notifications.models import Notification
 from products.models import Category
 from registry.models import RegistryEntry, RegistryEvent
 from registry.services import registry_publish
-from selection.models import Nomination, NominationEvent, Ranking, TypeQuota
+from selection.models import (
+    Criterion,
+    Nomination,
+    NominationEvent,
+    Ranking,
+    ScoreSheet,
+    TypeQuota,
+)
 from selection.services import (
     nomination_award,
     nomination_create,
@@ -28,6 +36,7 @@ from selection.services import (
     ranking_finalize,
     ranking_get,
     ranking_reopen,
+    sheet_save,
 )
 from tests.selection.ladder import (
     complete_product,
@@ -216,6 +225,61 @@ def test_two_finalizations_at_once_finalize_once(geography):
             Notification.objects.filter(event_type="ranking_finalized").count() == i + 1
         )
         ranking_reopen(actor=board.chair, ranking=ranking, reason=f"ทดสอบครั้งที่ {i}")
+
+
+def test_two_first_finalizations_store_one_ranking_finalized_once(geography):
+    """Two pages showed a ranking nobody had moved (unsaved, as the rankings
+    list does) and both secretaries' clicks arrive at once."""
+    round_ = make_round()
+    for i, tambon in enumerate(first_tambons(ROUNDS)):
+        board = make_board(CommitteeTier.AMPHOE, tambon[:4], members=0)
+        nomination = submitted_nomination(
+            make_officer(tambon), round_, tambon, f"สินค้า {i}"
+        )
+        score_all(board, [nomination], {"A": 9, "B": 8, "C": 8})
+
+        def finalize(board=board):
+            unsaved = Ranking(round=round_, committee=board.committee, tier="amphoe")
+            return ranking_finalize(actor=board.secretary, ranking=unsaved)
+
+        outcomes = race(finalize, finalize)
+
+        assert outcomes == ["InvalidTransition", "ok"], f"race {i}"
+        ranking = Ranking.objects.get(committee=board.committee)
+        assert ranking.status == Ranking.Status.FINALIZED
+        assert list(ranking.entries.values_list("nomination", flat=True)) == [
+            nomination.pk
+        ]
+        assert (
+            NominationEvent.objects.filter(
+                ranking=ranking, action="ranking_finalized"
+            ).count()
+            == 1
+        )
+
+
+def test_a_double_click_on_a_first_save_stores_one_sheet(geography):
+    round_ = make_round(tambon_quota=ROUNDS)
+    board = make_board(CommitteeTier.AMPHOE, "5001", members=0)
+    officer = make_officer("500101")
+    criteria = Criterion.objects.filter(round=round_, tier="amphoe")
+
+    for i in range(ROUNDS):
+        nomination = submitted_nomination(officer, round_, "500101", f"ขนม {i}")
+
+        def save(nomination=nomination):
+            return sheet_save(
+                actor=board.chair,
+                nomination=nomination,
+                points={c.pk: Decimal(7) for c in criteria},
+            )
+
+        outcomes = race(save, save)
+
+        assert outcomes == ["ok", "ok"], f"race {i}"
+        sheet = ScoreSheet.objects.get(nomination=nomination)
+        assert (sheet.member, sheet.total) == (board.chair, 70)
+        assert sheet.scores.count() == len(criteria)
 
 
 # (c) Approvals racing the quota -----------------------------------------------

@@ -120,6 +120,36 @@ def test_quorum_all_members_before_finalizing(district, central_staff):
     )
 
 
+def test_the_first_move_on_a_ranking_stores_it_and_a_refused_one_stores_none(
+    district,
+):
+    """Pages show a ranking nobody has moved unsaved (selectors.ranking_of);
+    the moves accept it and store its row in their own transaction."""
+    round_, board, _ = district
+    (nomination,) = nominate(district, "น้ำพริกหนุ่ม")
+    score_all(board, [nomination], {"A": 9, "B": 9, "C": 9})
+    unsaved = Ranking(round=round_, committee=board.committee, tier="amphoe")
+
+    with pytest.raises(PermissionDenied):
+        ranking_finalize(actor=board.members[0], ranking=unsaved)
+    with pytest.raises(InvalidTransition):
+        ranking_approve(actor=board.chair, ranking=unsaved)
+    with pytest.raises(InvalidTransition):
+        ranking_reopen(actor=board.chair, ranking=unsaved, reason="ทบทวน")
+    assert not Ranking.objects.exists()
+
+    finalized = ranking_finalize(actor=board.secretary, ranking=unsaved)
+
+    assert Ranking.objects.get() == finalized
+    assert (finalized.committee, finalized.round) == (board.committee, round_)
+    assert finalized.status == Ranking.Status.FINALIZED
+    assert finalized.entries.get().nomination == nomination
+    again = Ranking(round=round_, committee=board.committee, tier="amphoe")
+    with pytest.raises(InvalidTransition):  # a second page shown it unsaved
+        ranking_finalize(actor=board.secretary, ranking=again)
+    assert Ranking.objects.count() == 1
+
+
 def test_approval_forwards_the_quota_and_marks_the_rest(district):
     round_, board, _ = district
     nominations = nominate(district, "หนึ่ง", "สอง", "สาม")

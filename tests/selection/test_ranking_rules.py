@@ -16,7 +16,13 @@ from committees.models import Tier as CommitteeTier
 from committees.services import membership_grant, membership_revoke
 from core.workflow import InvalidTransition
 from products.models import Category
-from selection.models import Nomination, NominationEvent, Ranking, TypeQuota
+from selection.models import (
+    Criterion,
+    Nomination,
+    NominationEvent,
+    Ranking,
+    TypeQuota,
+)
 from selection.selectors import ranking_lines
 from selection.services import (
     nomination_create,
@@ -460,13 +466,18 @@ def test_a_district_sheet_is_fixed_once_the_district_approved(geography, central
     district_sheet = nomination.sheets.get(member=both, tier="amphoe")
     rank_and_approve(district, round_)
 
-    with pytest.raises((InvalidTransition, PermissionDenied)):
-        sheet_save(
-            actor=both,
-            sheet=district_sheet,
-            points={s.criterion_id: Decimal(1) for s in district_sheet.scores.all()},
-            submit=True,
-        )
+    nomination.refresh_from_db()
+    province_sheet = sheet_save(
+        actor=both,
+        nomination=nomination,
+        points={
+            c.pk: Decimal(1)
+            for c in Criterion.objects.filter(round=round_, tier="province")
+        },
+        submit=True,
+    )
+
+    assert province_sheet.tier == "province" and province_sheet != district_sheet
     district_sheet.refresh_from_db()
     assert sorted(s.points for s in district_sheet.scores.all()) == [Decimal(9)] * 10
-    assert score(both, nomination, NINE).tier == "province"
+    assert district_sheet.total == 90

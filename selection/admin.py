@@ -32,19 +32,19 @@ from selection.models import (
     StarBand,
     TypeQuota,
 )
+from selection.rounds import (
+    round_close,
+    round_copy,
+    round_create,
+    round_open,
+    round_update,
+)
 from selection.selectors import (
     events_visible_to,
     is_central_staff,
     member_committees,
     nomination_queue_for,
     rankings_visible_to,
-)
-from selection.services import (
-    round_close,
-    round_copy,
-    round_create,
-    round_open,
-    round_update,
 )
 
 

@@ -70,6 +70,13 @@ from selection.models import (
     TambonForum,
     Tier,
 )
+from selection.rounds import (
+    round_close,
+    round_copy,
+    round_create,
+    round_open,
+    round_update,
+)
 from selection.services import (
     committee_for,
     forum_record,
@@ -83,11 +90,6 @@ from selection.services import (
     ranking_finalize,
     ranking_get,
     ranking_rows,
-    round_close,
-    round_copy,
-    round_create,
-    round_open,
-    round_update,
     sheets_fill,
 )
 from selection.support import (

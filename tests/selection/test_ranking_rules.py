@@ -17,6 +17,7 @@ from committees.services import membership_grant, membership_revoke
 from core.workflow import InvalidTransition
 from products.models import Category
 from selection.models import Nomination, NominationEvent, Ranking, TypeQuota
+from selection.rounds import round_update
 from selection.selectors import ranking_lines
 from selection.services import (
     nomination_create,
@@ -29,7 +30,6 @@ from selection.services import (
     ranking_move_entry,
     ranking_reopen,
     ranking_rows,
-    round_update,
     sheet_save,
 )
 from tests.accounts.factories import UserFactory

@@ -16,7 +16,7 @@ from pypdf import PdfWriter
 from products.models import Category
 from selection.documents import round_document_add, round_document_remove
 from selection.models import Criterion, Round, RoundDocument, Tier
-from selection.services import round_close, round_create
+from selection.rounds import round_close, round_create
 from tests.accounts.factories import UserFactory
 from tests.selection.ladder import central_staff, make_round
 

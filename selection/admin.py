@@ -4,7 +4,7 @@ through selection.services, every list is narrowed by selection.selectors."""
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from communities.models import Amphoe
 from core.admin import NotFoundOutsideQuerysetMixin, ReadOnlyAdminMixin
 from core.buddhist_era import display_year, format_date, format_datetime
-from core.workflow import InvalidTransition, refusal_messages, refusal_text
+from core.workflow import REFUSALS, refusal_messages, refusal_text
 from products.models import Category
 from selection import admin_views, support_views
 from selection.documents import (
@@ -273,7 +273,7 @@ class RoundAdmin(NotFoundOutsideQuerysetMixin, admin.ModelAdmin):
         for round_ in queryset:
             try:
                 service(actor=request.user, round_=round_)
-            except (InvalidTransition, PermissionDenied, ValidationError) as error:
+            except REFUSALS as error:
                 for message in refusal_messages(error):
                     messages.error(request, f"{round_}: {message}")
             else:
@@ -291,13 +291,6 @@ class RoundAdmin(NotFoundOutsideQuerysetMixin, admin.ModelAdmin):
     def copy_to_next_year(self, request, queryset):
         for source in queryset:
             year = source.year + 1
-            if Round.objects.filter(year=year).exists():
-                messages.error(
-                    request,
-                    gettext("A round for %(year)s exists already.")
-                    % {"year": display_year(year)},
-                )
-                continue
             try:
                 copy = round_copy(
                     actor=request.user,
@@ -305,7 +298,7 @@ class RoundAdmin(NotFoundOutsideQuerysetMixin, admin.ModelAdmin):
                     year=year,
                     title_th=f"การคัดสรร OTOP ปี {display_year(year, 'th')}",
                 )
-            except (PermissionDenied, ValidationError) as error:
+            except REFUSALS as error:
                 messages.error(request, refusal_text(error))
             else:
                 messages.success(

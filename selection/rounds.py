@@ -115,7 +115,8 @@ def round_close(*, actor: User, round_: Round) -> Round:
 @transaction.atomic
 def round_copy(*, actor: User, source: Round, year: int, title_th: str) -> Round:
     """A new draft round with the previous one's criteria, bands and quotas,
-    its deadlines moved by the same number of years."""
+    its deadlines moved by the same number of years (never onto a year that
+    has a round: one round per year)."""
     _manage_round(actor)
     shift = year - source.year
 
@@ -125,7 +126,7 @@ def round_copy(*, actor: User, source: Round, year: int, title_th: str) -> Round
         except ValueError:  # 29 February
             return day.replace(year=day.year + shift, day=28)
 
-    copy = Round.objects.create(
+    copy = Round(
         year=year,
         title_th=title_th,
         title_en="",
@@ -139,6 +140,8 @@ def round_copy(*, actor: User, source: Round, year: int, title_th: str) -> Round
         quorum=source.quorum,
         quorum_minimum=source.quorum_minimum,
     )
+    copy.full_clean()
+    copy.save()
     StarBand.objects.bulk_create(
         StarBand(round=copy, stars=b.stars, min_score=b.min_score)
         for b in source.star_bands.all()

@@ -150,7 +150,9 @@ class TypeQuota(models.Model):
         limit_choices_to={"parent__isnull": True},
         verbose_name=_("product type"),
     )
-    advance = models.PositiveSmallIntegerField(_("forwarded"))
+    advance = models.PositiveSmallIntegerField(
+        _("forwarded"), validators=[MinValueValidator(1)]
+    )
 
     class Meta:
         verbose_name = _("quota by product type")

@@ -152,7 +152,7 @@ def central_staff():
 
 def make_round(year: int):
     from selection.models import Criterion, Tier
-    from selection.services import round_create, round_open
+    from selection.rounds import round_create, round_open
 
     staff = central_staff()
     round_ = round_create(

@@ -99,7 +99,7 @@ from selection.models import (
     Tier,
     TypeQuota,
 )
-from selection.services import round_close, round_create, round_open
+from selection.rounds import round_close, round_create, round_open
 
 TAG = "[dataset]"  # ends the round's English title
 USER_PREFIX = "ds-"

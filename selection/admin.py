@@ -5,7 +5,8 @@ through selection.services, every list is narrowed by selection.selectors."""
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import IGNORED_PARAMS, ChangeList
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
+from django.forms.models import BaseInlineFormSet
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import path, reverse
@@ -16,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from communities.models import Amphoe
 from core.admin import NotFoundOutsideQuerysetMixin, ReadOnlyAdminMixin
 from core.buddhist_era import display_year, format_date, format_datetime
-from core.workflow import InvalidTransition, refusal_messages, refusal_text
+from core.workflow import REFUSALS, refusal_messages, refusal_text
 from products.models import Category
 from selection import admin_views, support_views
 from selection.documents import (
@@ -34,6 +35,23 @@ from selection.models import (
     StarBand,
     TypeQuota,
 )
+from selection.rounds import (
+    CRITERION_FIELDS,
+    STAR_BAND_FIELDS,
+    TYPE_QUOTA_FIELDS,
+    criteria_problems,
+    round_actions,
+    round_close,
+    round_copy,
+    round_create,
+    round_criteria_edit,
+    round_open,
+    round_star_bands_edit,
+    round_type_quotas_edit,
+    round_update,
+    star_bands_problems,
+    type_quotas_problems,
+)
 from selection.selectors import (
     events_visible_to,
     is_central_staff,
@@ -42,13 +60,6 @@ from selection.selectors import (
     ranking_of,
     rankings_not_started,
     rankings_visible_to,
-)
-from selection.services import (
-    round_close,
-    round_copy,
-    round_create,
-    round_open,
-    round_update,
 )
 
 
@@ -69,17 +80,47 @@ def _manages_rounds(request) -> bool:
     return request.user.has_perm("selection.manage_round")
 
 
+class ReferenceFormSet(BaseInlineFormSet):
+    """A round's rows checked together, by the rules the round services
+    apply (``problems``), so that a problem shows beside its row."""
+
+    problems = staticmethod(lambda rows: [])
+
+    def clean(self):
+        super().clean()
+        if any(self.errors) or not self.has_changed():
+            return  # an unchanged set is not for the admin to judge
+        rows = [
+            form
+            for form in self.forms
+            if not self._should_delete_form(form)
+            and (form.instance.pk is not None or form.has_changed())
+        ]
+        for index, field, message in self.problems([row.instance for row in rows]):
+            rows[index].add_error(field, message)
+
+
+class CriteriaFormSet(ReferenceFormSet):
+    problems = staticmethod(criteria_problems)
+
+
+class StarBandsFormSet(ReferenceFormSet):
+    problems = staticmethod(star_bands_problems)
+
+
+class TypeQuotasFormSet(ReferenceFormSet):
+    problems = staticmethod(type_quotas_problems)
+
+
 class DraftRoundInline(admin.TabularInline):
-    """Reference data of a draft round, edited in place; frozen once open."""
+    """Reference data of a draft round, edited in place and saved through the
+    round services (RoundAdmin.save_formset), which hold the rules; shown
+    read-only when they would refuse (once the round opens)."""
 
     extra = 0
 
     def _editable(self, request, obj) -> bool:
-        return (
-            _manages_rounds(request)
-            and obj is not None
-            and obj.status == Round.Status.DRAFT
-        )
+        return obj is not None and "edit_reference" in round_actions(request.user, obj)
 
     def has_view_permission(self, request, obj=None):
         return _manages_rounds(request) or request.user.has_perm("selection.view_round")
@@ -96,26 +137,37 @@ class DraftRoundInline(admin.TabularInline):
 
 class CriterionInline(DraftRoundInline):
     model = Criterion
-    fields = (
-        "tier",
-        "category",
-        "part",
-        "code",
-        "title_th",
-        "title_en",
-        "max_points",
-        "order",
-    )
+    formset = CriteriaFormSet
+    fields = CRITERION_FIELDS
 
 
 class StarBandInline(DraftRoundInline):
     model = StarBand
-    fields = ("stars", "min_score")
+    formset = StarBandsFormSet
+    fields = STAR_BAND_FIELDS
 
 
 class TypeQuotaInline(DraftRoundInline):
     model = TypeQuota
-    fields = ("tier", "category", "advance")
+    formset = TypeQuotasFormSet
+    fields = TYPE_QUOTA_FIELDS
+
+
+# Each inline's rows are saved by one service, which takes these fields.
+REFERENCE_EDITS = {
+    Criterion: (round_criteria_edit, CRITERION_FIELDS),
+    StarBand: (round_star_bands_edit, STAR_BAND_FIELDS),
+    TypeQuota: (round_type_quotas_edit, TYPE_QUOTA_FIELDS),
+}
+
+
+class RefusedSave(Exception):
+    """A service refused a row the forms let through (the round opened
+    meanwhile, say): RoundAdmin.changeform_view undoes the whole save."""
+
+    def __init__(self, error: Exception):
+        super().__init__(error)
+        self.error = error
 
 
 class RoundDocumentForm(forms.ModelForm):
@@ -251,7 +303,17 @@ class RoundAdmin(NotFoundOutsideQuerysetMixin, admin.ModelAdmin):
         obj.pk = saved.pk
         obj.status = saved.status
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except RefusedSave as refused:  # its transaction is rolled back
+            for message in refusal_messages(refused.error):
+                messages.error(request, message)
+            return redirect(request.get_full_path())
+
     def save_formset(self, request, form, formset, change):
+        if formset.model in REFERENCE_EDITS:
+            return self._save_reference(request, form.instance, formset)
         if formset.model is not RoundDocument:
             return super().save_formset(request, form, formset, change)
         # The admin's history message reads these three lists.
@@ -273,11 +335,48 @@ class RoundAdmin(NotFoundOutsideQuerysetMixin, admin.ModelAdmin):
                 )
                 formset.new_objects.append(document)
 
+    def _save_reference(self, request, round_, formset):
+        edit, fields = REFERENCE_EDITS[formset.model]
+        removed = [row.instance for row in formset.deleted_forms if row.instance.pk]
+        saved = [
+            row
+            for row in formset.forms
+            if row.has_changed() and row not in formset.deleted_forms
+        ]
+        # The admin's history message reads these three lists.
+        formset.new_objects, formset.changed_objects = [], []
+        formset.deleted_objects = removed
+        if not saved and not removed:
+            return
+        rows = [
+            {name: row.cleaned_data[name] for name in fields}
+            if row.instance.pk is None
+            else {
+                "id": row.instance.pk,
+                **{n: row.cleaned_data[n] for n in row.changed_data if n in fields},
+            }
+            for row in saved
+        ]
+        try:
+            written = edit(
+                actor=request.user,
+                round_=round_,
+                rows=rows,
+                delete=[instance.pk for instance in removed],
+            )
+        except REFUSALS as error:
+            raise RefusedSave(error) from error
+        for row, instance in zip(saved, written, strict=True):
+            if row.instance.pk is None:
+                formset.new_objects.append(instance)
+            else:
+                formset.changed_objects.append((instance, row.changed_data))
+
     def _each(self, request, queryset, service, done):
         for round_ in queryset:
             try:
                 service(actor=request.user, round_=round_)
-            except (InvalidTransition, PermissionDenied, ValidationError) as error:
+            except REFUSALS as error:
                 for message in refusal_messages(error):
                     messages.error(request, f"{round_}: {message}")
             else:
@@ -295,13 +394,6 @@ class RoundAdmin(NotFoundOutsideQuerysetMixin, admin.ModelAdmin):
     def copy_to_next_year(self, request, queryset):
         for source in queryset:
             year = source.year + 1
-            if Round.objects.filter(year=year).exists():
-                messages.error(
-                    request,
-                    gettext("A round for %(year)s exists already.")
-                    % {"year": display_year(year)},
-                )
-                continue
             try:
                 copy = round_copy(
                     actor=request.user,
@@ -309,7 +401,7 @@ class RoundAdmin(NotFoundOutsideQuerysetMixin, admin.ModelAdmin):
                     year=year,
                     title_th=f"การคัดสรร OTOP ปี {display_year(year, 'th')}",
                 )
-            except (PermissionDenied, ValidationError) as error:
+            except REFUSALS as error:
                 messages.error(request, refusal_text(error))
             else:
                 messages.success(

@@ -6,6 +6,7 @@ import uuid
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -17,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from committees.models import Committee
 from communities.models import Tambon
-from core.buddhist_era import to_be
+from core.buddhist_era import display_year, to_be
 from core.events import AppendOnlyEvent
 from core.storage import PrivateStorage
 from core.tiers import COMMITTEE_TIERS, Tier
@@ -92,6 +93,16 @@ class Round(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def unique_error_message(self, model_class, unique_check):
+        # one_round_per_year, in the words of the people who run the rounds
+        if tuple(unique_check) == ("year",):
+            return ValidationError(
+                _("A round for %(year)s exists already."),
+                code="unique",
+                params={"year": display_year(self.year)},
+            )
+        return super().unique_error_message(model_class, unique_check)
+
     @property
     def title(self) -> str:
         return (
@@ -139,7 +150,9 @@ class TypeQuota(models.Model):
         limit_choices_to={"parent__isnull": True},
         verbose_name=_("product type"),
     )
-    advance = models.PositiveSmallIntegerField(_("forwarded"))
+    advance = models.PositiveSmallIntegerField(
+        _("forwarded"), validators=[MinValueValidator(1)]
+    )
 
     class Meta:
         verbose_name = _("quota by product type")

@@ -41,7 +41,6 @@ from products.models import Category, Product
 from selection import notify
 from selection.models import (
     COMMITTEE_TIERS,
-    DEFAULT_STAR_BANDS,
     Criterion,
     Nomination,
     NominationEvent,
@@ -50,11 +49,10 @@ from selection.models import (
     Round,
     Score,
     ScoreSheet,
-    StarBand,
     TambonForum,
     Tier,
-    TypeQuota,
 )
+from selection.rounds import points_text
 from selection.uploads import validate_minutes
 
 State = Nomination.State
@@ -184,141 +182,6 @@ def criteria_for(round_: Round, tier: str, category: Category | None) -> list:
         c for c in rows if c.category_id is not None and c.category_id == category_id
     ]
     return own or [c for c in rows if c.category_id is None]
-
-
-# Rounds --------------------------------------------------------------------------
-
-
-def _manage_round(actor: User) -> None:
-    allow(
-        actor.has_perm("selection.manage_round"),
-        _("Only central staff can manage rounds."),
-    )
-
-
-def round_criteria_problems(round_: Round) -> list[str]:
-    """Every sheet (tier, and product type where the round sets its own) must
-    add up to 100 points."""
-    problems = []
-    sheets: dict[tuple[str, int | None], Decimal] = defaultdict(Decimal)
-    for criterion in round_.criteria.all():
-        sheets[(criterion.tier, criterion.category_id)] += criterion.max_points
-    for tier in COMMITTEE_TIERS:
-        sheets.setdefault((tier.value, None), Decimal(0))
-    names = dict(Tier.choices)
-    for (tier, category_id), total in sorted(sheets.items(), key=str):
-        if total != 100:
-            problems.append(
-                _("The %(tier)s criteria%(type)s add up to %(total)s, not 100.")
-                % {
-                    "tier": names[tier],
-                    "type": f" ({Category.objects.get(pk=category_id)})"
-                    if category_id
-                    else "",
-                    "total": _points(total),
-                }
-            )
-    return problems
-
-
-@transaction.atomic
-def round_create(*, actor: User, **fields) -> Round:
-    _manage_round(actor)
-    round_ = Round(**fields)
-    round_.full_clean()
-    round_.save()
-    StarBand.objects.bulk_create(
-        StarBand(round=round_, stars=stars, min_score=score)
-        for stars, score in DEFAULT_STAR_BANDS
-    )
-    return round_
-
-
-@transaction.atomic
-def round_update(*, actor: User, round_: Round, **fields) -> Round:
-    """Edit a round (central staff extend deadlines here)."""
-    _manage_round(actor)
-    round_ = Round.objects.select_for_update().get(pk=round_.pk)
-    for name, value in fields.items():
-        setattr(round_, name, value)
-    round_.full_clean()
-    round_.save()
-    return round_
-
-
-@transaction.atomic
-def round_open(*, actor: User, round_: Round) -> Round:
-    _manage_round(actor)
-    round_ = Round.objects.select_for_update().get(pk=round_.pk)
-    require(round_.status == Round.Status.DRAFT, _("Only a draft round can open."))
-    problems = round_criteria_problems(round_)
-    if problems:
-        raise ValidationError(problems)
-    round_.status = Round.Status.OPEN
-    round_.save(update_fields=["status"])
-    return round_
-
-
-@transaction.atomic
-def round_close(*, actor: User, round_: Round) -> Round:
-    _manage_round(actor)
-    round_ = Round.objects.select_for_update().get(pk=round_.pk)
-    require(round_.status == Round.Status.OPEN, _("Only an open round can close."))
-    round_.status = Round.Status.CLOSED
-    round_.save(update_fields=["status"])
-    return round_
-
-
-@transaction.atomic
-def round_copy(*, actor: User, source: Round, year: int, title_th: str) -> Round:
-    """A new draft round with the previous one's criteria, bands and quotas,
-    its deadlines moved by the same number of years."""
-    _manage_round(actor)
-    shift = year - source.year
-
-    def moved(day: dt.date) -> dt.date:
-        try:
-            return day.replace(year=day.year + shift)
-        except ValueError:  # 29 February
-            return day.replace(year=day.year + shift, day=28)
-
-    copy = Round.objects.create(
-        year=year,
-        title_th=title_th,
-        title_en="",
-        tambon_deadline=moved(source.tambon_deadline),
-        amphoe_deadline=moved(source.amphoe_deadline),
-        province_deadline=moved(source.province_deadline),
-        central_deadline=moved(source.central_deadline),
-        tambon_quota=source.tambon_quota,
-        amphoe_advance=source.amphoe_advance,
-        province_advance=source.province_advance,
-        quorum=source.quorum,
-        quorum_minimum=source.quorum_minimum,
-    )
-    StarBand.objects.bulk_create(
-        StarBand(round=copy, stars=b.stars, min_score=b.min_score)
-        for b in source.star_bands.all()
-    )
-    Criterion.objects.bulk_create(
-        Criterion(
-            round=copy,
-            tier=c.tier,
-            category_id=c.category_id,
-            part=c.part,
-            code=c.code,
-            title_th=c.title_th,
-            title_en=c.title_en,
-            max_points=c.max_points,
-            order=c.order,
-        )
-        for c in source.criteria.all()
-    )
-    TypeQuota.objects.bulk_create(
-        TypeQuota(round=copy, tier=q.tier, category_id=q.category_id, advance=q.advance)
-        for q in source.type_quotas.all()
-    )
-    return copy
 
 
 # Tambon forums --------------------------------------------------------------------
@@ -725,7 +588,7 @@ def _write_sheet(
         elif value is not None and not (0 <= value <= criterion.max_points):
             errors[criterion.code] = _("%(code)s: between 0 and %(max)s points.") % {
                 "code": criterion.code,
-                "max": _points(criterion.max_points),
+                "max": points_text(criterion.max_points),
             }
     if submit:
         missing = [c.code for pk, c in criteria.items() if points.get(pk) is None]
@@ -865,7 +728,7 @@ def sheets_fill(
         points = entries[nomination.pk]
         problems = [
             _("%(code)s: between 0 and %(max)s points.")
-            % {"code": c.code, "max": _points(c.max_points)}
+            % {"code": c.code, "max": points_text(c.max_points)}
             for pk, c in criteria.items()
             if points.get(pk) is not None and not 0 <= points[pk] <= c.max_points
         ]
@@ -951,13 +814,6 @@ class RankedRow:
     mean_c: Decimal
     sheet_count: int
     expected: int
-
-
-def _points(value: Decimal) -> str:
-    """60.00 → "60", 7.50 → "7.5" (Decimal.normalize would give "6E+1")."""
-    if value == value.to_integral_value():
-        return str(int(value))
-    return str(value.normalize())
 
 
 def _q(value: Decimal) -> Decimal:

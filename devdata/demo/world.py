@@ -70,6 +70,14 @@ from selection.models import (
     TambonForum,
     Tier,
 )
+from selection.rounds import (
+    round_close,
+    round_copy,
+    round_create,
+    round_criteria_edit,
+    round_open,
+    round_update,
+)
 from selection.services import (
     committee_for,
     forum_record,
@@ -83,11 +91,6 @@ from selection.services import (
     ranking_finalize,
     ranking_get,
     ranking_rows,
-    round_close,
-    round_copy,
-    round_create,
-    round_open,
-    round_update,
     sheets_fill,
 )
 from selection.support import (
@@ -421,19 +424,24 @@ class _Builder:
             **future_deadlines(self.fy, self.today),
             **fields,
         )
-        Criterion.objects.bulk_create(  # as the admin's inline would
-            Criterion(
-                round=round_,
-                tier=tier,
-                part=part,
-                code=code,
-                title_th=title_th,
-                title_en=title_en,
-                max_points=Decimal(points),
-                order=order,
-            )
-            for tier in (Tier.AMPHOE, Tier.PROVINCE, Tier.CENTRAL)
-            for order, (part, code, points, title_th, title_en) in enumerate(CRITERIA)
+        round_criteria_edit(  # as the admin's inline does
+            actor=self.staff,
+            round_=round_,
+            rows=[
+                {
+                    "tier": tier,
+                    "part": part,
+                    "code": code,
+                    "title_th": title_th,
+                    "title_en": title_en,
+                    "max_points": Decimal(points),
+                    "order": order,
+                }
+                for tier in (Tier.AMPHOE, Tier.PROVINCE, Tier.CENTRAL)
+                for order, (part, code, points, title_th, title_en) in enumerate(
+                    CRITERIA
+                )
+            ],
         )
         return round_open(actor=self.staff, round_=round_)
 

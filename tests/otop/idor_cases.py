@@ -40,12 +40,8 @@ from notifications.models import Delivery, Notification
 from products.models import Category, ImportJob, Standard
 from registry.services import registry_publish
 from selection.models import NominationEvent, Ranking, RoundDocument
-from selection.services import (
-    nomination_award,
-    nomination_create,
-    ranking_get,
-    round_create,
-)
+from selection.rounds import round_create
+from selection.services import nomination_award, nomination_create, ranking_get
 from tests.accounts.factories import UserFactory
 from tests.selection.ladder import (
     FAR,

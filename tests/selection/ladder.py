@@ -14,6 +14,7 @@ from communities.services import assignment_grant, producer_create
 from products.models import Category, Standard
 from products.services import certification_add, product_create, product_image_add
 from selection.models import Criterion, Nomination, Part, Round, Tier
+from selection.rounds import round_create, round_open
 from selection.services import (
     forum_record,
     nomination_create,
@@ -21,8 +22,6 @@ from selection.services import (
     ranking_approve,
     ranking_finalize,
     ranking_get,
-    round_create,
-    round_open,
     sheet_save,
 )
 from tests.accounts.factories import UserFactory, central_staff

@@ -9,6 +9,7 @@ from committees.services import conflict_declare
 from core.workflow import InvalidTransition
 from products.models import Category
 from selection.models import Nomination, NominationEvent, Ranking, TypeQuota
+from selection.rounds import round_update
 from selection.services import (
     ranking_approve,
     ranking_finalize,
@@ -16,7 +17,6 @@ from selection.services import (
     ranking_move_entry,
     ranking_reopen,
     ranking_rows,
-    round_update,
 )
 from tests.selection.ladder import (
     make_round,

@@ -23,6 +23,7 @@ from selection.models import (
     Ranking,
     TypeQuota,
 )
+from selection.rounds import round_update
 from selection.selectors import ranking_lines
 from selection.services import (
     nomination_create,
@@ -35,7 +36,6 @@ from selection.services import (
     ranking_move_entry,
     ranking_reopen,
     ranking_rows,
-    round_update,
     sheet_save,
 )
 from tests.accounts.factories import UserFactory

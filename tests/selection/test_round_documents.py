@@ -15,8 +15,9 @@ from pypdf import PdfWriter
 from products.models import Category
 from selection.documents import round_document_add, round_document_remove
 from selection.models import Criterion, Round, RoundDocument, Tier
-from selection.services import round_close, round_create
+from selection.rounds import round_close, round_create
 from tests.accounts.factories import UserFactory, staff_with
+from tests.selection.admin_forms import change_form_data
 from tests.selection.ladder import make_round
 
 pytestmark = pytest.mark.django_db
@@ -167,29 +168,6 @@ def test_removing_a_document_deletes_its_file_after_commit(
 # The admin inline ----------------------------------------------------------------
 
 
-def _change_form_data(page) -> dict:
-    """What the browser would post back: the round's fields and every inline
-    formset as shown (management forms included)."""
-    data = {}
-
-    def put(form):
-        for name in form.fields:
-            value = form[name].value()
-            if value is None or value is False:
-                continue
-            if isinstance(value, dt.date):
-                value = value.isoformat()
-            data[form.add_prefix(name)] = value
-
-    put(page.context["adminform"].form)
-    for inline in page.context["inline_admin_formsets"]:
-        formset = inline.formset
-        put(formset.management_form)
-        for form in formset.initial_forms:
-            put(form)
-    return data
-
-
 @pytest.fixture
 def admin_client(client, central_staff):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
@@ -201,7 +179,7 @@ def test_the_round_admin_adds_a_document_through_the_service(
     admin_client, round_, central_staff
 ):
     url = f"/admin/selection/round/{round_.pk}/change/"
-    data = _change_form_data(admin_client.get(url))
+    data = change_form_data(admin_client.get(url))
     data.update(
         {
             "documents-TOTAL_FORMS": 1,
@@ -222,7 +200,7 @@ def test_the_round_admin_adds_a_document_through_the_service(
 
 def test_the_round_admin_shows_why_a_file_is_refused(admin_client, round_, media):
     url = f"/admin/selection/round/{round_.pk}/change/"
-    data = _change_form_data(admin_client.get(url))
+    data = change_form_data(admin_client.get(url))
     data.update(
         {
             "documents-TOTAL_FORMS": 1,
@@ -242,7 +220,7 @@ def test_the_round_admin_shows_why_a_file_is_refused(admin_client, round_, media
 def test_the_round_admin_removes_a_document(admin_client, round_, media):
     document = add(round_, pdf_bytes())
     url = f"/admin/selection/round/{round_.pk}/change/"
-    data = _change_form_data(admin_client.get(url))
+    data = change_form_data(admin_client.get(url))
     data["documents-0-id"] = document.pk
     data["documents-0-DELETE"] = "on"
 

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from selection.models import COMMITTEE_TIERS, Criterion, Round, StarBand, Tier
-from selection.services import round_copy, round_create, round_open
+from selection.rounds import round_copy, round_create, round_open
 from tests.accounts.factories import UserFactory
 from tests.selection.ladder import FAR, make_round
 

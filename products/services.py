@@ -1,3 +1,6 @@
+"""Every write to a product, its materials, photos and certificates; each
+appends a ``ProductEvent`` (who changed what) in the same transaction."""
+
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -15,6 +18,7 @@ from products.models import (
     Category,
     Certification,
     Product,
+    ProductEvent,
     ProductImage,
     RawMaterial,
     Standard,
@@ -46,6 +50,7 @@ def product_create(*, actor: User, producer: Producer, **fields: Any) -> Product
     product = Product(producer=producer, **_product_fields(fields))
     product.full_clean()
     product.save()
+    _record(actor, product, ProductEvent.Action.CREATED)
     return product
 
 
@@ -59,15 +64,40 @@ def product_update(
         .get(pk=product.pk)
     )
     ensure_manages_tambon(actor, product.producer.tambon)
+    before = _values(product)
     if producer is not None and producer.pk != product.producer_id:
         ensure_manages_tambon(actor, producer.tambon)
         product.producer = producer
     _check_category(fields.get("category"))
     for name, value in _product_fields(fields).items():
         setattr(product, name, value)
-    product.full_clean()
+    product.full_clean()  # values as stored: "120.00" and 120 are one price
     product.save()
+    after = _values(product)
+    if changed := [name for name in after if after[name] != before[name]]:
+        _record(actor, product, ProductEvent.Action.UPDATED, changed=changed)
     return product
+
+
+def _values(product: Product) -> dict[str, Any]:
+    """The fields an officer edits (foreign keys as ids)."""
+    return {
+        name: Product._meta.get_field(name).value_from_object(product)
+        for name in ("producer", *PRODUCT_FIELDS)
+    }
+
+
+def _record(
+    actor: User,
+    product: Product,
+    action: ProductEvent.Action,
+    *,
+    changed: list[str] | None = None,
+    note: str = "",
+) -> ProductEvent:
+    return ProductEvent.objects.create(
+        product=product, action=action, actor=actor, changed=changed or [], note=note
+    )
 
 
 def _product_fields(fields: dict[str, Any]) -> dict[str, Any]:
@@ -87,12 +117,21 @@ def product_raw_materials_set(
 ) -> list[RawMaterial]:
     """Replace the product's raw materials with ``(name, is_local)`` pairs."""
     ensure_manages_tambon(actor, product.producer.tambon)
-    product.raw_materials.all().delete()
-    return RawMaterial.objects.bulk_create(
-        RawMaterial(product=product, name=name.strip(), is_local=is_local, order=i)
-        for i, (name, is_local) in enumerate(materials)
+    wanted = [
+        (name.strip(), is_local)
+        for name, is_local in materials
         if name and name.strip()
+    ]
+    before = list(product.raw_materials.values_list("name", "is_local"))
+    product.raw_materials.all().delete()
+    created = RawMaterial.objects.bulk_create(
+        RawMaterial(product=product, name=name, is_local=is_local, order=i)
+        for i, (name, is_local) in enumerate(wanted)
     )
+    if wanted != before:
+        note = ", ".join(name for name, _is_local in wanted)
+        _record(actor, product, ProductEvent.Action.MATERIALS_SET, note=note)
+    return created
 
 
 @transaction.atomic
@@ -102,13 +141,7 @@ def product_image_add(
     """Add a photo checked by content, with its thumbnail; the first is primary."""
     ensure_manages_tambon(actor, product.producer.tambon)
     Product.objects.select_for_update().get(pk=product.pk)  # count and insert in turn
-    count = product.images.count()
-    if count >= MAX_IMAGES_PER_PRODUCT:
-        raise ValidationError(
-            _("A product can have at most %(max)s photos.")
-            % {"max": MAX_IMAGES_PER_PRODUCT}
-        )
-    suffix = validate_image(upload)
+    count, suffix = _check_photo(product, upload)
     image = ProductImage(
         product=product,
         caption=caption,
@@ -118,7 +151,20 @@ def product_image_add(
     image.image.save(f"photo{suffix}", upload, save=False)
     image.thumbnail.save("thumb.webp", make_thumbnail(upload), save=False)
     image.save()
+    _record(actor, product, ProductEvent.Action.PHOTO_ADDED, note=image.image.name)
     return image
+
+
+def _check_photo(product: Product, upload: UploadedFile) -> tuple[int, str]:
+    """The product's photo count and the upload's file suffix, or the reason
+    the upload cannot be added."""
+    count = product.images.count()
+    if count >= MAX_IMAGES_PER_PRODUCT:
+        raise ValidationError(
+            _("A product can have at most %(max)s photos.")
+            % {"max": MAX_IMAGES_PER_PRODUCT}
+        )
+    return count, validate_image(upload)
 
 
 @transaction.atomic
@@ -130,6 +176,12 @@ def product_image_set_primary(*, actor: User, image: ProductImage) -> ProductIma
     )
     ProductImage.objects.filter(pk=image.pk).update(is_primary=True)
     image.is_primary = True
+    _record(
+        actor,
+        image.product,
+        ProductEvent.Action.PRIMARY_PHOTO_SET,
+        note=image.image.name,
+    )
     return image
 
 
@@ -140,7 +192,9 @@ def product_image_delete(*, actor: User, image: ProductImage) -> None:
     Product.objects.select_for_update().get(pk=product.pk)
     was_primary = image.is_primary
     files = [image.image, image.thumbnail]
+    note = image.image.name
     image.delete()
+    _record(actor, product, ProductEvent.Action.PHOTO_REMOVED, note=note)
     if was_primary:
         successor = product.images.order_by("order", "pk").first()
         if successor is not None:
@@ -163,10 +217,23 @@ def certification_add(
     )
     certification.full_clean()
     certification.save()
+    _record(
+        actor,
+        product,
+        ProductEvent.Action.CERTIFICATE_ADDED,
+        note=_certificate_note(certification),
+    )
     return certification
 
 
 @transaction.atomic
 def certification_delete(*, actor: User, certification: Certification) -> None:
-    ensure_manages_tambon(actor, certification.product.producer.tambon)
+    product = certification.product
+    ensure_manages_tambon(actor, product.producer.tambon)
+    note = _certificate_note(certification)
     certification.delete()
+    _record(actor, product, ProductEvent.Action.CERTIFICATE_REMOVED, note=note)
+
+
+def _certificate_note(certification: Certification) -> str:
+    return f"{certification.standard.code} {certification.number}"

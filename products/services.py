@@ -1,9 +1,11 @@
 """Every write to a product, its materials, photos and certificates; each
 appends a ``ProductEvent`` (who changed what) in the same transaction."""
 
+import re
+from collections.abc import Iterable
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max
@@ -237,3 +239,135 @@ def certification_delete(*, actor: User, certification: Certification) -> None:
 
 def _certificate_note(certification: Certification) -> str:
     return f"{certification.standard.code} {certification.number}"
+
+
+# The product page's save ---------------------------------------------------------
+
+_CERTIFICATE_KEY = re.compile(r"certificates-(?P<index>\d+)-(?P<field>\w+)")
+
+
+@transaction.atomic
+def product_save(
+    *,
+    actor: User,
+    product: Product | None = None,
+    producer: Producer,
+    fields: dict[str, Any],
+    raw_materials: list[tuple[str, bool]],
+    remove_photos: Iterable[ProductImage] = (),
+    primary_photo: ProductImage | None = None,
+    remove_certifications: Iterable[Certification] = (),
+    certificates: Iterable[dict[str, Any]] = (),
+    photo: UploadedFile | None = None,
+    photo_caption: str = "",
+) -> Product:
+    """Create a product (``product`` None) or update it with everything the
+    product page sends, all or nothing: a refusal anywhere leaves the product,
+    its materials, photos and certificates (and their trail) as they were.
+
+    ``fields`` are ``PRODUCT_FIELDS``; ``raw_materials`` ``(name, is_local)``
+    pairs replacing the current ones; ``certificates`` the new certificates,
+    each a dict of ``certification_add``'s keywords (``standard``, ``number``,
+    ``issued_on``, ``expires_on``); ``photo`` a new photo.
+
+    Raises ``PermissionDenied`` for an actor who does not manage the tambon,
+    else one ``ValidationError`` whose ``error_dict`` is keyed by where each
+    message belongs:
+
+    - a product field (``name_th``, ``category`` …) or ``__all__`` (a Thai
+      name the producer already uses): the product itself. These stop the
+      save at once; nothing else can be checked against a product not saved.
+    - ``certificates-<i>-<field>``: row ``i`` (from 0) of ``certificates``,
+      ``field`` one of its keys or ``__all__`` for the row as a whole (a
+      certificate the product already has); ``certificate_row_of`` reads it.
+    - ``photo``: the new photo.
+    - ``remove_photos``, ``primary_photo``, ``remove_certifications``: a photo
+      or certificate of another product.
+
+    Past the product, every certificate row and the photo are checked, so one
+    refusal names every problem. The photo is stored only when all else has
+    passed: its file goes to storage, which a rollback does not undo.
+    """
+    remove_photos = list(remove_photos)
+    remove_certifications = list(remove_certifications)
+    try:
+        if product is None:
+            product = product_create(actor=actor, producer=producer, **fields)
+        else:
+            product = product_update(
+                actor=actor, product=product, producer=producer, **fields
+            )
+    except ValidationError as error:
+        raise ValidationError(_keyed(error)) from error
+    errors = _others(product, remove_photos, primary_photo, remove_certifications)
+    if errors:
+        raise ValidationError(errors)
+    product_raw_materials_set(actor=actor, product=product, materials=raw_materials)
+    for image in remove_photos:
+        product_image_delete(actor=actor, image=image)
+    removed, chosen = {image.pk for image in remove_photos}, primary_photo
+    if chosen is not None and not chosen.is_primary and chosen.pk not in removed:
+        product_image_set_primary(actor=actor, image=chosen)
+    for certification in remove_certifications:
+        certification_delete(actor=actor, certification=certification)
+    for index, row in enumerate(certificates):
+        try:
+            certification_add(
+                actor=actor,
+                product=product,
+                standard=row["standard"],
+                number=row["number"],
+                issued_on=row.get("issued_on"),
+                expires_on=row.get("expires_on"),
+            )
+        except ValidationError as error:
+            errors.update(_keyed(error, prefix=f"certificates-{index}-"))
+    if photo is not None:
+        try:
+            if errors:
+                _check_photo(product, photo)
+            else:
+                product_image_add(
+                    actor=actor, product=product, upload=photo, caption=photo_caption
+                )
+        except ValidationError as error:
+            errors.update(_keyed(error, default="photo"))
+    if errors:
+        raise ValidationError(errors)
+    return product
+
+
+def certificate_row_of(key: str) -> tuple[int, str] | None:
+    """``(i, field)`` for ``product_save``'s error key of certificate row
+    ``i``, None for any other key."""
+    if match := _CERTIFICATE_KEY.fullmatch(key):
+        return int(match["index"]), match["field"]
+    return None
+
+
+def _keyed(
+    error: ValidationError, *, prefix: str = "", default: str = NON_FIELD_ERRORS
+) -> dict[str, list[ValidationError]]:
+    """``error``'s messages keyed ``prefix`` + field (``default`` if it has none)."""
+    if hasattr(error, "error_dict"):
+        return {f"{prefix}{name}": found for name, found in error.error_dict.items()}
+    return {f"{prefix}{default}": error.error_list}
+
+
+def _others(
+    product: Product,
+    photos: list[ProductImage],
+    primary: ProductImage | None,
+    certifications: list[Certification],
+) -> dict[str, list[str]]:
+    """The photos and certificates asked for that are not ``product``'s."""
+    errors = {}
+    if any(image.product_id != product.pk for image in photos):
+        errors["remove_photos"] = [_("Choose photos of this product only.")]
+    if primary is not None and primary.product_id != product.pk:
+        errors["primary_photo"] = [_("Choose photos of this product only.")]
+    if any(cert.product_id != product.pk for cert in certifications):
+        errors["remove_certifications"] = [
+            _("Choose certificates of this product only.")
+        ]
+    return errors

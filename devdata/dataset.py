@@ -79,6 +79,7 @@ from products.models import (
     Category,
     Certification,
     Product,
+    ProductEvent,
     ProductImage,
     RawMaterial,
     Standard,
@@ -268,6 +269,7 @@ def dataset_remove() -> None:
         _purge(model.objects.filter(round__in=rounds))
     _purge(rounds)
     _purge(ConflictDeclaration.objects.filter(user__in=users))
+    ProductEvent.objects.filter(product__producer__in=producers).purge()
     for model in (Certification, RawMaterial, ProductImage):
         _purge(model.objects.filter(product__producer__in=producers))
     _purge(Product.objects.filter(producer__in=producers))

@@ -8,6 +8,7 @@ from products.models import (
     Certification,
     ImportJob,
     Product,
+    ProductEvent,
     ProductImage,
     RawMaterial,
     Standard,
@@ -71,6 +72,27 @@ class ProductAdmin(
             .get_queryset(request)
             .filter(pk__in=products_visible_to(request.user).values("pk"))
         )
+
+
+@admin.register(ProductEvent)
+class ProductEventAdmin(
+    NotFoundOutsideQuerysetMixin, ReadOnlyAdminMixin, admin.ModelAdmin
+):
+    """The products' audit trail: written by the product services, never here."""
+
+    list_display = ("at", "action", "product", "actor", "changed", "note")
+    list_filter = ("action",)
+    list_select_related = ("actor", "product")
+    search_fields = ("product__name_th", "note")
+    show_full_result_count = False
+    actions = None
+
+    def get_queryset(self, request):
+        # Staff who are not superusers see the trail of their own tambons' products.
+        events = super().get_queryset(request)
+        if request.user.is_superuser:
+            return events
+        return events.filter(product__in=products_visible_to(request.user).values("pk"))
 
 
 @admin.register(ImportJob)

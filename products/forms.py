@@ -40,7 +40,7 @@ def _lines(text: str) -> list[str]:
 
 class ProductForm(forms.ModelForm):
     """Product fields, raw materials and one new photo; validation only —
-    the view saves through the product services."""
+    the view saves through products.services.product_save."""
 
     local_materials = forms.CharField(
         label=_("Local raw materials"),

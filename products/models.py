@@ -4,6 +4,7 @@ import datetime as dt
 import uuid
 from pathlib import PurePath
 
+from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
@@ -12,6 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from communities.models import Producer
+from core.events import AppendOnlyEvent
 
 MAX_IMAGES_PER_PRODUCT = 8
 
@@ -261,6 +263,51 @@ class Certification(models.Model):
     @property
     def is_expired(self) -> bool:
         return self.expires_on is not None and self.expires_on < timezone.localdate()
+
+
+class ProductEvent(AppendOnlyEvent):
+    """Who changed what of a product, and when (append-only): one row per
+    write of the product services, in the write's own transaction."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("created")
+        UPDATED = "updated", _("details changed")
+        MATERIALS_SET = "materials_set", _("raw materials changed")
+        PHOTO_ADDED = "photo_added", _("photo added")
+        PHOTO_REMOVED = "photo_removed", _("photo removed")
+        PRIMARY_PHOTO_SET = "primary_photo_set", _("primary photo chosen")
+        CERTIFICATE_ADDED = "certificate_added", _("certificate added")
+        CERTIFICATE_REMOVED = "certificate_removed", _("certificate removed")
+
+    # PROTECT: the trail outlives nothing it describes; a product with a
+    # history is not deleted (generated worlds purge their events first).
+    product = models.ForeignKey(
+        Product,
+        on_delete=models.PROTECT,
+        related_name="events",
+        verbose_name=_("product"),
+    )
+    action = models.CharField(_("action"), max_length=24, choices=Action.choices)
+    # The names of the product's fields an update changed (not their values).
+    changed = models.JSONField(_("fields changed"), default=list, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    note = models.TextField(_("note"), blank=True)
+    at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta(AppendOnlyEvent.Meta):
+        ordering = ["-at", "-pk"]
+        verbose_name = _("product event")
+        verbose_name_plural = _("product events")
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} · {self.product}"
 
 
 def _private_storage():

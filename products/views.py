@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -31,20 +30,10 @@ from products.imports import (
     PRODUCT_EXAMPLE,
 )
 from products.jobs import import_job_cancel, import_job_confirm, import_job_start
-from products.models import Certification, ImportJob, Product, ProductImage
+from products.models import Certification, ImportJob, Product
 from products.resources import ProductResource
 from products.selectors import product_list_for, products_visible_to
-from products.services import (
-    PRODUCT_FIELDS,
-    certification_add,
-    certification_delete,
-    product_create,
-    product_image_add,
-    product_image_delete,
-    product_image_set_primary,
-    product_raw_materials_set,
-    product_update,
-)
+from products.services import PRODUCT_FIELDS, certificate_row_of, product_save
 
 PAGE_SIZE = 25
 DASHBOARD_PAGE_SIZE = 50
@@ -180,8 +169,25 @@ def _product_form(request: HttpRequest, *, product: Product | None) -> HttpRespo
     )
     certificates = CertificationFormSet(request.POST or None, prefix="cert")
     if request.method == "POST" and form.is_valid() and certificates.is_valid():
-        saved = _save(request, form, certificates, product)
-        if saved is not None:
+        rows = [row for row in certificates if row.has_changed()]
+        data = form.cleaned_data
+        try:
+            saved = product_save(
+                actor=request.user,
+                product=product,
+                producer=data["producer"],
+                fields={name: data[name] for name in PRODUCT_FIELDS},
+                raw_materials=form.raw_materials(),
+                remove_photos=data.get("remove_photos") or [],
+                primary_photo=data.get("primary_photo"),
+                remove_certifications=data.get("remove_certifications") or [],
+                certificates=[row.cleaned_data for row in rows],
+                photo=data.get("photo") or None,
+                photo_caption=data.get("photo_caption", ""),
+            )
+        except ValidationError as error:
+            _show_errors(error, form, rows)
+        else:
             messages.success(request, _("Product “%(name)s” saved.") % {"name": saved})
             return redirect("products:product_detail", pk=saved.pk)
     return render(
@@ -191,70 +197,18 @@ def _product_form(request: HttpRequest, *, product: Product | None) -> HttpRespo
     )
 
 
-class _Invalid(Exception):
-    """A step failed and put its error on a form: undo every step."""
-
-
-def _save(request, form, certificates, product: Product | None) -> Product | None:
-    """All steps in one transaction, so a bad photo or certificate saves nothing."""
-    actor, data = request.user, form.cleaned_data
-    fields = {name: data[name] for name in PRODUCT_FIELDS}
-    try:
-        with transaction.atomic():
-            try:
-                if product is None:
-                    product = product_create(
-                        actor=actor, producer=data["producer"], **fields
-                    )
-                else:
-                    product = product_update(
-                        actor=actor,
-                        product=product,
-                        producer=data["producer"],
-                        **fields,
-                    )
-            except ValidationError as error:
-                add_service_errors(form, error)
-                raise _Invalid from error
-            product_raw_materials_set(
-                actor=actor, product=product, materials=form.raw_materials()
-            )
-            _update_photos(actor, product, data)
-            for certification in data.get("remove_certifications") or []:
-                certification_delete(actor=actor, certification=certification)
-            for cert_form in certificates:
-                if not cert_form.has_changed():
-                    continue
-                try:
-                    certification_add(
-                        actor=actor, product=product, **cert_form.cleaned_data
-                    )
-                except ValidationError as error:
-                    add_service_errors(cert_form, error)
-                    raise _Invalid from error
-            if upload := data.get("photo"):
-                try:
-                    product_image_add(
-                        actor=actor,
-                        product=product,
-                        upload=upload,
-                        caption=data.get("photo_caption", ""),
-                    )
-                except ValidationError as error:
-                    form.add_error("photo", error)
-                    raise _Invalid from error
-    except _Invalid:
-        return None
-    return product
-
-
-def _update_photos(actor, product: Product, data: dict) -> None:
-    removed = {image.pk for image in data.get("remove_photos") or []}
-    for image in data.get("remove_photos") or []:
-        product_image_delete(actor=actor, image=image)
-    primary: ProductImage | None = data.get("primary_photo")
-    if primary is not None and not primary.is_primary and primary.pk not in removed:
-        product_image_set_primary(actor=actor, image=primary)
+def _show_errors(error: ValidationError, form, rows: list) -> None:
+    """Each of ``product_save``'s messages on its form and field: certificate
+    row ``i`` is ``rows[i]``, the rest the product form's."""
+    if not hasattr(error, "error_dict"):
+        add_service_errors(form, error)
+        return
+    for key, found in error.error_dict.items():
+        if (row := certificate_row_of(key)) is not None:
+            index, field = row
+            add_service_errors(rows[index], ValidationError({field: found}))
+        else:
+            add_service_errors(form, ValidationError({key: found}))
 
 
 # Exports ------------------------------------------------------------------------

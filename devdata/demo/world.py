@@ -49,7 +49,7 @@ from devdata.demo.data import (
     DemoProduct,
 )
 from devdata.demo.photos import product_photo
-from products.models import Category, Product, ProductImage, Standard
+from products.models import Category, Product, ProductEvent, ProductImage, Standard
 from products.services import (
     certification_add,
     product_create,
@@ -670,10 +670,11 @@ def demo_remove() -> None:
     users. Geography, categories and every other row stay.
 
     The audit trails are append-only for people; here the demo's own events
-    (of its rounds' nominations and rankings) go with the rows they describe,
-    through ``purge()``, the one way past the append-only guards (and
-    PostgreSQL's trigger). Anything else that points at a demo row (a demo
-    member who scored in another round, say) stops the removal: DemoConflict.
+    (of its rounds' nominations and rankings, of its products) go with the
+    rows they describe, through ``purge()``, the one way past the append-only
+    guards (and PostgreSQL's trigger). Anything else that points at a demo
+    row (a demo member who scored in another round, say) stops the removal:
+    DemoConflict.
     """
     users = User.objects.filter(username__in=USERNAMES)
     rounds = demo_rounds()
@@ -706,6 +707,7 @@ def demo_remove() -> None:
         nominations.delete()
         TambonForum.objects.filter(round__in=rounds).delete()
         rounds.delete()
+        ProductEvent.objects.filter(product__in=products).purge()
         products.delete()
         producers.delete()
         committee_ids = list(committees.values_list("pk", flat=True))

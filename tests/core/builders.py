@@ -5,12 +5,14 @@ from decimal import Decimal
 
 from committees.models import MembershipEvent
 from committees.services import membership_grant
+from products.models import ProductEvent
 from registry.models import RegistryEntry, RegistryEvent
 from registry.services import entry_snapshot
 from selection.models import Nomination, NominationEvent, SupportPlan, SupportPlanEvent
 from tests.committees.factories import amphoe_committee
 from tests.selection.ladder import (
     central_staff,
+    complete_product,
     make_officer,
     make_round,
     submitted_nomination,
@@ -62,11 +64,17 @@ def membership_event():
     return MembershipEvent.objects.filter(membership=membership).get()
 
 
+def product_event():
+    product = complete_product(make_officer("500101"), "500101", "ข้าวแต๋น")
+    return ProductEvent.objects.get(product=product, action="created")
+
+
 BUILD = {
     NominationEvent: nomination_event,
     SupportPlanEvent: support_plan_event,
     RegistryEvent: registry_event,
     MembershipEvent: membership_event,
+    ProductEvent: product_event,
 }
 
 

@@ -13,6 +13,7 @@ from django.db.models import ProtectedError
 
 from committees.models import MembershipEvent
 from core.events import AppendOnlyEvent
+from products.models import ProductEvent
 from registry.models import RegistryEvent
 from selection.models import NominationEvent, SupportPlanEvent
 from tests.core.builders import BUILD
@@ -85,6 +86,7 @@ def test_what_an_event_describes_cannot_be_deleted_under_it(event):
         SupportPlanEvent: "plan",
         RegistryEvent: "entry",
         MembershipEvent: "membership",
+        ProductEvent: "product",
     }[model]
     with pytest.raises(ProtectedError), transaction.atomic():
         getattr(event, subject).delete()

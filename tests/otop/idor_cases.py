@@ -37,7 +37,7 @@ from communities.models import Amphoe, OfficerAssignment, Province, Tambon
 from communities.services import assignment_grant
 from core.buddhist_era import to_be
 from notifications.models import Delivery, Notification
-from products.models import Category, ImportJob, Standard
+from products.models import Category, ImportJob, ProductEvent, Standard
 from registry.services import registry_publish
 from selection.models import NominationEvent, Ranking, RoundDocument
 from selection.rounds import round_create
@@ -210,6 +210,7 @@ def build_world() -> World:
             committee=province.committee, round=round_
         ),
         "event": NominationEvent.objects.filter(nomination=pending).first(),
+        "product_event": ProductEvent.objects.filter(product=pending.product).first(),
         "category": Category.objects.filter(parent__isnull=False).first(),
         "standard": Standard.objects.first(),
         "group": Group.objects.create(name="idor-registrars"),
@@ -439,6 +440,7 @@ ADMIN_OBJECTS: dict[str, tuple[str, ...]] = {
     "products.standard": ("standard",),
     "products.product": ("product",),
     "products.importjob": ("import_job",),
+    "products.productevent": ("product_event",),
     "committees.committee": ("district_committee", "province_committee"),
     "committees.membership": ("membership",),
     "committees.conflictdeclaration": ("conflict",),

@@ -313,3 +313,53 @@ def test_edit_sets_the_primary_photo_and_removes_a_certificate(
     second.refresh_from_db()
     assert (first.is_primary, second.is_primary) == (False, True)
     assert not product.certifications.exists()
+
+
+def test_a_refused_certificate_row_is_shown_on_its_own_row_and_nothing_is_saved(
+    client, officer_a, producer_a
+):
+    product = ProductFactory(producer=producer_a, name_th="ชื่อเดิม")
+    held = CertificationFactory(product=product, number="มผช. 9")
+    client.force_login(officer_a)
+    row = {"standard": held.standard.pk, "issued_on": "", "expires_on": ""}
+
+    response = client.post(
+        f"/officer/products/{product.pk}/edit/",
+        product_data(
+            producer_a,
+            name_th="ชื่อใหม่",
+            **{
+                "cert-TOTAL_FORMS": "3",
+                # row 0 left empty; row 1 new; row 2 a certificate it has
+                **{f"cert-1-{k}": v for k, v in row.items()},
+                "cert-1-number": "มผช. 10",
+                **{f"cert-2-{k}": v for k, v in row.items()},
+                "cert-2-number": "มผช. 9",
+            },
+        ),
+    )
+
+    assert response.status_code == 200
+    rows = response.context["certificates"].forms
+    assert [bool(form.errors) for form in rows] == [False, False, True]
+    assert rows[2].non_field_errors()
+    product.refresh_from_db()
+    assert product.name_th == "ชื่อเดิม"
+    assert list(product.certifications.values_list("number", flat=True)) == ["มผช. 9"]
+    assert not product.raw_materials.exists()
+    assert not product.events.exists()
+
+
+def test_an_edit_records_who_changed_which_fields(client, officer_a, producer_a):
+    product = ProductFactory(producer=producer_a, name_th="ชื่อเดิม")
+    client.force_login(officer_a)
+
+    response = client.post(
+        f"/officer/products/{product.pk}/edit/",
+        product_data(producer_a, name_th="ชื่อใหม่", other_materials=""),
+    )
+
+    assert response.status_code == 302
+    updated = product.events.get(action="updated")
+    assert updated.actor == officer_a
+    assert "name_th" in updated.changed

@@ -26,14 +26,9 @@ from tests.accounts.factories import UserFactory
 from tests.communities.factories import ProducerFactory, officer_for, tambon
 from tests.products.factories import png_upload
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.officer_tambon("100101")]
 
 Action = ProductEvent.Action
-
-
-@pytest.fixture
-def officer(geography):
-    return officer_for(tambon("100101"), username="officer")
 
 
 @pytest.fixture
@@ -55,7 +50,7 @@ def trail(product):
 
 
 def test_creating_a_product_records_who_created_it(officer, product):
-    assert trail(product) == [(Action.CREATED, "officer", [], "")]
+    assert trail(product) == [(Action.CREATED, "officer-100101", [], "")]
 
 
 def test_an_update_records_the_names_of_the_fields_it_changed(officer, product):
@@ -72,7 +67,7 @@ def test_an_update_records_the_names_of_the_fields_it_changed(officer, product):
     )
 
     assert trail(product)[1:] == [
-        (Action.UPDATED, "officer", ["producer", "name_th", "story"], "")
+        (Action.UPDATED, "officer-100101", ["producer", "name_th", "story"], "")
     ]
 
 
@@ -93,8 +88,8 @@ def test_certificates_added_and_removed_are_recorded(officer, product):
     certification_delete(actor=officer, certification=certificate)
 
     assert trail(product)[1:] == [
-        (Action.CERTIFICATE_ADDED, "officer", [], "TCPS มผช. 1/2568"),
-        (Action.CERTIFICATE_REMOVED, "officer", [], "TCPS มผช. 1/2568"),
+        (Action.CERTIFICATE_ADDED, "officer-100101", [], "TCPS มผช. 1/2568"),
+        (Action.CERTIFICATE_REMOVED, "officer-100101", [], "TCPS มผช. 1/2568"),
     ]
 
 
@@ -105,10 +100,10 @@ def test_photos_added_chosen_and_removed_are_recorded(officer, product):
     product_image_delete(actor=officer, image=first)
 
     assert trail(product)[1:] == [
-        (Action.PHOTO_ADDED, "officer", [], first.image.name),
-        (Action.PHOTO_ADDED, "officer", [], second.image.name),
-        (Action.PRIMARY_PHOTO_SET, "officer", [], second.image.name),
-        (Action.PHOTO_REMOVED, "officer", [], first.image.name),
+        (Action.PHOTO_ADDED, "officer-100101", [], first.image.name),
+        (Action.PHOTO_ADDED, "officer-100101", [], second.image.name),
+        (Action.PRIMARY_PHOTO_SET, "officer-100101", [], second.image.name),
+        (Action.PHOTO_REMOVED, "officer-100101", [], first.image.name),
     ]
 
 
@@ -118,7 +113,7 @@ def test_raw_materials_are_recorded_when_they_change(officer, product):
     product_raw_materials_set(actor=officer, product=product, materials=materials)
 
     assert trail(product)[1:] == [
-        (Action.MATERIALS_SET, "officer", [], "แป้งข้าวเหนียว, น้ำตาลมะพร้าว"),
+        (Action.MATERIALS_SET, "officer-100101", [], "แป้งข้าวเหนียว, น้ำตาลมะพร้าว"),
     ]
 
 

@@ -316,11 +316,11 @@ def test_edit_sets_the_primary_photo_and_removes_a_certificate(
 
 
 def test_a_refused_certificate_row_is_shown_on_its_own_row_and_nothing_is_saved(
-    client, officer_a, producer_a
+    client, officer, producer_a
 ):
     product = ProductFactory(producer=producer_a, name_th="ชื่อเดิม")
     held = CertificationFactory(product=product, number="มผช. 9")
-    client.force_login(officer_a)
+    client.force_login(officer)
     row = {"standard": held.standard.pk, "issued_on": "", "expires_on": ""}
 
     response = client.post(
@@ -350,9 +350,9 @@ def test_a_refused_certificate_row_is_shown_on_its_own_row_and_nothing_is_saved(
     assert not product.events.exists()
 
 
-def test_an_edit_records_who_changed_which_fields(client, officer_a, producer_a):
+def test_an_edit_records_who_changed_which_fields(client, officer, producer_a):
     product = ProductFactory(producer=producer_a, name_th="ชื่อเดิม")
-    client.force_login(officer_a)
+    client.force_login(officer)
 
     response = client.post(
         f"/officer/products/{product.pk}/edit/",
@@ -361,5 +361,5 @@ def test_an_edit_records_who_changed_which_fields(client, officer_a, producer_a)
 
     assert response.status_code == 302
     updated = product.events.get(action="updated")
-    assert updated.actor == officer_a
+    assert updated.actor == officer
     assert "name_th" in updated.changed

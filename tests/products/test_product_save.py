@@ -17,10 +17,10 @@ from products.services import (
     product_raw_materials_set,
     product_save,
 )
-from tests.communities.factories import ProducerFactory, officer_for, tambon
+from tests.communities.factories import ProducerFactory, tambon
 from tests.products.factories import png_upload
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.officer_tambon("100101")]
 
 Action = ProductEvent.Action
 FAR = dt.date(2099, 12, 31)
@@ -30,11 +30,6 @@ FAR = dt.date(2099, 12, 31)
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     return tmp_path
-
-
-@pytest.fixture
-def officer(geography):
-    return officer_for(tambon("100101"), username="officer")
 
 
 @pytest.fixture

@@ -64,9 +64,6 @@ from selection.models import (
     NominationEvent,
     Ranking,
     Round,
-    SupportAction,
-    SupportPlan,
-    SupportPlanEvent,
     TambonForum,
     Tier,
 )
@@ -93,7 +90,8 @@ from selection.services import (
     ranking_rows,
     sheets_fill,
 )
-from selection.support import (
+from support.models import SupportAction, SupportPlan, SupportPlanEvent
+from support.services import (
     ranked_nominations,
     support_action_add,
     support_action_progress,

@@ -4,21 +4,18 @@ rule, read-only after approval, the audit trail, and the pages."""
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from guardian.shortcuts import assign_perm
 
 from committees.models import Tier as CommitteeTier
 from core.workflow import InvalidTransition
-from selection.models import (
-    RankingEntry,
-    SupportAction,
-    SupportPlan,
-    SupportPlanEvent,
-)
+from selection.models import RankingEntry
 from selection.services import ranking_finalize, ranking_get
-from selection.support import (
+from support.models import SupportAction, SupportPlan, SupportPlanEvent
+from support.services import (
     support_action_add,
     support_action_delete,
     support_action_progress,
@@ -338,6 +335,28 @@ def test_the_plan_trail_is_append_only(world):
         event.save()
     with pytest.raises(ValidationError):
         event.delete()
+
+
+@pytest.mark.skipif(
+    "postgresql" not in settings.DATABASES["default"]["ENGINE"],
+    reason="the trigger is PostgreSQL's (CI's second run)",
+)
+def test_raw_sql_cannot_change_the_plan_trail(world):
+    """The table kept its name when the model moved to this app, and with it
+    the trigger selection's migration 0007 put on it."""
+    add(world)
+    event = SupportPlanEvent.objects.get()
+
+    def raw(sql: str, *params) -> None:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql, params)
+
+    with pytest.raises(IntegrityError, match="append-only"):
+        raw("UPDATE selection_supportplanevent SET note = 'x' WHERE id = %s", event.pk)
+    with pytest.raises(IntegrityError, match="append-only"):
+        raw("DELETE FROM selection_supportplanevent")
+    with transaction.atomic():
+        assert SupportPlanEvent.objects.filter(pk=event.pk).purge() == 1
 
 
 # Pages ---------------

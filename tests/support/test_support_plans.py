@@ -399,6 +399,25 @@ def test_the_secretary_adds_through_the_admin_page_and_the_chair_approves(
     assert SupportPlan.objects.get().status == SupportPlan.Status.APPROVED
 
 
+def test_the_ranking_page_shows_the_plan_through_supports_template_tag(world, client):
+    """selection's ranking page knows nothing of plans: support's template
+    tag puts the summary there (status, budget, actions, the plan's link)."""
+    add(world)
+    board = world["board"]
+    board.secretary.is_staff = True
+    board.secretary.save()
+    client.force_login(board.secretary)
+    ranking = ranking_get(committee=board.committee, round_=world["round"])
+
+    page = client.get(reverse("admin:selection_ranking_change", args=[ranking.pk]))
+
+    html = page.content.decode()
+    assert 'id="support-plan"' in html
+    assert plan_admin_url(world) in html
+    assert "15,000.50" in html
+    assert str(world["ranked"][0].product) in html
+
+
 def test_a_chair_post_to_add_changes_nothing(world, client):
     board = world["board"]
     board.chair.is_staff = True

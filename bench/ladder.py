@@ -458,7 +458,7 @@ def fast_forward(committee, round_, rng) -> int:
     bulk, so the next tier's queues keep their full size under --sample."""
     from core.tiers import NEXT_TIER
     from selection.models import Nomination
-    from selection.services import queue_for
+    from selection.selectors import queue_for
 
     ids = list(queue_for(committee, round_).order_by("pk").values_list("pk", flat=True))
     rng.shuffle(ids)
@@ -475,8 +475,8 @@ def play_committees(tier: str, round_pk: int, committee_pks, seed: int) -> dict:
     queue through the services; returns the summed timings."""
     from committees.models import Committee
     from selection.models import Round
+    from selection.selectors import queue_for
     from selection.services import (
-        queue_for,
         ranking_approve,
         ranking_award_all,
         ranking_finalize,
@@ -669,8 +669,8 @@ def profile_sheets(round_, committee, board, rng) -> None:
     from django.db import connection, transaction
     from django.test.utils import CaptureQueriesContext
 
-    from selection.selectors import sheet_for
-    from selection.services import queue_for, sheet_save
+    from selection.selectors import queue_for
+    from selection.services import sheet_for, sheet_save
 
     criteria = criteria_by_tier(round_)["province"]
     queue = list(queue_for(committee, round_).order_by("pk")[:PROFILED_NOMINATIONS])
@@ -824,7 +824,7 @@ def time_ranking(round_, committee, board, runs: int, warmups: int) -> None:
     from django.test.utils import CaptureQueriesContext
 
     from selection.models import ScoreSheet
-    from selection.services import ranking_rows, scoring_members
+    from selection.selectors import ranking_rows, scoring_members
 
     sheets = ScoreSheet.objects.filter(
         committee=committee, tier="province", nomination__round=round_

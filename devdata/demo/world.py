@@ -78,19 +78,17 @@ from selection.rounds import (
     round_open,
     round_update,
 )
+from selection.selectors import committee_for, queue_for, ranking_rows
 from selection.services import (
-    committee_for,
     forum_record,
     nomination_create,
     nomination_return,
     nomination_submit,
     nomination_withdraw,
-    queue_for,
     ranking_approve,
     ranking_award_all,
     ranking_finalize,
     ranking_get,
-    ranking_rows,
     sheets_fill,
 )
 from selection.support import (

@@ -14,7 +14,7 @@ The finished round is what the services leave behind — ``nomination_submit``,
 ``sheets_fill``, ``ranking_finalize``, ``ranking_approve``,
 ``nomination_award``, ``registry_publish`` — with the same rows, audit events
 and numbers: the rankings are computed here with the means and tie-breaks of
-``selection.services.ranking_rows`` (the tests check them against it). Left
+``selection.selectors.ranking_rows`` (the tests check them against it). Left
 out: notifications and email deliveries, photos, raw materials, per-type
 quotas, returned or draft nominations and revoked registry entries.
 
@@ -567,7 +567,7 @@ class Event:
 
 
 def _q(value: Decimal) -> Decimal:
-    # As selection.services._q: the ranking's means, to the hundredth.
+    # As selection.selectors.scoring._q: the ranking's means, to the hundredth.
     return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
@@ -1348,7 +1348,7 @@ class _Builder:
                     expected=len(scorers),
                 )
             )
-        # As selection.services.ranking_rows.
+        # As selection.selectors.ranking_rows.
         rows.sort(
             key=lambda r: (-r.mean_total, -r.mean_c, -r.mean_b, r.entry.submitted_at)
         )

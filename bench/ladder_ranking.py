@@ -100,8 +100,8 @@ def profile_sheets(round_, committee, board, rng) -> None:
     from django.db import connection, transaction
     from django.test.utils import CaptureQueriesContext
 
-    from selection.selectors import sheet_for
-    from selection.services import queue_for, sheet_save
+    from selection.selectors import queue_for
+    from selection.services import sheet_for, sheet_save
 
     criteria = criteria_by_tier(round_)["province"]
     queue = list(queue_for(committee, round_).order_by("pk")[:PROFILED_NOMINATIONS])
@@ -255,7 +255,7 @@ def time_ranking(round_, committee, board, runs: int, warmups: int) -> None:
     from django.test.utils import CaptureQueriesContext
 
     from selection.models import ScoreSheet
-    from selection.services import ranking_rows, scoring_members
+    from selection.selectors import ranking_rows, scoring_members
 
     sheets = ScoreSheet.objects.filter(
         committee=committee, tier="province", nomination__round=round_

@@ -91,7 +91,7 @@ def fast_forward(committee, round_, rng) -> int:
     bulk, so the next tier's queues keep their full size under --sample."""
     from core.tiers import NEXT_TIER
     from selection.models import Nomination
-    from selection.services import queue_for
+    from selection.selectors import queue_for
 
     ids = list(queue_for(committee, round_).order_by("pk").values_list("pk", flat=True))
     rng.shuffle(ids)
@@ -108,8 +108,8 @@ def play_committees(tier: str, round_pk: int, committee_pks, seed: int) -> dict:
     queue through the services; returns the summed timings."""
     from committees.models import Committee
     from selection.models import Round
+    from selection.selectors import queue_for
     from selection.services import (
-        queue_for,
         ranking_approve,
         ranking_award_all,
         ranking_finalize,

@@ -14,7 +14,7 @@ The finished round is what the services leave behind — ``nomination_submit``,
 ``sheets_fill``, ``ranking_finalize``, ``ranking_approve``,
 ``nomination_award``, ``registry_publish`` — with the same rows, audit events
 and numbers: the rankings are computed here with the means and tie-breaks of
-``selection.services.ranking_rows`` (the tests check them against it). Left
+``selection.selectors.ranking_rows`` (the tests check them against it). Left
 out: notifications and email deliveries, photos, raw materials, per-type
 quotas, returned or draft nominations and revoked registry entries.
 

@@ -25,7 +25,7 @@ from selection.rounds import round_create, round_open
 
 
 def _q(value: Decimal) -> Decimal:
-    # As selection.services._q: the ranking's means, to the hundredth.
+    # As selection.selectors.scoring._q: the ranking's means, to the hundredth.
     return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
@@ -194,7 +194,7 @@ class LadderBuilder(BuilderBase):
                     expected=len(scorers),
                 )
             )
-        # As selection.services.ranking_rows.
+        # As selection.selectors.ranking_rows.
         rows.sort(
             key=lambda r: (-r.mean_total, -r.mean_c, -r.mean_b, r.entry.submitted_at)
         )

@@ -13,7 +13,7 @@ from devdata.demo.status import demo_rounds
 from products.models import Product
 from registry.models import RegistryEntry
 from selection.models import Nomination, Ranking, Round, Tier
-from selection.services import committee_for, ranking_rows
+from selection.selectors import committee_for, ranking_rows
 
 STAGES = (
     "draft",

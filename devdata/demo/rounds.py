@@ -45,13 +45,13 @@ from selection.rounds import (
     round_open,
     round_update,
 )
+from selection.selectors import queue_for
 from selection.services import (
     forum_record,
     nomination_create,
     nomination_return,
     nomination_submit,
     nomination_withdraw,
-    queue_for,
     ranking_approve,
     ranking_award_all,
     ranking_finalize,

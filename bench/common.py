@@ -2,7 +2,11 @@
 
 import json
 import math
+import socket
+from pathlib import Path
 from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parent.parent  # the project, for sys.path
 
 
 def ensure_database(url: str, reset: bool = False) -> None:
@@ -40,6 +44,13 @@ def ensure_database(url: str, reset: bool = False) -> None:
             )
             print(f"created database {name}")
     conn.close()
+
+
+def free_port() -> int:
+    """A free TCP port on 127.0.0.1, for a server the benchmark starts."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 def percentile(samples: list[float], p: float) -> float:

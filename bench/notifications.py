@@ -15,7 +15,6 @@ import argparse
 import io
 import multiprocessing
 import os
-import socket
 import sys
 import time
 from pathlib import Path
@@ -23,7 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "otop.settings.local")
 
-from bench.common import ensure_database, figure
+from bench.common import ensure_database, figure, free_port
 
 
 class Sink:
@@ -36,14 +35,6 @@ class Sink:
         with self.count.get_lock():
             self.count.value += 1
         return "250 OK"
-
-
-def free_port() -> int:
-    probe = socket.socket()
-    probe.bind(("127.0.0.1", 0))
-    port = probe.getsockname()[1]
-    probe.close()
-    return port
 
 
 def _drain(_index: int) -> int:

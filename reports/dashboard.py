@@ -26,10 +26,13 @@ Definitions (also explained on the page):
   the registry, DESIGN.md §2).
 * A committee is late when its tier's deadline has passed, nominations still
   wait in its queue, and its ranking for the round is not approved.
+
+``dashboard_scope`` holds the reader's scope and areas, ``dashboard_tables``
+the tables every figure is returned as.
 """
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import (
@@ -41,7 +44,6 @@ from django.db.models import (
     Min,
     OuterRef,
     Q,
-    QuerySet,
     Subquery,
     Sum,
     Value,
@@ -50,13 +52,11 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
 from committees.models import Committee, Kind
-from committees.models import Tier as CommitteeTier
-from committees.permissions import committees_for, limit_to_committee_areas
-from communities.models import Amphoe, Province, Region
 from core import tiers
 from products.models import Category
+from reports.dashboard_scope import Areas, Scope
+from reports.dashboard_tables import Row, Series, Table
 from selection.models import (
     COMMITTEE_TIERS,
     Nomination,
@@ -65,181 +65,11 @@ from selection.models import (
     Round,
     Tier,
 )
-from selection.selectors import is_central_staff
 
 State = Nomination.State
 TIER_RANK = tiers.ORDER
 STAR_VALUES = (1, 2, 3, 4, 5)
 SCORE_BINS = 10  # 0–9.99, 10–19.99, …, 80–89.99, 90–100
-
-
-# Tables ------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Series:
-    """A column of a table: a bar segment or a bar colour in its chart."""
-
-    key: str
-    label: str
-    css: str = ""
-
-
-@dataclass
-class Row:
-    key: str
-    label: str
-    values: list[int]
-
-    @property
-    def total(self) -> int:
-        return sum(self.values)
-
-
-@dataclass
-class Table:
-    name: str
-    key_label: str
-    series: list[Series]
-    rows: list[Row] = field(default_factory=list)
-
-    @property
-    def totals(self) -> list[int]:
-        return [
-            sum(row.values[i] for row in self.rows) for i in range(len(self.series))
-        ]
-
-    @property
-    def total(self) -> int:
-        return sum(self.totals)
-
-
-# Scope -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Scope:
-    """Whose numbers a reader sees: the whole country for central staff and
-    the central committee, else the areas of their district and provincial
-    committees (a provincial committee sees every district of its province)."""
-
-    user: User
-    national: bool
-    province_codes: frozenset[str] = frozenset()
-    amphoe_codes: frozenset[str] = frozenset()
-
-    def nominations(self, queryset: QuerySet, prefix: str = "") -> QuerySet:
-        """Narrow a queryset of nominations (or of rows reaching them
-        through ``prefix``) to the reader's areas, inside the same query."""
-        if self.national:
-            return queryset
-        return limit_to_committee_areas(
-            queryset,
-            self.user,
-            amphoe_field=f"{prefix}amphoe_code",
-            province_field=f"{prefix}province_code",
-        )
-
-    def committees(self, queryset: QuerySet[Committee]) -> QuerySet[Committee]:
-        if self.national:
-            return queryset
-        return queryset.filter(
-            Q(amphoe_id__in=self.amphoe_codes)
-            | Q(amphoe__province_id__in=self.province_codes)
-            | Q(province_id__in=self.province_codes)
-        )
-
-
-def dashboard_scope(user: User) -> Scope | None:
-    """The reader's scope, or None for a user who may not see the dashboard
-    (one query for committee members; none for superusers)."""
-    if not (user.is_authenticated and user.is_active):
-        return None
-    if is_central_staff(user):
-        return Scope(user=user, national=True)
-    areas = list(
-        committees_for(user, "view_committee")
-        .order_by()
-        .values_list("tier", "amphoe_id", "province_id")
-    )
-    if not areas:
-        return None
-    if any(tier == CommitteeTier.CENTRAL for tier, _a, _p in areas):
-        return Scope(user=user, national=True)
-    return Scope(
-        user=user,
-        national=False,
-        province_codes=frozenset(p for _t, _a, p in areas if p),
-        amphoe_codes=frozenset(a for _t, a, _p in areas if a),
-    )
-
-
-@dataclass
-class Areas:
-    """Names of the areas in scope: provinces (national) or districts (a
-    provincial or district committee), and the regions they lie in."""
-
-    level: str  # "province" or "amphoe"
-    names: dict[str, str]
-    regions: dict[str, str]  # region code → name, in the regions' order
-    region_of: dict[str, str]  # province code → region code
-    in_scope: int  # how many provinces or districts the scope covers
-    scope_names: list[str]  # the committees' areas, for the page's heading
-
-
-def scope_areas(scope: Scope) -> Areas:
-    """One query: every province with its region (national), or the
-    districts in scope with their provinces and regions."""
-    if scope.national:
-        provinces = list(Province.objects.select_related("region").order_by("code"))
-        regions = sorted({p.region for p in provinces}, key=lambda r: (r.order, r.code))
-        return Areas(
-            level="province",
-            names={p.code: p.name for p in provinces},
-            regions={r.code: r.name for r in regions},
-            region_of={p.code: p.region_id for p in provinces},
-            in_scope=len(provinces),
-            scope_names=[],
-        )
-    amphoes = list(
-        Amphoe.objects.filter(
-            Q(code__in=scope.amphoe_codes) | Q(province_id__in=scope.province_codes)
-        )
-        .select_related("province__region")
-        .order_by("code")
-    )
-    regions: list[Region] = sorted(
-        {a.province.region for a in amphoes}, key=lambda r: (r.order, r.code)
-    )
-    provinces = {a.province_id: a.province for a in amphoes}
-    return Areas(
-        level="amphoe",
-        names={a.code: a.name for a in amphoes},
-        regions={r.code: r.name for r in regions},
-        region_of={code: p.region_id for code, p in provinces.items()},
-        in_scope=len(amphoes),
-        scope_names=[
-            _("%(name)s Province") % {"name": provinces[code].name}
-            for code in sorted(scope.province_codes)
-            if code in provinces
-        ]
-        + [
-            _("%(name)s District") % {"name": a.name}
-            for a in amphoes
-            if a.code in scope.amphoe_codes
-            and a.province_id not in scope.province_codes
-        ],
-    )
-
-
-# Rounds ------------------------------------------------------------------------
-
-
-def default_round(rounds: list[Round]) -> Round | None:
-    """The latest open round, else the latest round."""
-    open_rounds = [r for r in rounds if r.status == Round.Status.OPEN]
-    ordered = sorted(open_rounds or rounds, key=lambda r: r.year, reverse=True)
-    return ordered[0] if ordered else None
 
 
 # 1. Progress -------------------------------------------------------------------

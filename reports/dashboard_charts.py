@@ -9,7 +9,7 @@ can turn ``1234.5`` into ``1,234.5`` inside an SVG attribute.
 import math
 from dataclasses import dataclass, field
 
-from reports.dashboard import Table
+from reports.dashboard_tables import Table
 
 
 def _n(value: float) -> str:

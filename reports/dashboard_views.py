@@ -21,19 +21,16 @@ from reports.dashboard import (
     GROUP_LABELS,
     TIER_GROUPS,
     LateCommittee,
-    Scope,
-    Table,
-    dashboard_scope,
-    default_round,
     late_committees,
     product_types,
     round_progress,
-    scope_areas,
     score_distribution,
     stars_by_region_and_type,
     tier_deadlines,
 )
 from reports.dashboard_charts import histogram, stacked_chart
+from reports.dashboard_scope import Scope, dashboard_scope, default_round, scope_areas
+from reports.dashboard_tables import Table
 from selection.models import COMMITTEE_TIERS, Round
 
 TABLE_CHARTS = (

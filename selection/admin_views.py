@@ -21,15 +21,14 @@ from core.workflow import REFUSALS, refusal_messages, refusal_text
 from selection.models import Part, Ranking, RankingEntry, Round
 from selection.resources import NominationEventResource, RankingResource
 from selection.selectors import (
+    criteria_for,
     lower_tier_results,
     ranking_events,
     ranking_lines,
     ranking_quota,
-    sheet_for,
 )
 from selection.services import (
     available_actions,
-    criteria_for,
     nomination_return,
     ranking_actions,
     ranking_approve,
@@ -37,6 +36,7 @@ from selection.services import (
     ranking_finalize,
     ranking_move_entry,
     ranking_reopen,
+    sheet_for,
     sheet_save,
 )
 
@@ -307,7 +307,8 @@ def score_all_view(model_admin, request):
 
     from committees.selectors import conflicts_for
     from selection.models import Criterion, ScoreSheet
-    from selection.services import queue_for, sheets_fill
+    from selection.selectors import queue_for
+    from selection.services import sheets_fill
 
     queue_url = reverse("admin:selection_queuenomination_changelist")
     committees = list(

@@ -22,6 +22,7 @@ from selection.models import (
     Round,
     ScoreSheet,
 )
+from selection.selectors import queue_for
 
 SCORING_ROLES = (Role.CHAIR, Role.SECRETARY, Role.MEMBER)
 
@@ -160,8 +161,6 @@ def deadline_reminders(today=None) -> int:
     """Remind scoring members with unsubmitted sheets 3 days and 1 day before
     their tier's deadline. Safe to run more than once a day: each reminder's
     event key names the round, tier, day and member."""
-    from selection.services import queue_for  # services import this module
-
     today = today or timezone.localdate()
     reminded = 0
     for round_ in Round.objects.filter(status=Round.Status.OPEN):

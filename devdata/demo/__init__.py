@@ -11,6 +11,8 @@ Everything is written through the services by the demo's own central staff,
 officers and committee members, from fixed data and seeded randomness: two
 builds on the same day give the same world.
 
-``data`` holds the world, ``photos`` draws the product photos, ``world``
-builds, removes and describes it.
+``data`` holds the world, ``photos`` draws the product photos; ``build``
+makes its people and products and ``rounds`` plays its rounds, ``remove``
+takes it away, ``describe`` and ``status`` tell what is there, and ``world``
+gathers what ``seed_demo`` calls.
 """

@@ -37,7 +37,7 @@ from selection.models import (
     TambonForum,
     Tier,
 )
-from selection.services import ranking_rows, scoring_members
+from selection.selectors import ranking_rows, scoring_members
 
 PRODUCTS = 2000
 AMPHOE_ADVANCE = 1  # small quotas, so that they bite at 2,000 products

@@ -217,7 +217,7 @@ def test_the_import_page_refuses_oversize_files_and_long_files(
         (error,) = upload_import(client, data, "products.csv")
     assert re.match(r"The import file is [\d.]+ MB; the limit is [\d.]+ MB\.", error)
 
-    monkeypatch.setattr("products.imports.MAX_ROWS", 3)
+    monkeypatch.setattr("products.imports.reading.MAX_ROWS", 3)
     (error,) = upload_import(client, data, "products.csv")
     assert error == "The file has 5 rows; the most one import takes is 3."
 
@@ -225,7 +225,7 @@ def test_the_import_page_refuses_oversize_files_and_long_files(
     assert "Excel workbook although its name ends in .csv" in error
     assert not ImportJob.objects.exists() and not Product.objects.exists()
 
-    monkeypatch.setattr("products.imports.MAX_ROWS", 5)
+    monkeypatch.setattr("products.imports.reading.MAX_ROWS", 5)
     client.post(
         "/officer/imports/",
         {"kind": "products", "file": SimpleUploadedFile("p.csv", data)},
@@ -259,7 +259,7 @@ def test_the_import_cap_is_the_setting_alone(importing_officer):
 
 
 def test_trailing_blank_rows_do_not_count_against_the_cap(monkeypatch):
-    monkeypatch.setattr("products.imports.MAX_ROWS", 2)
+    monkeypatch.setattr("products.imports.reading.MAX_ROWS", 2)
     assert load_dataset(b"a\n1\n2\n,\n,\n", "p.csv").height == 2
     with translation.override("en"), pytest.raises(ValidationError) as caught:
         load_dataset(b"a\n1\n2\n,\n3\n4\n", "p.csv")

@@ -338,7 +338,7 @@ def test_unreadable_files_are_refused(data, name):
 
 
 def test_files_over_the_row_limit_are_refused(monkeypatch, english):
-    monkeypatch.setattr("products.imports.MAX_ROWS", 3)
+    monkeypatch.setattr("products.imports.reading.MAX_ROWS", 3)
     with pytest.raises(ValidationError, match="has 4 rows; the most one import"):
         load(b"a\n1\n2\n3\n4\n", "p.csv")
     assert load(b"a\n1\n2\n3\n", "p.csv").height == 3

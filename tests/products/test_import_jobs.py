@@ -378,10 +378,11 @@ import sys, time
 import django
 django.setup()
 from django.db import connection
-from products import imports, jobs
+from products import jobs
+from products.imports import sheet
 from products.models import Product
 
-imports._chunks.__defaults__ = (10,)  # write the products ten at a time
+sheet._chunks.__defaults__ = (10,)  # write the products ten at a time
 write = Product.objects.bulk_create
 written = []
 

@@ -21,12 +21,12 @@ from committees.models import Tier as CommitteeTier
 from communities.models import Amphoe, Province, Tambon
 from core.buddhist_era import format_date
 from selection.models import Nomination, RankingEntry, Round
+from selection.selectors import queue_for
 from selection.services import (
     nomination_award,
     nomination_create,
     nomination_return,
     nomination_withdraw,
-    queue_for,
     ranking_finalize,
     ranking_get,
 )

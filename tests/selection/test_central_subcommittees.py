@@ -20,16 +20,19 @@ from committees.services import (
 from core.workflow import InvalidTransition
 from products.models import Category
 from selection.models import Criterion, Nomination, Ranking, ScoreSheet, Tier
-from selection.selectors import nomination_queue_for, sheet_for
+from selection.selectors import (
+    nomination_queue_for,
+    queue_for,
+    ranking_rows,
+    scoring_committee_for,
+)
 from selection.services import (
     available_actions,
     nomination_award,
-    queue_for,
     ranking_approve,
     ranking_finalize,
     ranking_get,
-    ranking_rows,
-    scoring_committee_for,
+    sheet_for,
     sheet_save,
     sheets_fill,
 )

@@ -7,8 +7,7 @@ from django.test.utils import CaptureQueriesContext
 
 from committees.models import Tier as CommitteeTier
 from selection.models import Criterion
-from selection.selectors import sheet_for
-from selection.services import sheet_save
+from selection.services import sheet_for, sheet_save
 from tests.selection.ladder import (
     make_board,
     make_officer,
@@ -106,7 +105,8 @@ def _points(criteria, value):
 
 def test_a_member_scores_a_whole_queue_at_once_like_sheet_by_sheet(meeting):
     from selection.models import NominationEvent
-    from selection.services import ranking_rows, sheets_fill
+    from selection.selectors import ranking_rows
+    from selection.services import sheets_fill
 
     round_, board, nominations, criteria = meeting
     for member in board.scorers:

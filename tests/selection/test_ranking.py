@@ -10,13 +10,13 @@ from core.workflow import InvalidTransition
 from products.models import Category
 from selection.models import Nomination, NominationEvent, Ranking, TypeQuota
 from selection.rounds import round_update
+from selection.selectors import ranking_rows
 from selection.services import (
     ranking_approve,
     ranking_finalize,
     ranking_get,
     ranking_move_entry,
     ranking_reopen,
-    ranking_rows,
 )
 from tests.selection.ladder import (
     make_round,

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from committees.services import conflict_declare
-from selection.services import RankedRow, mean_scores, ranking_key, ranking_rows
+from selection.selectors import RankedRow, mean_scores, ranking_key, ranking_rows
 from tests.selection.ladder import (
     make_round,
     score,

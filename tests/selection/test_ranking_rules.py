@@ -24,7 +24,7 @@ from selection.models import (
     TypeQuota,
 )
 from selection.rounds import round_update
-from selection.selectors import ranking_lines
+from selection.selectors import ranking_lines, ranking_rows
 from selection.services import (
     nomination_create,
     nomination_submit,
@@ -35,7 +35,6 @@ from selection.services import (
     ranking_get,
     ranking_move_entry,
     ranking_reopen,
-    ranking_rows,
     sheet_save,
 )
 from tests.accounts.factories import UserFactory

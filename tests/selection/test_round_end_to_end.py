@@ -6,7 +6,8 @@ import pytest
 from committees.models import Tier as CommitteeTier
 from communities.models import Amphoe, Tambon
 from selection.models import Nomination, NominationEvent, Tier
-from selection.services import nomination_award, queue_for
+from selection.selectors import queue_for
+from selection.services import nomination_award
 from tests.selection.ladder import (
     make_board,
     make_officer,

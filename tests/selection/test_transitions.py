@@ -14,9 +14,9 @@ from django.db import transaction
 from committees.models import Tier as CommitteeTier
 from core.workflow import InvalidTransition
 from selection.models import Nomination, NominationEvent, Ranking
+from selection.selectors import committee_for
 from selection.services import (
     available_actions,
-    committee_for,
     nomination_award,
     nomination_create,
     nomination_resubmit,

@@ -1,0 +1,249 @@
+"""Who waits for which committee, and who sees what: the committee that ranks
+or scores a nomination, the committee queues (one query each), the admin's
+queue annotated for its columns, and the trail a user may read."""
+
+from django.db.models import (
+    DecimalField,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.utils.translation import get_language
+
+from accounts.models import User
+from committees.models import (
+    Committee,
+    CommitteeUserObjectPermission,
+    Kind,
+    Membership,
+)
+from committees.models import Tier as CommitteeTier
+from committees.permissions import committees_for
+from committees.selectors import central_scorers_for, conflicts_for, subcommittee_types
+from communities.models import Amphoe, Tambon
+from core.tiers import committee_area
+from selection.models import (
+    Nomination,
+    NominationEvent,
+    Round,
+    ScoreSheet,
+    Tier,
+)
+
+State = Nomination.State
+
+
+# The committee of a nomination, and its queue ----------------------------------------
+
+
+def committee_for(nomination: Nomination, tier: str | None = None) -> Committee | None:
+    """The active committee of the nomination's tier (or of ``tier``) and
+    area, which ranks it (at the centre the national committee, whoever
+    scores)."""
+    tier = tier or nomination.tier
+    area = committee_area(tier, nomination)
+    if area is None:
+        return None
+    return Committee.objects.filter(
+        tier=tier, is_active=True, kind=Kind.MAIN, **area
+    ).first()
+
+
+def scoring_committee_for(nomination: Nomination) -> Committee | None:
+    """The committee whose members score the nomination: committee_for, except
+    at the centre, where a subcommittee given its product type scores it."""
+    if nomination.tier != Tier.CENTRAL:
+        return committee_for(nomination)
+    return central_scorers_for(nomination.category_id).first()
+
+
+def ranking_queue_for(committee: Committee, round_: Round) -> QuerySet[Nomination]:
+    """The nominations ``committee`` ranks in ``round_``: everything waiting at
+    its tier in its area (one query)."""
+    queryset = Nomination.objects.filter(
+        round=round_, tier=committee.tier, state=State.PENDING
+    )
+    if committee.tier == CommitteeTier.AMPHOE:
+        return queryset.filter(amphoe_code=committee.amphoe_id)
+    if committee.tier == CommitteeTier.PROVINCE:
+        return queryset.filter(province_code=committee.province_id)
+    return queryset
+
+
+def queue_for(committee: Committee, round_: Round) -> QuerySet[Nomination]:
+    """The nominations waiting for ``committee`` to score in ``round_`` (one
+    query): its ranking queue, except at the centre, where a subcommittee
+    scores its product types and the national committee the other types."""
+    queryset = ranking_queue_for(committee, round_)
+    if committee.tier != CommitteeTier.CENTRAL:
+        return queryset
+    if committee.is_subcommittee:
+        return queryset.filter(category__in=committee.product_types.values("pk"))
+    return queryset.exclude(category__in=subcommittee_types())
+
+
+# What a member sees ------------------------------------------------------------------
+
+
+def is_central_staff(user: User) -> bool:
+    """Central staff see every committee's work (read-only where they are not
+    members)."""
+    return user.has_perm("selection.manage_round") or user.has_perm(
+        "committees.view_committee"
+    )
+
+
+def member_committees(user: User) -> QuerySet[Committee]:
+    """Active committees where ``user`` scores or sits (one query, a subquery)."""
+    return Committee.objects.filter(
+        Q(pk__in=committees_for(user, "score_in").values("pk"))
+        | Q(pk__in=committees_for(user, "view_committee").values("pk"))
+    )
+
+
+def _in_committee_areas(committees: QuerySet[Committee], prefix: str = "") -> Q:
+    """Nominations waiting at the tier and in the area of one of ``committees``."""
+    return (
+        Q(
+            **{
+                f"{prefix}tier": Tier.AMPHOE,
+                f"{prefix}amphoe_code__in": committees.filter(
+                    tier=CommitteeTier.AMPHOE
+                ).values("amphoe"),
+            }
+        )
+        | Q(
+            **{
+                f"{prefix}tier": Tier.PROVINCE,
+                f"{prefix}province_code__in": committees.filter(
+                    tier=CommitteeTier.PROVINCE
+                ).values("province"),
+            }
+        )
+        | (Q(**{f"{prefix}tier": Tier.CENTRAL}) & _central_scope(committees, prefix))
+    )
+
+
+def _central_scope(committees: QuerySet[Committee], prefix: str = "") -> Q:
+    """Central nominations a member of ``committees`` sees: all of them for the
+    national committee, their product types for a subcommittee."""
+    central = committees.filter(tier=CommitteeTier.CENTRAL)
+    return Q(Exists(central.filter(kind=Kind.MAIN))) | Q(
+        Exists(central.filter(product_types=OuterRef(f"{prefix}category")))
+    )
+
+
+def _name_field() -> str:
+    return "name_en" if get_language() == "en" else "name_th"
+
+
+def nomination_queue_for(
+    *, user: User, model: type[Nomination] = Nomination
+) -> QuerySet[Nomination]:
+    """The nominations waiting for the committees ``user`` sits on (every
+    committee tier at once, open rounds only), annotated with what the queue
+    shows so the list costs the same number of queries for any length."""
+    queryset = model.objects.filter(
+        state=State.PENDING,
+        round__status=Round.Status.OPEN,
+        tier__in=[Tier.AMPHOE, Tier.PROVINCE, Tier.CENTRAL],
+    )
+    if not is_central_staff(user):
+        queryset = queryset.filter(_in_committee_areas(member_committees(user)))
+    return annotate_queue(queryset, user=user)
+
+
+def _aggregate(function: str, field: str) -> Func:
+    """An aggregate over a whole correlated subquery (no GROUP BY)."""
+    return Func(F(field), function=function)
+
+
+def annotate_queue(queryset: QuerySet[Nomination], *, user: User):
+    name = _name_field()
+    current_sheets = ScoreSheet.objects.filter(
+        nomination=OuterRef("pk"), tier=OuterRef("tier")
+    )
+    submitted = current_sheets.filter(status=ScoreSheet.Status.SUBMITTED)
+    mine = current_sheets.filter(member=user)
+    scorers = (
+        CommitteeUserObjectPermission.objects.filter(
+            permission__codename="score_in",
+            content_object__is_active=True,
+            content_object__tier=OuterRef("tier"),
+        )
+        .filter(
+            Q(
+                content_object__tier=CommitteeTier.AMPHOE,
+                content_object__amphoe_id=OuterRef("amphoe_code"),
+            )
+            | Q(
+                content_object__tier=CommitteeTier.PROVINCE,
+                content_object__province_id=OuterRef("province_code"),
+            )
+            | Q(
+                content_object__tier=CommitteeTier.CENTRAL,
+                content_object=Subquery(
+                    central_scorers_for(OuterRef(OuterRef("category"))).values("pk")[:1]
+                ),
+            )
+        )
+        .filter(
+            Exists(
+                Membership.objects.current().filter(
+                    user=OuterRef("user"), committee=OuterRef("content_object")
+                )
+            )
+        )
+    )
+    decimal = DecimalField(max_digits=6, decimal_places=2)
+    return queryset.select_related("product__producer", "category").annotate(
+        tambon_name=Subquery(
+            Tambon.objects.filter(code=OuterRef("tambon_code")).values(name)[:1]
+        ),
+        amphoe_name=Subquery(
+            Amphoe.objects.filter(code=OuterRef("amphoe_code")).values(name)[:1]
+        ),
+        my_total=Subquery(mine.values("total")[:1], output_field=decimal),
+        my_status=Subquery(mine.values("status")[:1]),
+        mean_total=Subquery(
+            submitted.annotate(mean=_aggregate("AVG", "total")).values("mean")[:1],
+            output_field=decimal,
+        ),
+        sheets_submitted=Subquery(
+            submitted.annotate(n=_aggregate("COUNT", "pk")).values("n")[:1],
+            output_field=IntegerField(),
+        ),
+        sheets_expected=Subquery(
+            scorers.annotate(n=_aggregate("COUNT", "pk")).values("n")[:1],
+            output_field=IntegerField(),
+        ),
+        conflicted=Exists(conflicts_for(user).filter(pk=OuterRef("product__producer"))),
+    )
+
+
+def events_visible_to(user: User) -> QuerySet[NominationEvent]:
+    """Central staff see the whole trail; members the events of nominations in
+    their committees' areas and of their committees' rankings."""
+    queryset = NominationEvent.objects.all()
+    if is_central_staff(user) or user.has_perm("selection.view_nominationevent"):
+        return queryset
+    committees = member_committees(user)
+    areas = Q(
+        nomination__amphoe_code__in=committees.filter(tier=CommitteeTier.AMPHOE).values(
+            "amphoe"
+        )
+    ) | Q(
+        nomination__province_code__in=committees.filter(
+            tier=CommitteeTier.PROVINCE
+        ).values("province")
+    )
+    return queryset.filter(
+        areas
+        | _central_scope(committees, "nomination__")
+        | Q(ranking__committee__in=committees)
+    )

@@ -1,0 +1,223 @@
+"""Rankings as the pages and the exports show them: the ones a user may see,
+the ones nobody has moved yet (unsaved), and a ranking as rows for a table or
+a file."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import QuerySet
+
+from accounts.models import User
+from committees.models import Committee, Kind
+from committees.permissions import committees_for
+from communities.models import Tambon
+from selection.models import (
+    Nomination,
+    NominationEvent,
+    Ranking,
+    RankingEntry,
+    Round,
+    Tier,
+)
+from selection.selectors.queues import is_central_staff
+from selection.selectors.scoring import ranking_rows
+
+
+def rankings_visible_to(user: User) -> QuerySet[Ranking]:
+    queryset = Ranking.objects.select_related("round", "committee")
+    if is_central_staff(user):
+        return queryset
+    return queryset.filter(committee__in=committees_for(user, "view_committee"))
+
+
+# A committee's ranking in a round is stored by the first move on it
+# (services._lock_ranking); until then the pages show it unsaved and open.
+
+
+def _unsaved_ranking(committee: Committee, round_: Round) -> Ranking:
+    return Ranking(round=round_, committee=committee, tier=committee.tier)
+
+
+def ranking_of(*, user: User, round_id: int, committee_id: int) -> Ranking | None:
+    """The ranking of a committee in an open round if ``user`` may see it (as
+    rankings_visible_to): the stored one, or an unsaved open one while nobody
+    has moved it; ``None`` otherwise."""
+    committees = (
+        Committee.objects.filter(is_active=True)
+        if is_central_staff(user)
+        else committees_for(user, "view_committee")
+    )
+    # Subcommittees score but do not rank: the national committee ranks.
+    committee = (
+        committees.filter(pk=committee_id, kind=Kind.MAIN)
+        .select_related("amphoe", "province")
+        .first()
+    )
+    round_ = Round.objects.filter(pk=round_id, status=Round.Status.OPEN).first()
+    if committee is None or round_ is None:
+        return None
+    stored = Ranking.objects.filter(round=round_, committee=committee).first()
+    return stored or _unsaved_ranking(committee, round_)
+
+
+def rankings_not_started(user: User) -> list[Ranking]:
+    """The ranking of each of the user's committees in each open round that
+    nobody has moved yet, unsaved: the rankings list shows them beside the
+    stored ones (three queries)."""
+    rounds = list(Round.objects.filter(status=Round.Status.OPEN).order_by("-year"))
+    committees = list(
+        committees_for(user, "view_committee")
+        .filter(kind=Kind.MAIN)
+        .select_related("amphoe", "province")
+        .order_by("pk")
+    )
+    if not rounds or not committees:
+        return []
+    stored = set(
+        Ranking.objects.filter(round__in=rounds, committee__in=committees).values_list(
+            "round_id", "committee_id"
+        )
+    )
+    return [
+        _unsaved_ranking(committee, round_)
+        for round_ in rounds
+        for committee in committees
+        if (round_.pk, committee.pk) not in stored
+    ]
+
+
+# Ranking tables ----------------------------------------------------------------------
+
+
+@dataclass
+class RankingLine:
+    position: int
+    nomination: Nomination
+    product: str
+    producer: str
+    tambon: str
+    amphoe: str
+    category: str
+    mean_total: Decimal
+    mean_a: Decimal
+    mean_b: Decimal
+    mean_c: Decimal
+    sheet_count: int
+    expected: int | None
+    decision: str
+    moved: bool
+    justification: str
+    entry: RankingEntry | None = None
+    within_quota: bool = False
+    quota_line_after: bool = False
+
+
+def _quotas(ranking: Ranking) -> tuple[int | None, dict[int, int]]:
+    """The overall number forwarded and any per-type numbers (none at the
+    central tier, where approval leads to awards)."""
+    if ranking.tier == Tier.CENTRAL:
+        return None, {}
+    by_type = {
+        q.category_id: q.advance
+        for q in ranking.round.type_quotas.filter(tier=ranking.tier)
+    }
+    return ranking.round.advance_for(ranking.tier), by_type
+
+
+def ranking_quota(ranking: Ranking) -> tuple[int | None, list]:
+    """For the page: N overall and the per-type quotas as (category, N)."""
+    overall, _by_type = _quotas(ranking)
+    if ranking.tier == Tier.CENTRAL:
+        return None, []
+    return overall, list(
+        ranking.round.type_quotas.filter(tier=ranking.tier)
+        .select_related("category")
+        .order_by("category__order", "category__code")
+    )
+
+
+def ranking_lines(ranking: Ranking) -> list[RankingLine]:
+    """The ranking in rank order: live from the sheets while it is open, from
+    its stored entries once finalized."""
+    if ranking.status == Ranking.Status.OPEN:
+        rows = [
+            (position, row, None)
+            for position, row in enumerate(
+                ranking_rows(ranking.committee, ranking.round), start=1
+            )
+        ]
+    else:
+        entries = ranking.entries.select_related(
+            "nomination__product__producer", "nomination__category"
+        ).order_by("position")
+        rows = [(entry.position, entry, entry) for entry in entries]
+    codes = {row.nomination.tambon_code for _p, row, _e in rows}
+    tambons = {
+        t.code: t
+        for t in Tambon.objects.filter(code__in=codes).select_related("amphoe")
+    }
+    overall, by_type = _quotas(ranking)
+    taken: dict[int, int] = {}
+    forwarded = 0
+    lines = []
+    for position, row, entry in rows:
+        nomination = row.nomination
+        tambon = tambons.get(nomination.tambon_code)
+        if overall is None:
+            within = False
+        elif nomination.category_id in by_type:
+            within = (
+                taken.get(nomination.category_id, 0) < by_type[nomination.category_id]
+            )
+            taken[nomination.category_id] = taken.get(nomination.category_id, 0) + 1
+        else:
+            within = forwarded < overall
+            forwarded += 1
+        lines.append(
+            RankingLine(
+                position=position,
+                nomination=nomination,
+                product=str(nomination.product),
+                producer=str(nomination.product.producer),
+                tambon=tambon.name if tambon else nomination.tambon_code,
+                amphoe=tambon.amphoe.name if tambon else nomination.amphoe_code,
+                category=str(nomination.category),
+                mean_total=row.mean_total,
+                mean_a=row.mean_a,
+                mean_b=row.mean_b,
+                mean_c=row.mean_c,
+                sheet_count=row.sheet_count,
+                expected=entry.expected_sheets if entry else row.expected,
+                decision=entry.get_decision_display() if entry else "",
+                moved=entry.moved if entry else False,
+                justification=entry.justification if entry else "",
+                entry=entry,
+                within_quota=within,
+                quota_line_after=not by_type
+                and overall is not None
+                and position == overall,
+            )
+        )
+    return lines
+
+
+def ranking_events(ranking: Ranking) -> QuerySet[NominationEvent]:
+    if ranking.pk is None:  # not started: nothing recorded yet
+        return NominationEvent.objects.none()
+    return (
+        NominationEvent.objects.filter(ranking=ranking)
+        .select_related("actor", "nomination__product")
+        .order_by("at", "pk")
+    )
+
+
+def lower_tier_results(nomination: Nomination) -> QuerySet[RankingEntry]:
+    """Approved rankings of earlier tiers travel up with the nomination."""
+    return (
+        RankingEntry.objects.filter(
+            nomination=nomination, ranking__status=Ranking.Status.APPROVED
+        )
+        .exclude(ranking__tier=nomination.tier)
+        .select_related("ranking__committee", "ranking__round")
+        .order_by("ranking__approved_at")
+    )

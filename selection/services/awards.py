@@ -1,0 +1,98 @@
+"""Central awards: the central committee's chair awards stars from an approved
+central ranking, one nomination or the whole ranking at once."""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from committees.permissions import can
+from core.workflow import allow, require
+from selection import notify
+from selection.models import Nomination, Ranking, RankingEntry, Tier
+from selection.selectors import committee_for
+from selection.services.rankings import _lock_ranking
+from selection.services.steps import _before_deadline, _event, _lock, _round_open
+
+State = Nomination.State
+
+
+def _check_award(actor: User, nomination: Nomination) -> RankingEntry:
+    require(
+        (nomination.tier, nomination.state) == (Tier.CENTRAL, State.PENDING),
+        _("Only a nomination waiting at the central tier can be awarded."),
+    )
+    committee = committee_for(nomination)
+    allow(
+        committee is not None and can(actor, "approve_ranking", committee),
+        _("Only the central committee's chair may award stars."),
+    )
+    entry = RankingEntry.objects.filter(
+        nomination=nomination,
+        ranking__committee=committee,
+        ranking__round=nomination.round_id,
+        ranking__status=Ranking.Status.APPROVED,
+    ).first()
+    require(entry is not None, _("The central ranking is not approved yet."))
+    require(entry.sheet_count > 0, _("No score sheet counts for this nomination yet."))
+    _round_open(nomination.round)
+    _before_deadline(nomination.round, Tier.CENTRAL)
+    return entry
+
+
+@transaction.atomic
+def nomination_award(*, actor: User, nomination: Nomination) -> Nomination:
+    """Award stars from the round's bands to the confirmed central score; the
+    provincial score stays beside it. The registry publishes awarded
+    nominations from its own list (registry → selection, never back)."""
+    nomination = _lock(nomination)
+    entry = _check_award(actor, nomination)
+    nomination.final_score = entry.mean_total
+    nomination.stars = nomination.round.stars_for(entry.mean_total)
+    nomination.state = State.AWARDED
+    nomination.awarded_at = timezone.now()
+    nomination.save(update_fields=["final_score", "stars", "state", "awarded_at"])
+    notify.nomination_awarded(nomination)
+    _event(
+        actor=actor,
+        action="awarded",
+        nomination=nomination,
+        before=(Tier.CENTRAL, State.PENDING),
+        after=(Tier.CENTRAL, State.AWARDED),
+        note=_("%(stars)s stars, score %(score)s (provincial %(provincial)s)")
+        % {
+            "stars": nomination.stars,
+            "score": nomination.final_score,
+            "provincial": nomination.provincial_score,
+        },
+    )
+    return nomination
+
+
+def _check_award_all(actor: User, ranking: Ranking) -> None:
+    require(
+        ranking.tier == Tier.CENTRAL and ranking.status == Ranking.Status.APPROVED,
+        _("Stars are awarded from an approved central ranking."),
+    )
+    allow(
+        can(actor, "approve_ranking", ranking.committee),
+        _("Only the central committee's chair may award stars."),
+    )
+    require(
+        ranking.entries.filter(nomination__state=State.PENDING).exists(),
+        _("Every nomination of this ranking is already awarded."),
+    )
+    _round_open(ranking.round)
+    _before_deadline(ranking.round, Tier.CENTRAL)
+
+
+@transaction.atomic
+def ranking_award_all(*, actor: User, ranking: Ranking) -> int:
+    ranking = _lock_ranking(ranking)
+    _check_award_all(actor, ranking)
+    awarded = 0
+    for entry in ranking.entries.select_related("nomination").order_by("position"):
+        if entry.nomination.state == State.PENDING:
+            nomination_award(actor=actor, nomination=entry.nomination)
+            awarded += 1
+    return awarded

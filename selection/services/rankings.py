@@ -1,0 +1,330 @@
+"""A committee's ranking: finalized by the secretary once the sheets are in,
+moved with a reason, reopened or approved by the chair; approval forwards the
+top of it to the next tier."""
+
+from collections import defaultdict
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Subquery
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from committees.models import Committee, Kind
+from committees.permissions import can
+from communities.models import Amphoe
+from core.tiers import NEXT_TIER
+from core.workflow import allow, require
+from selection import notify
+from selection.models import Nomination, Ranking, RankingEntry, Round, Tier
+from selection.selectors import RankedRow, committee_for, ranking_rows
+from selection.services.steps import (
+    _before_deadline,
+    _event,
+    _ranking_closed,
+    _round_open,
+)
+
+State = Nomination.State
+
+
+def ranking_get(*, committee: Committee, round_: Round) -> Ranking:
+    """The committee's ranking in the round, stored on first use: for the
+    moves below and for scripts (the demo, tests). Pages never call it: they
+    read selectors.ranking_of, which stores nothing."""
+    ranking, _created = Ranking.objects.get_or_create(
+        round=round_, committee=committee, defaults={"tier": committee.tier}
+    )
+    return ranking
+
+
+def _lock_ranking(ranking: Ranking) -> Ranking:
+    """Lock the ranking's row. A ranking nobody has moved yet has no row (the
+    pages show it unsaved): the first move stores it here, in the move's
+    transaction, so a refused move leaves no row behind."""
+    if ranking.pk is None:
+        ranking = ranking_get(committee=ranking.committee, round_=ranking.round)
+    return (
+        Ranking.objects.select_for_update()
+        .select_related("round", "committee")
+        .get(pk=ranking.pk)
+    )
+
+
+def _quorum_problems(ranking: Ranking, rows: list[RankedRow]) -> list[str]:
+    round_ = ranking.round
+    short = []
+    for row in rows:
+        needed = (
+            row.expected
+            if round_.quorum == Round.Quorum.ALL
+            else min(round_.quorum_minimum, row.expected)
+        )
+        if row.expected == 0:
+            # Nobody may score it (every scorer conflicted, or a subcommittee
+            # given its type has no members): never ranked unscored.
+            short.append(
+                _("%(product)s (no member can score it)")
+                % {"product": row.nomination.product}
+            )
+        elif row.sheet_count < needed:
+            short.append(f"{row.nomination.product} ({row.sheet_count}/{needed})")
+    return short
+
+
+def _check_finalize(actor: User, ranking: Ranking) -> None:
+    require(ranking.status == Ranking.Status.OPEN, _("The ranking is not open."))
+    allow(
+        not ranking.committee.is_subcommittee,
+        _("Subcommittees score; the national committee ranks the central tier."),
+    )
+    allow(
+        can(actor, "finalize_ranking", ranking.committee),
+        _("Only the committee's secretary may finalize the ranking."),
+    )
+    _round_open(ranking.round)
+    _before_deadline(ranking.round, ranking.tier)
+
+
+@transaction.atomic
+def ranking_finalize(*, actor: User, ranking: Ranking) -> Ranking:
+    ranking = _lock_ranking(ranking)
+    _check_finalize(actor, ranking)
+    rows = ranking_rows(ranking.committee, ranking.round)
+    require(bool(rows), _("There is nothing to rank."))
+    short = _quorum_problems(ranking, rows)
+    require(
+        not short,
+        _("Not every score sheet is in: %(list)s.") % {"list": "; ".join(short[:10])},
+    )
+    ranking.entries.all().delete()
+    RankingEntry.objects.bulk_create(
+        RankingEntry(
+            ranking=ranking,
+            nomination=row.nomination,
+            position=position,
+            mean_total=row.mean_total,
+            mean_a=row.mean_a,
+            mean_b=row.mean_b,
+            mean_c=row.mean_c,
+            sheet_count=row.sheet_count,
+            expected_sheets=row.expected,
+        )
+        for position, row in enumerate(rows, start=1)
+    )
+    ranking.status = Ranking.Status.FINALIZED
+    ranking.finalized_by, ranking.finalized_at = actor, timezone.now()
+    ranking.save(update_fields=["status", "finalized_by", "finalized_at"])
+    event = _event(
+        actor=actor,
+        action="ranking_finalized",
+        ranking=ranking,
+        before=("", Ranking.Status.OPEN),
+        after=("", Ranking.Status.FINALIZED),
+        note=_("%(n)s nominations ranked") % {"n": len(rows)},
+    )
+    notify.ranking_finalized(ranking, event)
+    return ranking
+
+
+@transaction.atomic
+def ranking_move_entry(
+    *, actor: User, entry: RankingEntry, position: int, justification: str
+) -> RankingEntry:
+    """The secretary moves an entry of a finalized ranking, with a reason."""
+    ranking = _lock_ranking(entry.ranking)
+    require(
+        ranking.status == Ranking.Status.FINALIZED,
+        _("Entries move only in a finalized ranking awaiting approval."),
+    )
+    allow(
+        can(actor, "move_ranking_entry", ranking.committee),
+        _("Only the committee's secretary may move entries."),
+    )
+    justification = (justification or "").strip()
+    if not justification:
+        raise ValidationError({"justification": _("Write why the entry moves.")})
+    entries = list(ranking.entries.order_by("position"))
+    moving = next(e for e in entries if e.pk == entry.pk)
+    position = max(1, min(position, len(entries)))
+    old = moving.position
+    entries.remove(moving)
+    entries.insert(position - 1, moving)
+    for index, item in enumerate(entries, start=1):
+        item.position = index
+    moving.moved, moving.justification = True, justification
+    RankingEntry.objects.bulk_update(entries, ["position", "moved", "justification"])
+    _event(
+        actor=actor,
+        action="entry_moved",
+        ranking=ranking,
+        nomination=moving.nomination,
+        note=_("From %(old)s to %(new)s: %(why)s")
+        % {"old": old, "new": position, "why": justification},
+    )
+    return moving
+
+
+def _check_reopen(actor: User, ranking: Ranking) -> None:
+    require(
+        ranking.status == Ranking.Status.FINALIZED,
+        _("Only a finalized ranking can be reopened."),
+    )
+    allow(
+        can(actor, "reopen_ranking", ranking.committee),
+        _("Only the committee's chair may reopen the ranking."),
+    )
+
+
+@transaction.atomic
+def ranking_reopen(*, actor: User, ranking: Ranking, reason: str) -> Ranking:
+    ranking = _lock_ranking(ranking)
+    _check_reopen(actor, ranking)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the ranking reopens.")})
+    ranking.entries.all().delete()
+    ranking.status = Ranking.Status.OPEN
+    ranking.finalized_by, ranking.finalized_at = None, None
+    ranking.save(update_fields=["status", "finalized_by", "finalized_at"])
+    _event(
+        actor=actor,
+        action="ranking_reopened",
+        ranking=ranking,
+        before=("", Ranking.Status.FINALIZED),
+        after=("", Ranking.Status.OPEN),
+        note=reason,
+    )
+    return ranking
+
+
+def _check_approve(actor: User, ranking: Ranking) -> None:
+    require(
+        ranking.status == Ranking.Status.FINALIZED,
+        _("Only a finalized ranking can be approved."),
+    )
+    allow(
+        can(actor, "approve_ranking", ranking.committee),
+        _("Only the committee's chair may approve the ranking."),
+    )
+    allow(
+        ranking.finalized_by_id != actor.pk,
+        _("The person who finalized the ranking cannot also approve it."),
+    )
+    _round_open(ranking.round)
+    _before_deadline(ranking.round, ranking.tier)
+    require(
+        not _ranking_closed(ranking.round_id, _next_committee(ranking)),
+        _(
+            "The next tier's committee has already finalized its ranking, so "
+            "nothing forwarded now would be ranked. Ask its chair to reopen it "
+            "first."
+        ),
+    )
+
+
+def _next_committee(ranking: Ranking) -> Committee | None:
+    """The committee that ranks what ``ranking`` forwards (none at the centre)."""
+    area = {
+        Tier.AMPHOE: lambda c: {
+            "province_id": Subquery(
+                Amphoe.objects.filter(pk=c.amphoe_id).values("province_id")
+            )
+        },
+        Tier.PROVINCE: lambda c: {},
+    }.get(ranking.tier)
+    if area is None:
+        return None
+    return Committee.objects.filter(
+        tier=NEXT_TIER[ranking.tier],
+        is_active=True,
+        kind=Kind.MAIN,
+        **area(ranking.committee),
+    ).first()
+
+
+@transaction.atomic
+def ranking_approve(*, actor: User, ranking: Ranking) -> Ranking:
+    """Forward the top of the ranking to the next tier (the quota, overall or
+    per product type) and mark the rest not selected, all at once. The locked
+    ranking row makes concurrent approvals take turns: the first wins, the
+    others find it approved."""
+    ranking = _lock_ranking(ranking)
+    _check_approve(actor, ranking)
+    entries = list(
+        ranking.entries.select_related("nomination__category").order_by("position")
+    )
+    nominations = {
+        n.pk: n
+        for n in Nomination.objects.select_for_update().filter(
+            pk__in=[e.nomination_id for e in entries]
+        )
+    }
+    next_tier = NEXT_TIER.get(ranking.tier)
+    forwarded_by_type: dict[int, int] = defaultdict(int)
+    forwarded = 0
+    if next_tier is not None:
+        overall = ranking.round.advance_for(ranking.tier)
+        type_quotas = dict(
+            ranking.round.type_quotas.filter(tier=ranking.tier).values_list(
+                "category_id", "advance"
+            )
+        )
+    for entry in entries:
+        nomination = nominations[entry.nomination_id]
+        before = (nomination.tier, nomination.state)
+        require(
+            before == (ranking.tier, State.PENDING),
+            _("%(product)s is no longer waiting at this tier.")
+            % {"product": nomination.product},
+        )
+        if next_tier is None:  # central: approval opens the way to awards
+            entry.decision = RankingEntry.Decision.FORWARD
+            continue
+        # A type with its own quota forwards that many; the other types share
+        # the tier's overall quota (Round.advance_for), as the page marks them.
+        own_quota = type_quotas.get(nomination.category_id)
+        if own_quota is not None:
+            goes = forwarded_by_type[nomination.category_id] < own_quota
+        else:
+            goes = forwarded < overall
+        if goes:
+            if own_quota is not None:
+                forwarded_by_type[nomination.category_id] += 1
+            else:
+                forwarded += 1
+            entry.decision = RankingEntry.Decision.FORWARD
+            nomination.tier, nomination.state = next_tier, State.PENDING
+            if ranking.tier == Tier.PROVINCE:
+                nomination.provincial_score = entry.mean_total
+            action = "forwarded"
+        else:
+            entry.decision = RankingEntry.Decision.NOT_SELECTED
+            nomination.state = State.NOT_SELECTED
+            action = "not_selected"
+        nomination.save(update_fields=["tier", "state", "provincial_score"])
+        _event(
+            actor=actor,
+            action=action,
+            nomination=nomination,
+            ranking=ranking,
+            before=before,
+            after=(nomination.tier, nomination.state),
+            note=_("Position %(position)s, mean %(mean)s")
+            % {"position": entry.position, "mean": entry.mean_total},
+        )
+    RankingEntry.objects.bulk_update(entries, ["decision"])
+    ranking.status = Ranking.Status.APPROVED
+    ranking.approved_by, ranking.approved_at = actor, timezone.now()
+    ranking.save(update_fields=["status", "approved_by", "approved_at"])
+    event = _event(
+        actor=actor,
+        action="ranking_approved",
+        ranking=ranking,
+        before=("", Ranking.Status.FINALIZED),
+        after=("", Ranking.Status.APPROVED),
+    )
+    if next_tier is not None:  # at the centre, the awards tell the officers
+        notify.ranking_approved(ranking, event, committee_for)
+    return ranking

@@ -62,13 +62,8 @@ def plant_plans(round_, per_plan: int) -> int:
     provincial committee that ranked in ``round_``; returns the actions."""
     from django.utils import timezone
 
-    from selection.models import (
-        FundingSource,
-        RankingEntry,
-        SupportAction,
-        SupportKind,
-        SupportPlan,
-    )
+    from selection.models import RankingEntry
+    from support.models import FundingSource, SupportAction, SupportKind, SupportPlan
 
     if SupportPlan.objects.filter(round=round_).exists():
         return SupportAction.objects.filter(plan__round=round_).count()
@@ -145,7 +140,7 @@ def main() -> None:
     from committees.models import Committee
     from reports.report import national_report
     from reports.xlsx import national_xlsx
-    from selection.budget import BY, budget_rollup
+    from support.budget import BY, budget_rollup
 
     report_queries = queries(lambda: national_report(round_))
     samples = timed(lambda: national_report(round_))

@@ -29,7 +29,7 @@ urlpatterns = [
     path("officer/nominations/", include("selection.urls")),
     path("committees/", include("committees.urls")),
     path("dashboard/", include("reports.dashboard_urls")),
-    path("plans/", include("selection.support_urls")),
+    path("plans/", include("support.urls")),
     path("inbox/", include("notifications.urls")),
     path("registry/", include("registry.urls")),
     path("rounds/", include("selection.round_urls")),

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ReportsConfig(AppConfig):
-    """Reports across the apps (reports → registry, selection, products,
+    """Reports across the apps (reports → registry, support, selection, products,
     communities): the top of the dependency graph, imported by no app."""
 
     name = "reports"

@@ -39,16 +39,16 @@ from communities.models import Producer, Province
 from core.tiers import ORDER as TIER_RANK
 from products.models import Certification, RawMaterial
 from registry.models import RegistryEntry
-from selection.budget import BudgetLine, budget_rollup, budget_total
 from selection.models import (
     Nomination,
     NominationEvent,
     Round,
     ScoreSheet,
-    SupportKind,
     TambonForum,
     Tier,
 )
+from support.budget import BudgetLine, budget_rollup, budget_total
+from support.models import SupportKind
 
 State = Nomination.State
 STARS = (1, 2, 3, 4, 5)

@@ -19,7 +19,7 @@ from core.admin import NotFoundOutsideQuerysetMixin, ReadOnlyAdminMixin
 from core.buddhist_era import display_year, format_date, format_datetime
 from core.workflow import REFUSALS, refusal_messages, refusal_text
 from products.models import Category
-from selection import admin_views, support_views
+from selection import admin_views
 from selection.documents import (
     round_document_add,
     round_document_remove,
@@ -643,11 +643,6 @@ class RankingAdmin(NotFoundOutsideQuerysetMixin, ReadOnlyAdminMixin, admin.Model
                 view(self.print_view),
                 name="selection_ranking_print",
             ),
-            path(
-                "<path:object_id>/plan/",
-                view(self.plan_view),
-                name="selection_ranking_plan",
-            ),
             *super().get_urls(),
         ]
 
@@ -664,11 +659,6 @@ class RankingAdmin(NotFoundOutsideQuerysetMixin, ReadOnlyAdminMixin, admin.Model
 
     def print_view(self, request, object_id):
         return admin_views.ranking_print(self, request, self._get(request, object_id))
-
-    def plan_view(self, request, object_id):
-        return support_views.admin_plan_view(
-            self, request, self._get(request, object_id)
-        )
 
     # A committee's ranking by round and committee, stored or not (the list
     # links here to those nobody has moved yet; looking stores nothing).

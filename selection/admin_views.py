@@ -39,7 +39,6 @@ from selection.services import (
     sheet_for,
     sheet_save,
 )
-from selection.support_views import support_summary
 
 # Score sheet ---------------------------------------------------------------------
 
@@ -261,7 +260,6 @@ def ranking_view(model_admin, request, ranking: Ranking):
         "actions": actions,
         "events": ranking_events(ranking),
         "urls": ranking_urls(ranking),
-        "support": support_summary(ranking),
     }
     return TemplateResponse(request, "admin/selection/ranking.html", context)
 

@@ -16,11 +16,9 @@ from selection.models import (
     Nomination,
     NominationEvent,
     Ranking,
-    SupportAction,
-    SupportPlan,
-    SupportPlanEvent,
     TambonForum,
 )
+from support.models import SupportAction, SupportPlan, SupportPlanEvent
 
 
 @transaction.atomic

@@ -33,8 +33,6 @@ from selection.models import (
     Nomination,
     Ranking,
     Round,
-    SupportAction,
-    SupportPlan,
     Tier,
 )
 from selection.rounds import (
@@ -58,7 +56,8 @@ from selection.services import (
     ranking_get,
     sheets_fill,
 )
-from selection.support import (
+from support.models import SupportAction, SupportPlan
+from support.services import (
     ranked_nominations,
     support_action_add,
     support_action_progress,

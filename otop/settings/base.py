@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "products",
     "committees",
     "selection",
+    "support",
     "notifications",
     "registry",
     "reports",

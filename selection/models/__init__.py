@@ -3,8 +3,8 @@ and the append-only audit trail (DESIGN.md §3).
 
 By job: ``rounds`` (a round, its quotas, star bands and criteria),
 ``nominations`` (the forum and the nominations), ``scoring`` (score sheets),
-``rankings``, ``events`` (the audit trail), ``documents`` (a round's PDFs) and
-``support`` (support plans). Imported here in that order, the order Django
+``rankings``, ``events`` (the audit trail) and ``documents`` (a round's PDFs;
+support plans are the support app's). Imported here in that order, the order Django
 registers the models in; ``from selection.models import X`` finds them all,
 and the migrations find ``_round_document_path`` and ``RoundDocumentField``
 here.
@@ -28,13 +28,6 @@ from selection.models.nominations import Nomination, QueueNomination, TambonForu
 from selection.models.scoring import Score, ScoreSheet
 from selection.models.rankings import Ranking, RankingEntry
 from selection.models.events import EventAction, NominationEvent
-from selection.models.support import (
-    FundingSource,
-    SupportAction,
-    SupportKind,
-    SupportPlan,
-    SupportPlanEvent,
-)
 from selection.models.documents import (
     RoundDocument,
     RoundDocumentField,
@@ -48,7 +41,6 @@ __all__ = [
     "DEFAULT_STAR_BANDS",
     "Criterion",
     "EventAction",
-    "FundingSource",
     "Nomination",
     "NominationEvent",
     "Part",
@@ -62,10 +54,6 @@ __all__ = [
     "Score",
     "ScoreSheet",
     "StarBand",
-    "SupportAction",
-    "SupportKind",
-    "SupportPlan",
-    "SupportPlanEvent",
     "TambonForum",
     "Tier",
     "TypeQuota",

@@ -8,7 +8,8 @@ from committees.services import membership_grant
 from products.models import ProductEvent
 from registry.models import RegistryEntry, RegistryEvent
 from registry.services import entry_snapshot
-from selection.models import Nomination, NominationEvent, SupportPlan, SupportPlanEvent
+from selection.models import Nomination, NominationEvent
+from support.models import SupportPlan, SupportPlanEvent
 from tests.committees.factories import amphoe_committee
 from tests.selection.ladder import (
     central_staff,

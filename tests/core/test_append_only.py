@@ -15,7 +15,8 @@ from committees.models import MembershipEvent
 from core.events import AppendOnlyEvent
 from products.models import ProductEvent
 from registry.models import RegistryEvent
-from selection.models import NominationEvent, SupportPlanEvent
+from selection.models import NominationEvent
+from support.models import SupportPlanEvent
 from tests.core.builders import BUILD
 
 pytestmark = pytest.mark.django_db

@@ -2,7 +2,7 @@
 ladder that use it: role × state → allowed / not allowed / not possible, and
 each answer the same from the service as from the page's list of actions.
 (The ladder's own matrix is tests/selection/test_transitions.py and
-test_ranking_rules.py; support plans' is test_support_plans.py.)"""
+test_ranking_rules.py; support plans' is tests/support/test_support_plans.py.)"""
 
 import pytest
 from django.core.exceptions import PermissionDenied

@@ -414,7 +414,7 @@ CASES: dict[str, Case] = {
         ],
         exempt={
             "central-member": "members of a central committee see every plan "
-            "(selection.budget.budget_committees_visible_to)",
+            "(support.budget.budget_committees_visible_to)",
         },
     ),
     "admin/selection/ranking/<path:object_id>/plan/": Case(

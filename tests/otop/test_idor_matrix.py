@@ -256,7 +256,7 @@ def test_junk_ids_are_a_400_or_404_never_a_500(junk_clients, world, route):
 # The matrix above walks ids in paths. These are the views that read an object id
 # from the query string or the form body (found with ``grep -n "request.(GET|POST)
 # .get" */*.py``); each must look the id up within what the user may see. The
-# support plan page's action id is tested in tests/selection/test_support_plans.py.
+# support plan page's action id is tested in tests/support/test_support_plans.py.
 
 
 def _target_names(world) -> list[str]:

@@ -23,8 +23,6 @@ from selection.models import (
     Nomination,
     NominationEvent,
     ScoreSheet,
-    SupportAction,
-    SupportPlan,
     TambonForum,
 )
 from selection.services import (
@@ -33,6 +31,7 @@ from selection.services import (
     nomination_return,
     nomination_withdraw,
 )
+from support.models import SupportAction, SupportPlan
 from tests.accounts.factories import UserFactory, staff_with
 from tests.selection.ladder import (
     TODAY,

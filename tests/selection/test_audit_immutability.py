@@ -150,22 +150,3 @@ def test_purge_lifts_the_trigger_for_its_own_statement_only(submitted):
             raw("DELETE FROM selection_nominationevent WHERE id = %s", events[1])
 
     assert list(NominationEvent.objects.values_list("pk", flat=True)) == events[1:]
-
-
-@on_postgresql
-def test_raw_sql_cannot_change_a_support_plan_event(geography, central_staff):
-    from selection.models import SupportPlan, SupportPlanEvent
-    from tests.committees.factories import amphoe_committee
-
-    plan = SupportPlan.objects.create(
-        round=make_round(), committee=amphoe_committee("5001")
-    )
-    event = SupportPlanEvent.objects.create(
-        plan=plan, action=SupportPlanEvent.Action.APPROVED, actor=central_staff
-    )
-    with pytest.raises(IntegrityError, match="append-only"):
-        raw("UPDATE selection_supportplanevent SET note = 'x' WHERE id = %s", event.pk)
-    with pytest.raises(IntegrityError, match="append-only"):
-        raw("DELETE FROM selection_supportplanevent")
-    with transaction.atomic():
-        assert SupportPlanEvent.objects.filter(pk=event.pk).purge() == 1

@@ -27,8 +27,9 @@ from committees.models import Committee
 from committees.models import Tier as CommitteeTier
 from committees.permissions import committees_for
 from communities.models import Amphoe, Province
-from selection.models import FundingSource, Round, SupportAction, SupportKind
+from selection.models import Round
 from selection.selectors import is_central_staff
+from support.models import FundingSource, SupportAction, SupportKind
 
 BY = ("committee", "province", "region", "kind", "source", "tier")
 BY_LABELS = {

@@ -4,21 +4,18 @@ rule, read-only after approval, the audit trail, and the pages."""
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from guardian.shortcuts import assign_perm
 
 from committees.models import Tier as CommitteeTier
 from core.workflow import InvalidTransition
-from selection.models import (
-    RankingEntry,
-    SupportAction,
-    SupportPlan,
-    SupportPlanEvent,
-)
+from selection.models import RankingEntry
 from selection.services import ranking_finalize, ranking_get
-from selection.support import (
+from support.models import SupportAction, SupportPlan, SupportPlanEvent
+from support.services import (
     support_action_add,
     support_action_delete,
     support_action_progress,
@@ -340,6 +337,28 @@ def test_the_plan_trail_is_append_only(world):
         event.delete()
 
 
+@pytest.mark.skipif(
+    "postgresql" not in settings.DATABASES["default"]["ENGINE"],
+    reason="the trigger is PostgreSQL's (CI's second run)",
+)
+def test_raw_sql_cannot_change_the_plan_trail(world):
+    """The table kept its name when the model moved to this app, and with it
+    the trigger selection's migration 0007 put on it."""
+    add(world)
+    event = SupportPlanEvent.objects.get()
+
+    def raw(sql: str, *params) -> None:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql, params)
+
+    with pytest.raises(IntegrityError, match="append-only"):
+        raw("UPDATE selection_supportplanevent SET note = 'x' WHERE id = %s", event.pk)
+    with pytest.raises(IntegrityError, match="append-only"):
+        raw("DELETE FROM selection_supportplanevent")
+    with transaction.atomic():
+        assert SupportPlanEvent.objects.filter(pk=event.pk).purge() == 1
+
+
 # Pages ---------------
 
 
@@ -378,6 +397,25 @@ def test_the_secretary_adds_through_the_admin_page_and_the_chair_approves(
     client.force_login(board.chair)
     client.post(url, {"do": "approve"})
     assert SupportPlan.objects.get().status == SupportPlan.Status.APPROVED
+
+
+def test_the_ranking_page_shows_the_plan_through_supports_template_tag(world, client):
+    """selection's ranking page knows nothing of plans: support's template
+    tag puts the summary there (status, budget, actions, the plan's link)."""
+    add(world)
+    board = world["board"]
+    board.secretary.is_staff = True
+    board.secretary.save()
+    client.force_login(board.secretary)
+    ranking = ranking_get(committee=board.committee, round_=world["round"])
+
+    page = client.get(reverse("admin:selection_ranking_change", args=[ranking.pk]))
+
+    html = page.content.decode()
+    assert 'id="support-plan"' in html
+    assert plan_admin_url(world) in html
+    assert "15,000.50" in html
+    assert str(world["ranked"][0].product) in html
 
 
 def test_a_chair_post_to_add_changes_nothing(world, client):

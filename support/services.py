@@ -24,13 +24,8 @@ from committees.models import Tier as CommitteeTier
 from committees.permissions import can
 from core.buddhist_era import to_be
 from core.workflow import Checks, allow, require
-from selection.models import (
-    Nomination,
-    Round,
-    SupportAction,
-    SupportPlan,
-    SupportPlanEvent,
-)
+from selection.models import Nomination, Round
+from support.models import SupportAction, SupportPlan, SupportPlanEvent
 
 Event = SupportPlanEvent.Action
 PLAN_TIERS = (CommitteeTier.AMPHOE, CommitteeTier.PROVINCE)

@@ -12,14 +12,15 @@ import pytest
 from django.urls import reverse
 
 from committees.models import Role
-from selection.budget import (
+from selection.models import Nomination
+from support.budget import (
     BY,
     BudgetLine,
     budget_committees_visible_to,
     budget_rollup,
     budget_total,
 )
-from selection.models import Nomination, SupportAction, SupportPlan
+from support.models import SupportAction, SupportPlan
 from tests.accounts.factories import UserFactory
 from tests.committees.factories import (
     amphoe_committee,

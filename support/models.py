@@ -1,7 +1,10 @@
-"""Support plans (issue #10): a committee's plan to support the nominations it
-ranked, its actions and their budget, and the plan's append-only trail. The
-block stands here as it stood in the old models.py, to move to the support
-app whole."""
+"""Support plans (issue #10): what a district or provincial committee plans
+for the nominations it ranked, action by action with a budget, and the
+plan's append-only trail.
+
+The models moved here from ``selection`` (migration ``support.0001``) and
+keep their tables, so their rows, constraints and the PostgreSQL trigger of
+the trail stayed where they were."""
 
 from decimal import Decimal
 
@@ -14,10 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from committees.models import Committee
 from core.events import AppendOnlyEvent
-from selection.models.nominations import Nomination
-from selection.models.rounds import Round
-
-# Support plans (issue #10) ---------------------------------------------------------
+from selection.models import Nomination, Round
 
 
 class SupportKind(models.TextChoices):
@@ -77,6 +77,7 @@ class SupportPlan(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
+        db_table = "selection_supportplan"
         ordering = ["round", "committee"]
         verbose_name = _("support plan")
         verbose_name_plural = _("support plans")
@@ -140,6 +141,7 @@ class SupportAction(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
+        db_table = "selection_supportaction"
         ordering = ["plan", "fiscal_year", "quarter", "pk"]
         verbose_name = _("support action")
         verbose_name_plural = _("support actions")
@@ -190,6 +192,7 @@ class SupportPlanEvent(AppendOnlyEvent):
     at = models.DateTimeField(_("at"), default=timezone.now)
 
     class Meta(AppendOnlyEvent.Meta):
+        db_table = "selection_supportplanevent"
         ordering = ["at", "pk"]
         verbose_name = _("support plan event")
         verbose_name_plural = _("support plan events")

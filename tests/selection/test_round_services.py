@@ -616,7 +616,7 @@ def test_an_open_round_is_refused_by_the_service_even_if_the_page_offered_edits(
     round_ = make_round()
     before = reference(round_)
     monkeypatch.setattr(
-        "selection.admin.round_actions", lambda user, round_: ["edit_reference"]
+        "selection.admin.rounds.round_actions", lambda user, round_: ["edit_reference"]
     )
 
     response = admin_client.post(change_url(round_), edited_page(admin_client, round_))

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from communities.models import Amphoe, Producer, Province
-from core.events import AppendOnlyEvent
+from core.events import AuditEvent
 from core.tiers import CommitteeTier as Tier
 
 
@@ -313,7 +313,7 @@ class Membership(models.Model):
         return f"{self.user} · {self.get_role_display()} · {self.committee}"
 
 
-class MembershipEvent(AppendOnlyEvent):
+class MembershipEvent(AuditEvent):
     """Who granted, revoked or changed whose role, and when (append-only)."""
 
     class Action(models.TextChoices):
@@ -333,19 +333,8 @@ class MembershipEvent(AppendOnlyEvent):
     action = models.CharField(_("action"), max_length=16, choices=Action.choices)
     from_role = models.CharField(_("from role"), max_length=16, blank=True)
     to_role = models.CharField(_("to role"), max_length=16, blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("by"),
-    )
-    note = models.TextField(_("note"), blank=True)
-    at = models.DateTimeField(_("at"), default=timezone.now)
 
-    class Meta(AppendOnlyEvent.Meta):
-        ordering = ["-at", "-pk"]
+    class Meta(AuditEvent.Meta):
         verbose_name = _("membership event")
         verbose_name_plural = _("membership events")
 

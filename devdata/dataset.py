@@ -53,6 +53,7 @@ from committees.models import (
 from committees.models import Tier as CommitteeTier
 from communities.models import (
     OfficerAssignment,
+    OfficerAssignmentEvent,
     Producer,
     Tambon,
     TambonUserObjectPermission,
@@ -278,6 +279,7 @@ def dataset_remove() -> None:
     MembershipEvent.objects.filter(committee__in=committees).purge()
     _purge(Membership.objects.filter(committee__in=committees))
     _purge(Committee.objects.filter(pk__in=committees))
+    OfficerAssignmentEvent.objects.filter(assignment__user__in=users).purge()
     _purge(OfficerAssignment.objects.filter(user__in=users))
     _purge(TambonUserObjectPermission.objects.filter(user__in=users))
     users.delete()  # the collector: permissions, notifications, sessions…
@@ -811,7 +813,7 @@ class _Builder:
         ]
         _bulk(User, officers, bar)
         self.officers = {code: u.pk for code, u in zip(amphoes, officers, strict=True)}
-        _bulk(
+        assignments = _bulk(
             OfficerAssignment,
             [
                 OfficerAssignment(
@@ -821,6 +823,18 @@ class _Builder:
                     assigned_by=staff,
                 )
                 for code in amphoes
+            ],
+        )
+        _bulk(
+            OfficerAssignmentEvent,
+            [
+                OfficerAssignmentEvent(
+                    assignment=assignment,
+                    action=OfficerAssignmentEvent.Action.GRANTED,
+                    actor=staff,
+                    at=self.appointed,
+                )
+                for assignment in assignments
             ],
         )
         manage_tambon = Permission.objects.get(

@@ -17,7 +17,13 @@ from accounts.models import User
 from committees.models import Committee, Membership, MembershipEvent, Role
 from committees.models import Tier as CommitteeTier
 from committees.services import committee_create, conflict_declare, membership_grant
-from communities.models import Amphoe, Producer, Province, Tambon
+from communities.models import (
+    Amphoe,
+    OfficerAssignmentEvent,
+    Producer,
+    Province,
+    Tambon,
+)
 from communities.services import assignment_grant, producer_create
 from core.buddhist_era import fiscal_year, to_be
 from devdata.demo.data import (
@@ -713,6 +719,7 @@ def demo_remove() -> None:
         committee_ids = list(committees.values_list("pk", flat=True))
         MembershipEvent.objects.filter(committee__in=committee_ids).purge()
         Committee.objects.filter(pk__in=committee_ids).delete()
+        OfficerAssignmentEvent.objects.filter(assignment__user__in=users).purge()
         users.delete()
     except ProtectedError as error:
         blocking = sorted({str(obj) for obj in error.protected_objects})[:5]

@@ -12,6 +12,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import ProtectedError
 
 from committees.models import MembershipEvent
+from communities.models import OfficerAssignmentEvent
 from core.events import AppendOnlyEvent
 from products.models import ProductEvent
 from registry.models import RegistryEvent
@@ -87,12 +88,16 @@ def test_what_an_event_describes_cannot_be_deleted_under_it(event):
         RegistryEvent: "entry",
         MembershipEvent: "membership",
         ProductEvent: "product",
+        OfficerAssignmentEvent: "assignment",
     }[model]
     with pytest.raises(ProtectedError), transaction.atomic():
         getattr(event, subject).delete()
     if model is MembershipEvent:
         with pytest.raises(ProtectedError), transaction.atomic():
             event.committee.delete()
+    if model is OfficerAssignmentEvent:  # the officer's assignments cascade
+        with pytest.raises(ProtectedError), transaction.atomic():
+            event.assignment.user.delete()
     assert model.objects.filter(pk=event.pk).exists()
 
 

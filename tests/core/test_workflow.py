@@ -1,8 +1,9 @@
 """The kernel's one recipe (``core.workflow``) and the workflows outside the
 ladder that use it: role × state → allowed / not allowed / not possible, and
 each answer the same from the service as from the page's list of actions.
-(The ladder's own matrix is tests/selection/test_transitions.py and
-test_ranking_rules.py; support plans' is test_support_plans.py.)"""
+(The ladder's own matrices are tests/selection/test_transitions.py for
+nominations and test_ranking_matrix.py for rankings; support plans' is
+test_support_plans.py.)"""
 
 import pytest
 from django.core.exceptions import PermissionDenied

@@ -6,7 +6,6 @@ day it is added."""
 
 import pytest
 from django.apps import apps
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import ProtectedError
@@ -18,13 +17,9 @@ from products.models import ProductEvent
 from registry.models import RegistryEvent
 from selection.models import NominationEvent, SupportPlanEvent
 from tests.core.builders import BUILD
+from tests.db import on_postgresql
 
 pytestmark = pytest.mark.django_db
-
-on_postgresql = pytest.mark.skipif(
-    "postgresql" not in settings.DATABASES["default"]["ENGINE"],
-    reason="the trigger is PostgreSQL's (CI's second run)",
-)
 
 TRAILS = set(BUILD)
 

@@ -52,7 +52,6 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from committees.models import Committee, Kind
-from committees.models import Tier as CommitteeTier
 from committees.permissions import committees_for, limit_to_committee_areas
 from communities.models import Amphoe, Province, Region
 from core import tiers
@@ -134,10 +133,7 @@ class Scope:
         if self.national:
             return queryset
         return limit_to_committee_areas(
-            queryset,
-            self.user,
-            amphoe_field=f"{prefix}amphoe_code",
-            province_field=f"{prefix}province_code",
+            queryset, self.user, area_fields=tiers.nomination_areas(prefix)
         )
 
     def committees(self, queryset: QuerySet[Committee]) -> QuerySet[Committee]:
@@ -164,7 +160,7 @@ def dashboard_scope(user: User) -> Scope | None:
     )
     if not areas:
         return None
-    if any(tier == CommitteeTier.CENTRAL for tier, _a, _p in areas):
+    if any(tier in tiers.NATIONAL_TIERS for tier, _a, _p in areas):
         return Scope(user=user, national=True)
     return Scope(
         user=user,
@@ -260,10 +256,15 @@ GROUP_LABELS = {
     NOT_SELECTED: _("Not selected"),
     RETURNED: _("Returned or withdrawn"),
 }
+# A tier that forwards to the next also returns and leaves some out; the top
+# tier awards.
 TIER_GROUPS = {
-    Tier.AMPHOE: (PENDING, RANKED, FORWARDED, NOT_SELECTED, RETURNED),
-    Tier.PROVINCE: (PENDING, RANKED, FORWARDED, NOT_SELECTED, RETURNED),
-    Tier.CENTRAL: (PENDING, RANKED, AWARDED),
+    tier: (
+        (PENDING, RANKED, FORWARDED, NOT_SELECTED, RETURNED)
+        if tier in tiers.NEXT_TIER
+        else (PENDING, RANKED, AWARDED)
+    )
+    for tier in COMMITTEE_TIERS
 }
 
 
@@ -355,7 +356,7 @@ def round_progress(*, scope: Scope, round_: Round, areas: Areas) -> Progress:
                 )
             )
         tables[tier] = table
-    submitted = tables[Tier.AMPHOE].total
+    submitted = tables[COMMITTEE_TIERS[0]].total  # reached the first committees
     return Progress(
         tables=tables,
         total=total,
@@ -559,6 +560,15 @@ RANKING_LABELS = {
 }
 
 
+def _in_committee_area() -> Q:
+    """Nominations in the area of the committee ``OuterRef`` names (every
+    nomination for a national committee)."""
+    area = Q(tier__in=tiers.NATIONAL_TIERS)
+    for tier, code_field in tiers.nomination_areas().items():
+        area |= Q(**{code_field: OuterRef(tiers.BY_CODE[tier].committee_area)})
+    return area
+
+
 def late_committees(
     *, scope: Scope, round_: Round, today: dt.date
 ) -> list[LateCommittee]:
@@ -569,11 +579,7 @@ def late_committees(
         Nomination.objects.filter(
             round=round_, tier=OuterRef("tier"), state=State.PENDING
         )
-        .filter(
-            Q(amphoe_code=OuterRef("amphoe_id"))
-            | Q(province_code=OuterRef("province_id"))
-            | Q(tier=Tier.CENTRAL)
-        )
+        .filter(_in_committee_area())
         .order_by()
         .values("round")
         .annotate(n=Count("pk"))

@@ -253,14 +253,14 @@ def appoint_members():
 
 def scoped(user):
     from committees.permissions import limit_to_committee_areas
+    from core.tiers import tambon_areas
     from products.models import Product
 
     return limit_to_committee_areas(
         Product.objects.all(),
         user,
         "view_committee",
-        amphoe_field=AMPHOE_FIELD,
-        province_field=PROVINCE_FIELD,
+        area_fields=tambon_areas("producer__tambon__"),
     )
 
 
@@ -276,13 +276,13 @@ def make_admin():
 
         def get_queryset(self, request):
             from committees.permissions import limit_to_committee_areas
+            from core.tiers import tambon_areas
 
             return limit_to_committee_areas(
                 super().get_queryset(request),
                 request.user,
                 "view_committee",
-                amphoe_field=AMPHOE_FIELD,
-                province_field=PROVINCE_FIELD,
+                area_fields=tambon_areas("producer__tambon__"),
             )
 
     site = admin.AdminSite(name="bench")

@@ -4,13 +4,12 @@ every queryset here is narrowed by committees.permissions."""
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportMixin
 from import_export.formats.base_formats import CSV, XLSX
 
-from committees.forms import CommitteeAdminForm, committee_save
+from committees.forms import CommitteeAdminForm
 from committees.models import (
     Committee,
     ConflictDeclaration,
@@ -25,9 +24,13 @@ from committees.services import (
     membership_grant,
     membership_revoke,
 )
-from core.admin import NotFoundOutsideQuerysetMixin
+from core.admin import (
+    AuditTrailInline,
+    NotFoundOutsideQuerysetMixin,
+    ServiceForm,
+    ServiceFormAdminMixin,
+)
 from core.uploads import SafeImportForm
-from core.workflow import REFUSALS, refusal_messages
 
 
 def _is_central(request, action: str, model: str) -> bool:
@@ -56,32 +59,27 @@ class MembershipInline(admin.TabularInline):
         return False
 
 
-class MembershipEventInline(admin.TabularInline):
+class MembershipEventInline(AuditTrailInline):
     """The committee's audit trail: who appointed, removed or re-roled whom."""
 
     model = MembershipEvent
-    fields = ("at", "action", "membership", "from_role", "to_role", "actor", "note")
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
+    fields = (
+        "at_display",
+        "action",
+        "membership",
+        "from_role",
+        "to_role",
+        "actor",
+        "note",
+    )
+    related = ("membership__user", "membership__committee", "actor")
     verbose_name_plural = _("history of appointments")
-
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .select_related("membership__user", "membership__committee", "actor")
-        )
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Committee)
-class CommitteeAdmin(NotFoundOutsideQuerysetMixin, admin.ModelAdmin):
+class CommitteeAdmin(
+    ServiceFormAdminMixin, NotFoundOutsideQuerysetMixin, admin.ModelAdmin
+):
     form = CommitteeAdminForm
     list_display = (
         "__str__",
@@ -139,11 +137,6 @@ class CommitteeAdmin(NotFoundOutsideQuerysetMixin, admin.ModelAdmin):
             return self.get_fields(request, obj)
         return ("tier", "kind_label", "area")
 
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change, **kwargs)
-        form.request = request
-        return form
-
     @admin.display(description=_("area"))
     def area(self, obj):
         return obj.area or "—"
@@ -168,68 +161,45 @@ class CommitteeAdmin(NotFoundOutsideQuerysetMixin, admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False  # deactivate instead: the history stays
 
-    def save_model(self, request, obj, form, change):
-        try:
-            saved = committee_save(request.user, obj, form.cleaned_data)
-        except ValidationError as error:
-            raise PermissionDenied(" ".join(error.messages)) from error
-        # The admin logs and announces ``obj``: give it what was saved.
-        for field in saved._meta.concrete_fields:
-            setattr(obj, field.attname, getattr(saved, field.attname))
-        obj._state.adding = False
-
     def save_related(self, request, form, formsets, change):
         # The product types were saved by the service; only the inlines remain.
         for formset in formsets:
             self.save_formset(request, form, formset, change=change)
 
 
-class MembershipForm(forms.ModelForm):
-    """Runs the membership service as a dry run while validating, so a rule it
-    enforces comes back as a form error instead of a failed save."""
+class MembershipForm(ServiceForm):
+    """Appoints or changes a role through the membership services."""
 
     note = forms.CharField(
         label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    request = None  # set by MembershipAdmin.get_form
 
     class Meta:
         model = Membership
         fields = ("user", "committee", "role", "term_start", "term_end")
 
-    def clean(self):
-        data = super().clean()
-        if self.errors or self.request is None:
-            return data
-        try:
-            with transaction.atomic():
-                _save_membership(self.request, self.instance, data)
-                transaction.set_rollback(True)
-        except REFUSALS as error:
-            raise forms.ValidationError(refusal_messages(error)) from error
-        return data
-
-
-def _save_membership(request, membership: Membership, data) -> Membership:
-    if membership.pk:
-        return membership_change_role(
-            actor=request.user,
-            membership=membership,
+    def write(self, data) -> Membership:
+        if self.instance.pk:
+            return membership_change_role(
+                actor=self.request.user,
+                membership=self.instance,
+                role=data["role"],
+                note=data.get("note", ""),
+            )
+        return membership_grant(
+            actor=self.request.user,
+            user=data["user"],
+            committee=data["committee"],
             role=data["role"],
-            note=data.get("note", ""),
+            term_start=data.get("term_start"),
+            term_end=data.get("term_end"),
         )
-    return membership_grant(
-        actor=request.user,
-        user=data["user"],
-        committee=data["committee"],
-        role=data["role"],
-        term_start=data.get("term_start"),
-        term_end=data.get("term_end"),
-    )
 
 
 @admin.register(Membership)
-class MembershipAdmin(NotFoundOutsideQuerysetMixin, ImportMixin, admin.ModelAdmin):
+class MembershipAdmin(
+    ServiceFormAdminMixin, NotFoundOutsideQuerysetMixin, ImportMixin, admin.ModelAdmin
+):
     form = MembershipForm
     resource_classes = [MembershipResource]
     import_formats = [CSV, XLSX]
@@ -284,14 +254,6 @@ class MembershipAdmin(NotFoundOutsideQuerysetMixin, ImportMixin, admin.ModelAdmi
 
     def has_import_permission(self, request):
         return _is_central(request, "add", "membership")
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change, **kwargs)
-        form.request = request
-        return form
-
-    def save_model(self, request, obj, form, change):
-        obj.pk = _save_membership(request, obj, form.cleaned_data).pk
 
     @admin.action(description=_("Remove the selected members from their committees"))
     def revoke(self, request, queryset):

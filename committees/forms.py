@@ -1,6 +1,4 @@
 from django import forms
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from committees.models import Committee, Kind
@@ -9,6 +7,7 @@ from committees.services import (
     committee_create,
     committee_update,
 )
+from core.admin import ServiceForm
 from products.models import Category
 
 
@@ -22,13 +21,11 @@ class ConflictForm(forms.Form):
     )
 
 
-class CommitteeAdminForm(forms.ModelForm):
+class CommitteeAdminForm(ServiceForm):
     """The committee form of the admin. Validating runs the committee service
     as a dry run, so its rules (one active committee per kind, product types
     only for central subcommittees and at most one subcommittee per type)
     come back as form errors instead of a failed save."""
-
-    request = None  # set by CommitteeAdmin.get_form
 
     class Meta:
         model = Committee
@@ -68,25 +65,8 @@ class CommitteeAdminForm(forms.ModelForm):
         # The service validates the model (full_clean) during the dry run.
         pass
 
-    def clean(self):
-        data = super().clean()
-        if self.errors or self.request is None:
-            return data
-        try:
-            with transaction.atomic():
-                committee_save(self.request.user, self.instance, data)
-                transaction.set_rollback(True)
-        except ValidationError as error:
-            raise forms.ValidationError(_error_list(error)) from error
-        return data
-
-
-def _error_list(error: ValidationError) -> list[str]:
-    if hasattr(error, "error_dict"):
-        return [
-            message for messages in error.message_dict.values() for message in messages
-        ]
-    return error.messages
+    def write(self, data):
+        return committee_save(self.request.user, self.instance, data)
 
 
 def committee_save(actor, committee: Committee, data) -> Committee:

@@ -7,6 +7,8 @@ roles into django-guardian object permissions on the committee.
 """
 
 import datetime as dt
+import operator
+from functools import reduce
 
 from django.conf import settings
 from django.db import models
@@ -17,7 +19,8 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from communities.models import Amphoe, Producer, Province
-from core.events import AppendOnlyEvent
+from core.events import AuditEvent
+from core.tiers import TIERS
 from core.tiers import CommitteeTier as Tier
 
 
@@ -56,6 +59,32 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
 COMMITTEE_PERMISSIONS = sorted(
     {p for perms in ROLE_PERMISSIONS.values() for p in perms}
 )
+
+
+# The committee's field for each tier's area (core.tiers): a committee has its
+# tier's area and no other (none at a national tier), one active per area.
+AREA_FIELDS = {
+    Tier(t.code): t.committee_area.removesuffix("_id")
+    for t in TIERS
+    if t.committee_area
+}
+
+
+def _area_matches_tier() -> Q:
+    """Each tier's committee has its own area field set and the others empty."""
+    return reduce(
+        operator.or_,
+        (
+            Q(
+                tier=tier,
+                **{
+                    f"{f}__isnull": f != AREA_FIELDS.get(tier)
+                    for f in AREA_FIELDS.values()
+                },
+            )
+            for tier in Tier
+        ),
+    )
 
 
 class Committee(models.Model):
@@ -110,27 +139,20 @@ class Committee(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=(
-                    Q(tier=Tier.AMPHOE, amphoe__isnull=False, province__isnull=True)
-                    | Q(tier=Tier.PROVINCE, amphoe__isnull=True, province__isnull=False)
-                    | Q(tier=Tier.CENTRAL, amphoe__isnull=True, province__isnull=True)
-                ),
-                name="committee_area_matches_tier",
+                condition=_area_matches_tier(), name="committee_area_matches_tier"
             ),
             models.CheckConstraint(
                 condition=Q(term_end__isnull=True)
                 | Q(term_end__gte=models.F("term_start")),
                 name="committee_term_ends_after_it_starts",
             ),
-            models.UniqueConstraint(
-                fields=["amphoe"],
-                condition=Q(is_active=True, tier=Tier.AMPHOE),
-                name="one_active_committee_per_amphoe",
-            ),
-            models.UniqueConstraint(
-                fields=["province"],
-                condition=Q(is_active=True, tier=Tier.PROVINCE),
-                name="one_active_committee_per_province",
+            *(
+                models.UniqueConstraint(
+                    fields=[area],
+                    condition=Q(is_active=True, tier=tier),
+                    name=f"one_active_committee_per_{area}",
+                )
+                for tier, area in AREA_FIELDS.items()
             ),
             models.CheckConstraint(
                 condition=Q(kind=Kind.MAIN) | Q(tier=Tier.CENTRAL),
@@ -159,11 +181,13 @@ class Committee(models.Model):
 
     @property
     def area(self) -> Amphoe | Province | None:
-        return self.amphoe or self.province
+        field = AREA_FIELDS.get(self.tier)
+        return getattr(self, field) if field else None
 
     @property
     def area_code(self) -> str:
-        return self.amphoe_id or self.province_id or ""
+        field = AREA_FIELDS.get(self.tier)
+        return (getattr(self, f"{field}_id") if field else None) or ""
 
     @property
     def is_subcommittee(self) -> bool:
@@ -313,7 +337,7 @@ class Membership(models.Model):
         return f"{self.user} · {self.get_role_display()} · {self.committee}"
 
 
-class MembershipEvent(AppendOnlyEvent):
+class MembershipEvent(AuditEvent):
     """Who granted, revoked or changed whose role, and when (append-only)."""
 
     class Action(models.TextChoices):
@@ -333,19 +357,8 @@ class MembershipEvent(AppendOnlyEvent):
     action = models.CharField(_("action"), max_length=16, choices=Action.choices)
     from_role = models.CharField(_("from role"), max_length=16, blank=True)
     to_role = models.CharField(_("to role"), max_length=16, blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("by"),
-    )
-    note = models.TextField(_("note"), blank=True)
-    at = models.DateTimeField(_("at"), default=timezone.now)
 
-    class Meta(AppendOnlyEvent.Meta):
-        ordering = ["-at", "-pk"]
+    class Meta(AuditEvent.Meta):
         verbose_name = _("membership event")
         verbose_name_plural = _("membership events")
 

@@ -5,13 +5,15 @@ require the committee to be active and the membership to be within its term,
 so access ends the day a term ends even before the expiry sweep runs.
 """
 
+from collections.abc import Mapping
 from typing import TypeVar
 
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
-from committees.models import Committee, Membership, Tier
+from committees.models import Committee, Membership
+from core.tiers import BY_CODE, NATIONAL_TIERS
 
 M = TypeVar("M", bound=Model)
 
@@ -55,28 +57,17 @@ def limit_to_committee_areas(
     user: User,
     perm: str = "view_committee",
     *,
-    amphoe_field: str,
-    province_field: str,
+    area_fields: Mapping[str, str],
 ) -> QuerySet[M]:
     """Narrow any area-coded queryset (nominations, products, producers) to
     the areas of the committees where ``user`` holds ``perm``: rows of their
     amphoe for a district committee, of their province for a provincial one,
-    everything for the central committee. One query, no lists of ids."""
+    everything for the central committee. ``area_fields``: committee tier →
+    the queryset's field holding that tier's area code (core.tiers
+    ``nomination_areas`` / ``tambon_areas``). One query, no lists of ids."""
     committees = committees_for(user, perm)
-    return queryset.filter(
-        Q(
-            **{
-                f"{amphoe_field}__in": committees.filter(tier=Tier.AMPHOE).values(
-                    "amphoe"
-                )
-            }
-        )
-        | Q(
-            **{
-                f"{province_field}__in": committees.filter(tier=Tier.PROVINCE).values(
-                    "province"
-                )
-            }
-        )
-        | Q(Exists(committees.filter(tier=Tier.CENTRAL)))
-    )
+    visible = Q(Exists(committees.filter(tier__in=NATIONAL_TIERS)))
+    for tier, field in area_fields.items():
+        area = BY_CODE[tier].committee_area
+        visible |= Q(**{f"{field}__in": committees.filter(tier=tier).values(area)})
+    return queryset.filter(visible)

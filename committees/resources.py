@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
 from accounts.models import User
-from committees.models import Committee, Kind, Membership, Role, Tier
+from committees.models import Committee, Kind, Membership, Role
 from committees.services import membership_change_role, membership_grant
 from core import tiers
 from core.forms import BuddhistEraDateField
@@ -44,7 +44,7 @@ class CommitteeWidget(widgets.Widget):
             lookup = {"kind": code or Kind.MAIN}
         else:
             lookup = {info.committee_area: code}
-        if lookup is None or (tier != Tier.CENTRAL and not code):
+        if lookup is None or (info.committee_area and not code):
             raise ValueError(
                 _("Write the committee as amphoe:<code>, province:<code> or central.")
             )

@@ -14,6 +14,7 @@ from committees.permissions import can_view, limit_to_committee_areas
 from committees.selectors import conflicts_for, memberships_of
 from committees.services import conflict_declare
 from communities.models import Producer
+from core.tiers import tambon_areas
 
 
 @login_required
@@ -73,8 +74,7 @@ def conflicts(request: HttpRequest) -> HttpResponse:
             limit_to_committee_areas(
                 Producer.objects.all(),
                 request.user,
-                amphoe_field="tambon__amphoe",
-                province_field="tambon__province",
+                area_fields=tambon_areas("tambon__"),
             )
             .filter(
                 Q(name_th__icontains=query)
@@ -108,8 +108,7 @@ def conflict_create(request: HttpRequest) -> HttpResponse:
         limit_to_committee_areas(
             Producer.objects.all(),
             request.user,
-            amphoe_field="tambon__amphoe",
-            province_field="tambon__province",
+            area_fields=tambon_areas("tambon__"),
         ),
         pk=form.cleaned_data["producer"],
     )

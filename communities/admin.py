@@ -1,5 +1,5 @@
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
 from import_export.formats.base_formats import CSV, XLSX
@@ -7,6 +7,7 @@ from import_export.formats.base_formats import CSV, XLSX
 from communities.models import (
     Amphoe,
     OfficerAssignment,
+    OfficerAssignmentEvent,
     Producer,
     Province,
     Region,
@@ -15,7 +16,14 @@ from communities.models import (
 from communities.resources import ProducerResource
 from communities.selectors import producers_visible_to
 from communities.services import assignment_grant, assignment_revoke
-from core.admin import NotFoundOutsideQuerysetMixin, ReadOnlyAdminMixin
+from core.admin import (
+    AuditTrailInline,
+    NotFoundOutsideQuerysetMixin,
+    ReadOnlyAdminMixin,
+    ServiceForm,
+    ServiceFormAdminMixin,
+)
+from core.workflow import REFUSALS, refusal_text
 
 
 class ReadOnlyGeographyAdmin(
@@ -60,11 +68,37 @@ class TambonAdmin(ReadOnlyGeographyAdmin):
     )
 
 
+class OfficerAssignmentForm(ServiceForm):
+    """Assigns through the assignment service, which grants the tambons."""
+
+    class Meta:
+        model = OfficerAssignment
+        fields = ("user", "tambon", "amphoe")
+
+    def write(self, data) -> OfficerAssignment:
+        return assignment_grant(
+            actor=self.request.user,
+            user=data["user"],
+            tambon=data.get("tambon"),
+            amphoe=data.get("amphoe"),
+        )
+
+
+class OfficerAssignmentEventInline(AuditTrailInline):
+    """The assignment's audit trail: who assigned and who revoked it."""
+
+    model = OfficerAssignmentEvent
+    verbose_name_plural = _("history of the assignment")
+
+
 @admin.register(OfficerAssignment)
-class OfficerAssignmentAdmin(NotFoundOutsideQuerysetMixin, admin.ModelAdmin):
+class OfficerAssignmentAdmin(
+    ServiceFormAdminMixin, NotFoundOutsideQuerysetMixin, admin.ModelAdmin
+):
     """Central staff assign officers; saving calls the assignment service,
     which grants the tambon permissions."""
 
+    form = OfficerAssignmentForm
     list_display = ("user", "tambon", "amphoe", "assigned_at", "revoked_at")
     list_filter = ("revoked_at",)
     search_fields = ("user__username", "user__display_name", "tambon__name_th")
@@ -72,6 +106,7 @@ class OfficerAssignmentAdmin(NotFoundOutsideQuerysetMixin, admin.ModelAdmin):
     autocomplete_fields = ("user", "tambon", "amphoe")
     fields = ("user", "tambon", "amphoe")
     actions = ("revoke",)
+    inlines = (OfficerAssignmentEventInline,)
 
     def has_change_permission(self, request, obj=None):
         return obj is None and super().has_change_permission(request, obj)
@@ -79,20 +114,25 @@ class OfficerAssignmentAdmin(NotFoundOutsideQuerysetMixin, admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False  # revoke instead: the row stays as history
 
-    def save_model(self, request, obj, form, change):
-        try:
-            saved = assignment_grant(
-                actor=request.user, user=obj.user, tambon=obj.tambon, amphoe=obj.amphoe
-            )
-        except (PermissionDenied, ValidationError) as error:
-            raise PermissionDenied(str(error)) from error
-        obj.pk = saved.pk
+    def get_inlines(self, request, obj):
+        return self.inlines if obj is not None else ()  # no trail before the row
 
     @admin.action(description=_("Revoke the selected assignments"))
     def revoke(self, request, queryset):
-        for assignment in queryset.filter(revoked_at__isnull=True):
-            assignment_revoke(actor=request.user, assignment=assignment)
-        self.message_user(request, _("Assignments revoked."), messages.SUCCESS)
+        revoked = 0
+        for assignment in queryset.select_related("user", "tambon", "amphoe"):
+            try:
+                assignment_revoke(actor=request.user, assignment=assignment)
+            except REFUSALS as error:
+                messages.error(
+                    request,
+                    gettext("%(assignment)s: %(reason)s")
+                    % {"assignment": assignment, "reason": refusal_text(error)},
+                )
+            else:
+                revoked += 1
+        if revoked:
+            self.message_user(request, _("Assignments revoked."), messages.SUCCESS)
 
 
 @admin.register(Producer)

@@ -10,9 +10,11 @@ can use the code alone. Rows are loaded by ``manage.py load_geography`` from the
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+from core.events import AuditEvent
 
 
 class BilingualName(models.Model):
@@ -196,6 +198,32 @@ class OfficerAssignment(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class OfficerAssignmentEvent(AuditEvent):
+    """Who assigned or revoked an officer's tambon or amphoe, and when."""
+
+    class Action(models.TextChoices):
+        # In context: a committee's "granted"/"revoked" reads appointed/removed.
+        GRANTED = "granted", pgettext_lazy("officer assignment", "granted")
+        REVOKED = "revoked", pgettext_lazy("officer assignment", "revoked")
+
+    # PROTECT: the trail outlives nothing it describes; assignments are
+    # revoked, not deleted.
+    assignment = models.ForeignKey(
+        OfficerAssignment,
+        on_delete=models.PROTECT,
+        related_name="events",
+        verbose_name=_("officer assignment"),
+    )
+    action = models.CharField(_("action"), max_length=16, choices=Action.choices)
+
+    class Meta(AuditEvent.Meta):
+        verbose_name = _("officer assignment event")
+        verbose_name_plural = _("officer assignment events")
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} · {self.assignment}"
 
 
 class Producer(models.Model):

@@ -12,6 +12,7 @@ from accounts.models import User
 from communities.models import (
     Amphoe,
     OfficerAssignment,
+    OfficerAssignmentEvent,
     Producer,
     Province,
     Region,
@@ -19,6 +20,7 @@ from communities.models import (
     TambonUserObjectPermission,
 )
 from communities.regions import REGIONS, region_code_for_province
+from core.workflow import Checks, allow, locked, require
 
 
 @dataclass
@@ -166,6 +168,48 @@ def _differences(obj: models.Model, row: dict[str, Any]) -> list[str]:
 MANAGE_TAMBON = "communities.manage_tambon"
 
 
+def _check_grant(actor: User, assignment: OfficerAssignment) -> None:
+    """``assignment``: the one proposed (unsaved), for its officer and area."""
+    require(
+        not OfficerAssignment.objects.filter(
+            user=assignment.user_id,
+            tambon=assignment.tambon_id,
+            amphoe=assignment.amphoe_id,
+            revoked_at__isnull=True,
+        ).exists(),
+        _("This officer already has this assignment."),
+    )
+    allow(
+        actor.has_perm("communities.add_officerassignment"),
+        _("Only central staff can assign officers."),
+    )
+
+
+def _check_revoke(actor: User, assignment: OfficerAssignment) -> None:
+    require(
+        assignment.revoked_at is None, _("This assignment has already been revoked.")
+    )
+    allow(
+        actor.has_perm("communities.change_officerassignment"),
+        _("Only central staff can revoke assignments."),
+    )
+
+
+GRANT_CHECKS = Checks({"grant": _check_grant})
+ASSIGNMENT_CHECKS = Checks({"revoke": _check_revoke})
+
+
+def assignment_actions(user: User, assignment: OfficerAssignment) -> list[str]:
+    """What ``user`` may do to ``assignment`` now: the services' own checks."""
+    return ASSIGNMENT_CHECKS.passing(user, assignment)
+
+
+def _lock_officer(user_id: int) -> User:
+    """Concurrent grants and revocations for one officer take turns, so the
+    grants always match the active assignments."""
+    return User.objects.select_for_update().get(pk=user_id)
+
+
 @transaction.atomic
 def assignment_grant(
     *,
@@ -175,35 +219,42 @@ def assignment_grant(
     amphoe: Amphoe | None = None,
 ) -> OfficerAssignment:
     """Make ``user`` responsible for a tambon, or for every tambon of an amphoe."""
-    if not actor.has_perm("communities.add_officerassignment"):
-        raise PermissionDenied(_("Only central staff can assign officers."))
     if (tambon is None) == (amphoe is None):
-        raise ValidationError(_("Choose either one tambon or one whole amphoe."))
-    # Lock the officer's row: concurrent grants and revocations for one officer
-    # take turns, so the grants always match the active assignments.
-    User.objects.select_for_update().get(pk=user.pk)
-    active = OfficerAssignment.objects.filter(user=user, revoked_at__isnull=True)
-    if active.filter(tambon=tambon, amphoe=amphoe).exists():
-        raise ValidationError(_("This officer already has this assignment."))
-    assignment = OfficerAssignment.objects.create(
-        user=user, tambon=tambon, amphoe=amphoe, assigned_by=actor
+        raise ValidationError(
+            {"tambon": _("Choose either one tambon or one whole amphoe.")}
+        )
+    _lock_officer(user.pk)
+    assignment = OfficerAssignment(user=user, tambon=tambon, amphoe=amphoe)
+    GRANT_CHECKS.run("grant", actor, assignment)
+    assignment.assigned_by = actor
+    assignment.save()
+    OfficerAssignmentEvent.objects.create(
+        assignment=assignment, action=OfficerAssignmentEvent.Action.GRANTED, actor=actor
     )
     _sync_tambon_grants(user)
     return assignment
 
 
 @transaction.atomic
-def assignment_revoke(*, actor: User, assignment: OfficerAssignment) -> None:
-    if not actor.has_perm("communities.change_officerassignment"):
-        raise PermissionDenied(_("Only central staff can revoke assignments."))
-    User.objects.select_for_update().get(pk=assignment.user_id)
-    assignment = OfficerAssignment.objects.select_for_update().get(pk=assignment.pk)
-    if assignment.revoked_at is not None:
-        return
+def assignment_revoke(
+    *, actor: User, assignment: OfficerAssignment, note: str = ""
+) -> OfficerAssignment:
+    """End an assignment; the row stays as history and its tambons lose their
+    grant unless another active assignment still covers them."""
+    _lock_officer(assignment.user_id)
+    assignment = locked(assignment, "user")
+    ASSIGNMENT_CHECKS.run("revoke", actor, assignment)
     assignment.revoked_at = timezone.now()
     assignment.revoked_by = actor
     assignment.save(update_fields=["revoked_at", "revoked_by"])
+    OfficerAssignmentEvent.objects.create(
+        assignment=assignment,
+        action=OfficerAssignmentEvent.Action.REVOKED,
+        actor=actor,
+        note=note,
+    )
     _sync_tambon_grants(assignment.user)
+    return assignment
 
 
 def _sync_tambon_grants(user: User) -> None:

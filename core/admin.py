@@ -1,6 +1,14 @@
 """Admin pieces shared by the apps (nothing is registered here)."""
 
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+
+from core.buddhist_era import format_datetime
+from core.workflow import REFUSALS, refusal_messages
 
 
 class ReadOnlyAdminMixin:
@@ -30,3 +38,77 @@ class NotFoundOutsideQuerysetMixin:
         if obj is None:
             raise Http404
         return obj
+
+
+class AuditTrailInline(ReadOnlyAdminMixin, admin.TabularInline):
+    """An audit trail (core.events) under what it is about: read-only, its
+    times in the reader's era. A subclass names the ``model``, the ``fields``
+    (``at_display`` for the time) and the rows to join (``related``)."""
+
+    fields = ("at_display", "action", "actor", "note")
+    related: tuple[str, ...] = ("actor",)
+    extra = 0
+    can_delete = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related(*self.related)
+
+    @admin.display(description=_("at"))
+    def at_display(self, obj):
+        return format_datetime(obj.at)
+
+
+class ServiceForm(forms.ModelForm):
+    """An admin form saved by a service (``write``). Validating runs the
+    service once as a dry run, rolled back, so a rule it enforces comes back
+    as a form error instead of a failed save: a refusal naming a field of the
+    form beside that field, any other at the top."""
+
+    request = None  # set by ServiceFormAdminMixin.get_form
+
+    def write(self, data):
+        """Call the service with the cleaned ``data``; return what it saved."""
+        raise NotImplementedError
+
+    def clean(self):
+        data = super().clean()
+        if self.errors or self.request is None:
+            return data
+        try:
+            with transaction.atomic():
+                self.write(data)
+                transaction.set_rollback(True)
+        except REFUSALS as error:
+            for field, messages in self._placed(error).items():
+                self.add_error(field, messages)
+        return data
+
+    def _placed(self, error: Exception) -> dict[str | None, list[str]]:
+        if not (isinstance(error, ValidationError) and hasattr(error, "error_dict")):
+            return {None: refusal_messages(error)}
+        placed: dict[str | None, list[str]] = {}
+        for name, messages in error.message_dict.items():
+            placed.setdefault(name if name in self.fields else None, []).extend(
+                messages
+            )
+        return placed
+
+
+class ServiceFormAdminMixin:
+    """For a ModelAdmin whose ``form`` is a ServiceForm: the form gets the
+    request (the acting user), and saving calls the service."""
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        form.request = request
+        return form
+
+    def save_model(self, request, obj, form, change):
+        # The admin logs and announces ``obj``: give it what was saved.
+        saved = form.write(form.cleaned_data)
+        for field in saved._meta.concrete_fields:
+            setattr(obj, field.attname, getattr(saved, field.attname))
+        obj._state.adding = False

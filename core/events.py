@@ -1,10 +1,11 @@
 """Append-only audit trails: written once, never changed or deleted.
 
-An event model subclasses ``AppendOnlyEvent``; its migration adds the
-``AppendOnly`` operation, which on PostgreSQL installs a row trigger that
-refuses UPDATE and DELETE from anyone (the ORM, raw SQL, a psql session with
-the application's role). On every database the model and its queryset refuse
-``save()`` of a stored row, ``delete()``, ``update()`` and bulk deletes.
+An event model subclasses ``AppendOnlyEvent`` (or ``AuditEvent``, which adds
+who, when and why); its migration adds the ``AppendOnly`` operation, which on
+PostgreSQL installs a row trigger that refuses UPDATE and DELETE from anyone
+(the ORM, raw SQL, a psql session with the application's role). On every
+database the model and its queryset refuse ``save()`` of a stored row,
+``delete()``, ``update()`` and bulk deletes.
 
 The one way past both guards is ``purge()`` inside a transaction, for
 removing a generated world (the demo, a synthetic dataset) together with the
@@ -15,9 +16,11 @@ holding the database role, who can set it too. TRUNCATE (the test runner's
 flush) does not fire row triggers.
 """
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.migrations.operations.base import Operation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 CHANGE_REFUSED = _("The audit trail cannot be changed.")
@@ -67,6 +70,27 @@ class AppendOnlyEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValidationError(DELETE_REFUSED)
+
+
+class AuditEvent(AppendOnlyEvent):
+    """An append-only event saying who (``actor``, none for the system's own
+    sweeps), when (``at``) and why (``note``): a trail is this plus what it
+    is about and its ``action``, newest first."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    note = models.TextField(_("note"), blank=True)
+    at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta(AppendOnlyEvent.Meta):
+        abstract = True
+        ordering = ["-at", "-pk"]
 
 
 FUNCTION = f"""

@@ -5,7 +5,8 @@ for it), not a search through the code.
 
 ``area`` is the nomination field that names a tier's area (a tambon, amphoe or
 province code); ``committee_area`` the Committee field keyed by it (none for
-the central tier, whose committee is national).
+the central tier, whose committee is national). A Tambon names its amphoe and
+province with the same fields as a Committee (``amphoe_id``, ``province_id``).
 """
 
 from dataclasses import dataclass
@@ -51,6 +52,11 @@ CommitteeTier = _choices("CommitteeTier", [t for t in TIERS if t.has_committee])
 
 COMMITTEE_TIERS = tuple(Tier(t.code) for t in TIERS if t.has_committee)
 
+NATIONAL_TIERS = tuple(
+    Tier(t.code) for t in TIERS if t.has_committee and t.committee_area is None
+)
+"""The committee tiers whose committee's area is the whole country."""
+
 NEXT_TIER = {
     Tier(tier.code): Tier(above.code)
     for tier, above in pairwise(TIERS)
@@ -75,3 +81,17 @@ def committee_area(code: str, nomination) -> dict | None:
     if tier.committee_area is None:
         return {}
     return {tier.committee_area: getattr(nomination, tier.area)}
+
+
+def nomination_areas(prefix: str = "") -> dict[str, str]:
+    """Committee tier → the field, after ``prefix``, of a nomination (or of
+    anything with its area codes) that holds the tier's area:
+    ``{"amphoe": "amphoe_code", "province": "province_code"}``. National
+    tiers have none."""
+    return {t.code: prefix + t.area for t in TIERS if t.committee_area}
+
+
+def tambon_areas(prefix: str = "") -> dict[str, str]:
+    """The same for a Tambon reached through ``prefix``:
+    ``{"amphoe": "tambon__amphoe_id", …}`` with ``prefix="tambon__"``."""
+    return {t.code: prefix + t.committee_area for t in TIERS if t.committee_area}

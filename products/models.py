@@ -13,7 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from communities.models import Producer
-from core.events import AppendOnlyEvent
+from core.events import AuditEvent
 
 MAX_IMAGES_PER_PRODUCT = 8
 
@@ -265,7 +265,7 @@ class Certification(models.Model):
         return self.expires_on is not None and self.expires_on < timezone.localdate()
 
 
-class ProductEvent(AppendOnlyEvent):
+class ProductEvent(AuditEvent):
     """Who changed what of a product, and when (append-only): one row per
     write of the product services, in the write's own transaction."""
 
@@ -290,19 +290,8 @@ class ProductEvent(AppendOnlyEvent):
     action = models.CharField(_("action"), max_length=24, choices=Action.choices)
     # The names of the product's fields an update changed (not their values).
     changed = models.JSONField(_("fields changed"), default=list, blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("by"),
-    )
-    note = models.TextField(_("note"), blank=True)
-    at = models.DateTimeField(_("at"), default=timezone.now)
 
-    class Meta(AppendOnlyEvent.Meta):
-        ordering = ["-at", "-pk"]
+    class Meta(AuditEvent.Meta):
         verbose_name = _("product event")
         verbose_name_plural = _("product events")
 
@@ -311,7 +300,6 @@ class ProductEvent(AppendOnlyEvent):
 
 
 def _private_storage():
-    from django.conf import settings
     from django.core.files.storage import FileSystemStorage
 
     return FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT)

@@ -14,7 +14,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import NotFoundOutsideQuerysetMixin
+from core.admin import AuditTrailInline, NotFoundOutsideQuerysetMixin
 from core.buddhist_era import display_year, format_date, format_datetime
 from core.numbers import is_whole_number
 from core.workflow import REFUSALS, InvalidTransition, refusal_text
@@ -45,34 +45,15 @@ def _public_url(entry: RegistryEntry) -> str:
     return reverse("registry:detail", args=[entry.number])
 
 
-class RegistryEventInline(admin.TabularInline):
+class RegistryEventInline(AuditTrailInline):
     """The entry's history: who published or revoked it, and why."""
 
     model = RegistryEvent
     fields = ("at_display", "action_display", "actor", "note")
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
     verbose_name_plural = _("history")
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("actor")
 
     def has_view_permission(self, request, obj=None):
         return _may_view(request)
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    @admin.display(description=_("at"))
-    def at_display(self, obj):
-        return format_datetime(obj.at)
 
     @admin.display(description=_("action"))
     def action_display(self, obj):

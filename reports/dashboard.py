@@ -90,10 +90,15 @@ GROUP_LABELS = {
     NOT_SELECTED: _("Not selected"),
     RETURNED: _("Returned or withdrawn"),
 }
+# A tier that forwards to the next also returns and leaves some out; the top
+# tier awards.
 TIER_GROUPS = {
-    Tier.AMPHOE: (PENDING, RANKED, FORWARDED, NOT_SELECTED, RETURNED),
-    Tier.PROVINCE: (PENDING, RANKED, FORWARDED, NOT_SELECTED, RETURNED),
-    Tier.CENTRAL: (PENDING, RANKED, AWARDED),
+    tier: (
+        (PENDING, RANKED, FORWARDED, NOT_SELECTED, RETURNED)
+        if tier in tiers.NEXT_TIER
+        else (PENDING, RANKED, AWARDED)
+    )
+    for tier in COMMITTEE_TIERS
 }
 
 
@@ -185,7 +190,7 @@ def round_progress(*, scope: Scope, round_: Round, areas: Areas) -> Progress:
                 )
             )
         tables[tier] = table
-    submitted = tables[Tier.AMPHOE].total
+    submitted = tables[COMMITTEE_TIERS[0]].total  # reached the first committees
     return Progress(
         tables=tables,
         total=total,
@@ -389,6 +394,15 @@ RANKING_LABELS = {
 }
 
 
+def _in_committee_area() -> Q:
+    """Nominations in the area of the committee ``OuterRef`` names (every
+    nomination for a national committee)."""
+    area = Q(tier__in=tiers.NATIONAL_TIERS)
+    for tier, code_field in tiers.nomination_areas().items():
+        area |= Q(**{code_field: OuterRef(tiers.BY_CODE[tier].committee_area)})
+    return area
+
+
 def late_committees(
     *, scope: Scope, round_: Round, today: dt.date
 ) -> list[LateCommittee]:
@@ -399,11 +413,7 @@ def late_committees(
         Nomination.objects.filter(
             round=round_, tier=OuterRef("tier"), state=State.PENDING
         )
-        .filter(
-            Q(amphoe_code=OuterRef("amphoe_id"))
-            | Q(province_code=OuterRef("province_id"))
-            | Q(tier=Tier.CENTRAL)
-        )
+        .filter(_in_committee_area())
         .order_by()
         .values("round")
         .annotate(n=Count("pk"))

@@ -8,9 +8,9 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from committees.models import Committee
-from committees.models import Tier as CommitteeTier
 from committees.permissions import committees_for, limit_to_committee_areas
 from communities.models import Amphoe, Province, Region
+from core import tiers
 from selection.models import Round
 from selection.selectors import is_central_staff
 
@@ -32,10 +32,7 @@ class Scope:
         if self.national:
             return queryset
         return limit_to_committee_areas(
-            queryset,
-            self.user,
-            amphoe_field=f"{prefix}amphoe_code",
-            province_field=f"{prefix}province_code",
+            queryset, self.user, area_fields=tiers.nomination_areas(prefix)
         )
 
     def committees(self, queryset: QuerySet[Committee]) -> QuerySet[Committee]:
@@ -62,7 +59,7 @@ def dashboard_scope(user: User) -> Scope | None:
     )
     if not areas:
         return None
-    if any(tier == CommitteeTier.CENTRAL for tier, _a, _p in areas):
+    if any(tier in tiers.NATIONAL_TIERS for tier, _a, _p in areas):
         return Scope(user=user, national=True)
     return Scope(
         user=user,

@@ -52,7 +52,7 @@ from support.models import SupportKind
 
 State = Nomination.State
 STARS = (1, 2, 3, 4, 5)
-TIERS = (Tier.TAMBON, Tier.AMPHOE, Tier.PROVINCE, Tier.CENTRAL)
+TIERS = tuple(Tier)  # in the ladder's order (core.tiers)
 # Submitted into the ladder: anywhere but the tambon, or back there from a
 # committee (returned, or returned and then withdrawn).
 NOMINATED = ~Q(tier=Tier.TAMBON, returned_from="")
@@ -230,7 +230,7 @@ def _ladder(round_: Round, provinces: dict[str, ProvinceRow]):
             if TIER_RANK[tier] < rank:
                 tiers[tier].forwarded += n
         if state == State.AWARDED:
-            tiers[Tier.CENTRAL].forwarded += n
+            tiers[TIERS[-1]].forwarded += n  # the top tier's forward is its award
             row.stars[group["stars"]] += n
         elif state == State.NOT_SELECTED:
             tiers[reached].not_selected += n

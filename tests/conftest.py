@@ -9,8 +9,6 @@ from django.utils import translation
 
 from tests import clock
 
-PASSWORD = "correct horse 42"
-
 # Fixtures every test module shares, defined once: the portal's roles (officer,
 # committee chairs, central staff, publisher, …) and the awarded and published
 # nominations of the registry tests.

@@ -13,7 +13,8 @@ committee members appointed by central staff through the project's services.
     officer_tambon        the tambon the officer serves: 500101 unless marked
     officer               the community development officer of officer_tambon
     importing_officer     an officer of 100101 who imports in English (REG-1)
-    district_board        the committee of the officer's amphoe (a ladder Board)
+    board_above           the factory of the boards: board_above(tier) (a ladder Board)
+    district_board        the committee of the officer's amphoe
     district_chair, district_secretary, district_member
     provincial_board      the committee of the officer's province
     provincial_chair, provincial_secretary, provincial_member
@@ -27,11 +28,13 @@ test whose officer serves elsewhere says so, and the boards follow:
     pytestmark = pytest.mark.officer_tambon("100101")
 """
 
+from collections.abc import Callable
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from committees.models import Tier as CommitteeTier
 from communities.models import Tambon
+from core.tiers import BY_CODE, CommitteeTier
 from tests.accounts import factories as accounts
 from tests.products import factories as products
 from tests.selection.ladder import Board, make_board, make_officer
@@ -98,63 +101,50 @@ def importing_officer(geography, central_staff):
 
 
 @pytest.fixture
-def district_board(officer_tambon, central_staff) -> Board:
-    """The district (amphoe) committee of the officer's amphoe."""
-    return make_board(CommitteeTier.AMPHOE, officer_tambon.amphoe_id)
+def board_above(officer_tambon, central_staff) -> Callable[[str], Board]:
+    """The board factory: ``board_above(tier)`` is the committee of that
+    committee tier whose area holds the officer's tambon (core.tiers says
+    which area), appointed on first use and the same board after."""
+    boards: dict[str, Board] = {}
+
+    def board(tier: str) -> Board:
+        if tier not in boards:
+            area = BY_CODE[tier].committee_area  # "amphoe_id", …; None: national
+            code = getattr(officer_tambon, area) if area else ""
+            boards[tier] = make_board(tier, code)
+        return boards[tier]
+
+    return board
 
 
-@pytest.fixture
-def district_chair(district_board):
-    return district_board.chair
+# The boards and their seats, named ``<level>_board`` and ``<level>_<seat>``:
+# the level's board (below), its chair, its secretary, its first member.
+LEVELS = {
+    "district": CommitteeTier.AMPHOE,  # the committee of the officer's amphoe
+    "provincial": CommitteeTier.PROVINCE,  # … of the officer's province
+    "central": CommitteeTier.CENTRAL,  # the national committee
+}
 
 
-@pytest.fixture
-def district_secretary(district_board):
-    return district_board.secretary
+def _board(request, board_above) -> Board:
+    return board_above(LEVELS[request.fixturename.removesuffix("_board")])
 
 
-@pytest.fixture
-def district_member(district_board):
-    return district_board.members[0]
+def _seat(request):
+    level, seat = request.fixturename.rsplit("_", 1)
+    board = request.getfixturevalue(f"{level}_board")
+    return board.members[0] if seat == "member" else getattr(board, seat)
 
 
-@pytest.fixture
-def provincial_board(officer_tambon, central_staff) -> Board:
-    """The provincial committee of the officer's province."""
-    return make_board(CommitteeTier.PROVINCE, officer_tambon.province_id)
-
-
-@pytest.fixture
-def provincial_chair(provincial_board):
-    return provincial_board.chair
-
-
-@pytest.fixture
-def provincial_secretary(provincial_board):
-    return provincial_board.secretary
-
-
-@pytest.fixture
-def provincial_member(provincial_board):
-    return provincial_board.members[0]
-
-
-@pytest.fixture
-def central_board(central_staff) -> Board:
-    """The national committee (the main central committee)."""
-    return make_board(CommitteeTier.CENTRAL)
-
-
-@pytest.fixture
-def central_chair(central_board):
-    return central_board.chair
-
-
-@pytest.fixture
-def central_secretary(central_board):
-    return central_board.secretary
-
-
-@pytest.fixture
-def central_member(central_board):
-    return central_board.members[0]
+district_board = pytest.fixture(_board, name="district_board")
+district_chair = pytest.fixture(_seat, name="district_chair")
+district_secretary = pytest.fixture(_seat, name="district_secretary")
+district_member = pytest.fixture(_seat, name="district_member")
+provincial_board = pytest.fixture(_board, name="provincial_board")
+provincial_chair = pytest.fixture(_seat, name="provincial_chair")
+provincial_secretary = pytest.fixture(_seat, name="provincial_secretary")
+provincial_member = pytest.fixture(_seat, name="provincial_member")
+central_board = pytest.fixture(_board, name="central_board")
+central_chair = pytest.fixture(_seat, name="central_chair")
+central_secretary = pytest.fixture(_seat, name="central_secretary")
+central_member = pytest.fixture(_seat, name="central_member")

@@ -82,24 +82,28 @@ def _is_fixture_decorator(decorator: ast.expr) -> bool:
     return isinstance(target, ast.Name) and target.id == "fixture"
 
 
+def _fixture_name(call: ast.expr, default: str) -> str:
+    """A fixture's ``name=`` if given, else its function's (or variable's)."""
+    for keyword in call.keywords if isinstance(call, ast.Call) else ():
+        if keyword.arg == "name" and isinstance(keyword.value, ast.Constant):
+            return keyword.value.value
+    return default
+
+
 def fixtures(tree: ast.Module) -> dict[str, int]:
-    """Fixture name: line, for the fixtures a module defines (a fixture's
-    ``name=`` wins over its function's name)."""
+    """Fixture name: line, for the fixtures a module defines: decorated
+    functions, and ``x = pytest.fixture(function, name="x")``."""
     found = {}
     for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and _is_fixture_decorator(node.value):
+            target = node.targets[0]
+            default = target.id if isinstance(target, ast.Name) else ""
+            found[_fixture_name(node.value, default)] = node.lineno
         if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
             continue
         for decorator in node.decorator_list:
-            if not _is_fixture_decorator(decorator):
-                continue
-            name = node.name
-            if isinstance(decorator, ast.Call):
-                for keyword in decorator.keywords:
-                    if keyword.arg == "name" and isinstance(
-                        keyword.value, ast.Constant
-                    ):
-                        name = keyword.value.value
-            found[name] = node.lineno
+            if _is_fixture_decorator(decorator):
+                found[_fixture_name(decorator, node.name)] = node.lineno
     return found
 
 
@@ -218,6 +222,11 @@ def _central(): ...
 @fixture(scope="module")
 def world(): ...
 
+def _seat(request): ...
+
+district_chair = pytest.fixture(_seat, name="district_chair")
+helper_result = helper(name="not_a_fixture")
+
 def helper(): ...
 """
 
@@ -226,7 +235,12 @@ def test_the_readers_find_fixtures_and_test_module_imports():
     tree = ast.parse(SAMPLE)
     modules = {module for _line, module, _n in imports(tree, "tests.selection.x")}
 
-    assert set(fixtures(tree)) == {"officer", "central_staff", "world"}
+    assert set(fixtures(tree)) == {
+        "officer",
+        "central_staff",
+        "world",
+        "district_chair",
+    }
     assert {m for m in modules if is_test_module(m)} == {
         "tests.registry.test_publishing",
         "tests.selection.test_ranking",

@@ -18,7 +18,12 @@ from committees.models import (
     Membership,
     MembershipEvent,
 )
-from communities.models import OfficerAssignment, Producer, TambonUserObjectPermission
+from communities.models import (
+    OfficerAssignment,
+    OfficerAssignmentEvent,
+    Producer,
+    TambonUserObjectPermission,
+)
 from core.buddhist_era import to_be
 from devdata.dataset.constants import TAG, USER_PREFIX
 from products.models import (
@@ -140,6 +145,7 @@ def dataset_remove() -> None:
     MembershipEvent.objects.filter(committee__in=committees).purge()
     _purge(Membership.objects.filter(committee__in=committees))
     _purge(Committee.objects.filter(pk__in=committees))
+    OfficerAssignmentEvent.objects.filter(assignment__user__in=users).purge()
     _purge(OfficerAssignment.objects.filter(user__in=users))
     _purge(TambonUserObjectPermission.objects.filter(user__in=users))
     users.delete()  # the collector: permissions, notifications, sessions…

@@ -16,7 +16,11 @@ from committees.models import (
     MembershipEvent,
 )
 from committees.models import Tier as CommitteeTier
-from communities.models import OfficerAssignment, TambonUserObjectPermission
+from communities.models import (
+    OfficerAssignment,
+    OfficerAssignmentEvent,
+    TambonUserObjectPermission,
+)
 from core.buddhist_era import fiscal_year
 from devdata.dataset.builder import BuilderBase, _at
 from devdata.dataset.bulk import _bulk, _insert_rows
@@ -81,7 +85,7 @@ class PeopleBuilder(BuilderBase):
         ]
         _bulk(User, officers, bar)
         self.officers = {code: u.pk for code, u in zip(amphoes, officers, strict=True)}
-        _bulk(
+        assignments = _bulk(
             OfficerAssignment,
             [
                 OfficerAssignment(
@@ -91,6 +95,18 @@ class PeopleBuilder(BuilderBase):
                     assigned_by=staff,
                 )
                 for code in amphoes
+            ],
+        )
+        _bulk(
+            OfficerAssignmentEvent,
+            [
+                OfficerAssignmentEvent(
+                    assignment=assignment,
+                    action=OfficerAssignmentEvent.Action.GRANTED,
+                    actor=staff,
+                    at=self.appointed,
+                )
+                for assignment in assignments
             ],
         )
         manage_tambon = Permission.objects.get(

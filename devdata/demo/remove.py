@@ -6,7 +6,7 @@ from django.db.models import ProtectedError, Q
 
 from accounts.models import User
 from committees.models import Committee, Membership, MembershipEvent
-from communities.models import Producer
+from communities.models import OfficerAssignmentEvent, Producer
 from core.buddhist_era import to_be
 from devdata.demo.data import USERNAMES
 from devdata.demo.status import DemoConflict, demo_rounds
@@ -71,6 +71,7 @@ def demo_remove() -> None:
         committee_ids = list(committees.values_list("pk", flat=True))
         MembershipEvent.objects.filter(committee__in=committee_ids).purge()
         Committee.objects.filter(pk__in=committee_ids).delete()
+        OfficerAssignmentEvent.objects.filter(assignment__user__in=users).purge()
         users.delete()
     except ProtectedError as error:
         blocking = sorted({str(obj) for obj in error.protected_objects})[:5]

@@ -2,7 +2,8 @@ import factory
 from django.contrib.auth.models import Permission
 
 from accounts.models import User
-from tests.conftest import PASSWORD
+
+PASSWORD = "correct horse 42"  # every factory-made user's
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -13,8 +13,7 @@ from django.test import RequestFactory
 from django.utils import timezone
 
 from accounts.throttling import client_ip, login_attempts_unlock
-from tests.accounts.factories import UserFactory
-from tests.conftest import PASSWORD
+from tests.accounts.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -16,6 +16,7 @@ from committees.selectors import conflicts_for, is_conflicted
 from committees.services import conflict_declare
 from communities.models import Amphoe, Producer, Province, Tambon
 from communities.services import assignment_grant
+from core.tiers import tambon_areas
 from tests.accounts.factories import UserFactory
 from tests.committees.factories import (
     amphoe_committee,
@@ -44,8 +45,7 @@ def visible(user, perm="view_committee"):
             Producer.objects.all(),
             user,
             perm,
-            amphoe_field="tambon__amphoe",
-            province_field="tambon__province",
+            area_fields=tambon_areas("tambon__"),
         ).values_list("tambon_id", flat=True)
     )
 
@@ -148,8 +148,7 @@ def test_the_area_filter_is_one_query_at_national_scale(
                 Producer.objects.all(),
                 user,
                 "score_in",
-                amphoe_field="tambon__amphoe",
-                province_field="tambon__province",
+                area_fields=tambon_areas("tambon__"),
             )
         )
 

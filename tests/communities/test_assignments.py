@@ -1,7 +1,14 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext as _
 
-from communities.models import Amphoe, OfficerAssignment, Producer, Tambon
+from communities.models import (
+    Amphoe,
+    OfficerAssignment,
+    OfficerAssignmentEvent,
+    Producer,
+    Tambon,
+)
 from communities.selectors import producers_visible_to, tambons_managed_by
 from communities.services import (
     assignment_grant,
@@ -9,7 +16,9 @@ from communities.services import (
     producer_create,
     producer_update,
 )
+from core.workflow import InvalidTransition
 from tests.accounts.factories import UserFactory
+from tests.rows import changed_rows, row_counts
 
 pytestmark = pytest.mark.django_db
 
@@ -84,8 +93,162 @@ def test_the_same_assignment_twice_is_refused(geography, central_staff, newcomer
     tambon = Tambon.objects.get(code="100101")
     assignment_grant(actor=central_staff, user=newcomer, tambon=tambon)
 
-    with pytest.raises(ValidationError):
+    with pytest.raises(InvalidTransition):
         assignment_grant(actor=central_staff, user=newcomer, tambon=tambon)
+    assert OfficerAssignment.objects.filter(user=newcomer).count() == 1
+    assert OfficerAssignmentEvent.objects.filter(assignment__user=newcomer).count() == 1
+
+
+def test_a_tambon_and_an_amphoe_at_once_is_refused(geography, central_staff, newcomer):
+    tambon = Tambon.objects.get(code="100101")
+
+    with pytest.raises(ValidationError):
+        assignment_grant(
+            actor=central_staff, user=newcomer, tambon=tambon, amphoe=tambon.amphoe
+        )
+    assert not OfficerAssignment.objects.exists()
+
+
+# The audit trail ---------------------------------------------------------------
+
+
+def test_granting_and_revoking_are_recorded_with_who_and_why(
+    geography, central_staff, newcomer
+):
+    tambon = Tambon.objects.get(code="100101")
+    assignment = assignment_grant(actor=central_staff, user=newcomer, tambon=tambon)
+    assignment_revoke(actor=central_staff, assignment=assignment, note="ย้ายไปอำเภอเมือง")
+
+    trail = list(
+        assignment.events.order_by("at", "pk").values_list("action", "actor", "note")
+    )
+    assert trail == [
+        ("granted", central_staff.pk, ""),
+        ("revoked", central_staff.pk, "ย้ายไปอำเภอเมือง"),
+    ]
+
+
+def test_a_refused_revocation_changes_nothing(geography, central_staff, newcomer):
+    tambon = Tambon.objects.get(code="100101")
+    assignment = assignment_grant(actor=central_staff, user=newcomer, tambon=tambon)
+
+    with pytest.raises(PermissionDenied):
+        assignment_revoke(actor=newcomer, assignment=assignment)
+
+    assignment.refresh_from_db()
+    assert assignment.revoked_at is None
+    assert list(assignment.events.values_list("action", flat=True)) == ["granted"]
+    assert newcomer.has_perm("communities.manage_tambon", tambon)
+
+
+# The admin --------------------------------------------------------------------
+
+CHANGELIST = "/admin/communities/officerassignment/"
+
+
+@pytest.fixture
+def staff_client(client, central_staff):
+    client.force_login(central_staff)
+    return client
+
+
+def test_the_assignment_pages_write_nothing_on_get(
+    geography, central_staff, newcomer, staff_client
+):
+    tambon = Tambon.objects.get(code="100101")
+    assignment = assignment_grant(actor=central_staff, user=newcomer, tambon=tambon)
+    assignment_revoke(actor=central_staff, assignment=assignment, note="ย้าย")
+    before = row_counts()
+
+    pages = [
+        staff_client.get(url)
+        for url in (
+            CHANGELIST,
+            f"{CHANGELIST}?revoked_at__isnull=True",
+            f"{CHANGELIST}add/",
+            f"{CHANGELIST}{assignment.pk}/change/",
+            f"{CHANGELIST}{assignment.pk}/history/",
+        )
+    ]
+
+    assert [page.status_code for page in pages] == [200] * 5
+    assert "ย้าย" in pages[3].content.decode()  # the trail, read-only
+    assert changed_rows(before) == {}
+
+
+def test_the_admin_shows_a_refused_assignment_as_a_form_error(
+    geography, central_staff, newcomer, staff_client
+):
+    tambon = Tambon.objects.get(code="100101")
+    assignment_grant(actor=central_staff, user=newcomer, tambon=tambon)
+    before = row_counts()
+
+    page = staff_client.post(
+        f"{CHANGELIST}add/", {"user": newcomer.pk, "tambon": tambon.pk, "amphoe": ""}
+    )
+
+    assert page.status_code == 200
+    assert _("This officer already has this assignment.") in page.content.decode()
+    assert changed_rows(before) == {}
+
+
+@pytest.mark.parametrize("amphoe", ["", "1001"], ids=["neither", "both"])
+def test_the_admin_asks_for_one_area_once_beside_the_tambon(
+    geography, newcomer, staff_client, amphoe
+):
+    tambon = "" if amphoe == "" else "100101"
+
+    page = staff_client.post(
+        f"{CHANGELIST}add/", {"user": newcomer.pk, "tambon": tambon, "amphoe": amphoe}
+    )
+
+    errors = page.context["adminform"].form.errors
+    assert errors == {"tambon": [_("Choose either one tambon or one whole amphoe.")]}
+    assert not OfficerAssignment.objects.exists()
+
+
+def test_the_admin_assigns_through_the_service(
+    geography, newcomer, staff_client, central_staff
+):
+    tambon = Tambon.objects.get(code="100101")
+
+    page = staff_client.post(
+        f"{CHANGELIST}add/", {"user": newcomer.pk, "tambon": tambon.pk, "amphoe": ""}
+    )
+
+    assert page.status_code == 302
+    assignment = OfficerAssignment.objects.get(user=newcomer)
+    assert assignment.assigned_by == central_staff
+    assert list(assignment.events.values_list("action", flat=True)) == ["granted"]
+    assert codes(tambons_managed_by(newcomer)) == ["100101"]
+
+
+def test_the_revoke_action_revokes_the_active_and_names_the_refused(
+    geography, central_staff, newcomer, staff_client
+):
+    first, second = (
+        assignment_grant(
+            actor=central_staff, user=newcomer, tambon=Tambon.objects.get(code=code)
+        )
+        for code in ("100101", "100102")
+    )
+    assignment_revoke(actor=central_staff, assignment=first)
+
+    page = staff_client.post(
+        CHANGELIST,
+        {"action": "revoke", "_selected_action": [first.pk, second.pk]},
+        follow=True,
+    )
+
+    shown = [str(message) for message in page.context["messages"]]
+    assert shown == [
+        f"{first}: {_('This assignment has already been revoked.')}",
+        _("Assignments revoked."),
+    ]
+    second.refresh_from_db()
+    assert second.revoked_at is not None
+    assert first.events.count() == 2  # granted, revoked: nothing more
+    assert not tambons_managed_by(newcomer).exists()
 
 
 def test_scoping_is_one_query(

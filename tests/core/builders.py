@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from committees.models import MembershipEvent
 from committees.services import membership_grant
+from communities.models import OfficerAssignmentEvent
 from products.models import ProductEvent
 from registry.models import RegistryEntry, RegistryEvent
 from registry.services import entry_snapshot
@@ -65,6 +66,11 @@ def membership_event():
     return MembershipEvent.objects.filter(membership=membership).get()
 
 
+def officer_assignment_event():
+    officer = make_officer("500101")
+    return OfficerAssignmentEvent.objects.get(assignment__user=officer)
+
+
 def product_event():
     product = complete_product(make_officer("500101"), "500101", "ข้าวแต๋น")
     return ProductEvent.objects.get(product=product, action="created")
@@ -76,6 +82,7 @@ BUILD = {
     RegistryEvent: registry_event,
     MembershipEvent: membership_event,
     ProductEvent: product_event,
+    OfficerAssignmentEvent: officer_assignment_event,
 }
 
 

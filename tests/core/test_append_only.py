@@ -6,25 +6,21 @@ day it is added."""
 
 import pytest
 from django.apps import apps
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import ProtectedError
 
 from committees.models import MembershipEvent
+from communities.models import OfficerAssignmentEvent
 from core.events import AppendOnlyEvent
 from products.models import ProductEvent
 from registry.models import RegistryEvent
 from selection.models import NominationEvent
 from support.models import SupportPlanEvent
 from tests.core.builders import BUILD
+from tests.db import on_postgresql
 
 pytestmark = pytest.mark.django_db
-
-on_postgresql = pytest.mark.skipif(
-    "postgresql" not in settings.DATABASES["default"]["ENGINE"],
-    reason="the trigger is PostgreSQL's (CI's second run)",
-)
 
 TRAILS = set(BUILD)
 
@@ -88,12 +84,16 @@ def test_what_an_event_describes_cannot_be_deleted_under_it(event):
         RegistryEvent: "entry",
         MembershipEvent: "membership",
         ProductEvent: "product",
+        OfficerAssignmentEvent: "assignment",
     }[model]
     with pytest.raises(ProtectedError), transaction.atomic():
         getattr(event, subject).delete()
     if model is MembershipEvent:
         with pytest.raises(ProtectedError), transaction.atomic():
             event.committee.delete()
+    if model is OfficerAssignmentEvent:  # the officer's assignments cascade
+        with pytest.raises(ProtectedError), transaction.atomic():
+            event.assignment.user.delete()
     assert model.objects.filter(pk=event.pk).exists()
 
 

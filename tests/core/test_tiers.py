@@ -1,10 +1,14 @@
 """The one tier table (core.tiers): every enum and lookup of tiers is read
 from it, so adding a tier is a row there."""
 
+import datetime as dt
+
 import pytest
+from django.core.exceptions import ValidationError
 
 from committees.models import Committee
 from committees.models import Tier as CommitteeTierOnModel
+from communities.models import Tambon
 from core import tiers
 from selection.models import Nomination, Ranking, Round, ScoreSheet
 from selection.models import Tier as TierOnModel
@@ -67,3 +71,43 @@ def test_labels_are_translated(settings):
         assert str(tiers.Tier.AMPHOE.label) == "อำเภอ"
     with translation.override("en"):
         assert str(tiers.Tier.AMPHOE.label) == "District (amphoe)"
+
+
+def test_the_area_fields_each_tier_is_keyed_by_exist():
+    """Permission scoping and the dashboard find a tier's area on a
+    nomination and on a tambon by these names."""
+    assert tiers.nomination_areas() == {
+        "amphoe": "amphoe_code",
+        "province": "province_code",
+    }
+    assert tiers.tambon_areas("tambon__") == {
+        "amphoe": "tambon__amphoe_id",
+        "province": "tambon__province_id",
+    }
+    assert tiers.NATIONAL_TIERS == ("central",)
+    for field in tiers.nomination_areas().values():
+        assert Nomination._meta.get_field(field)
+    for field in tiers.tambon_areas().values():
+        assert Tambon._meta.get_field(field.removesuffix("_id"))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("tier", tiers.COMMITTEE_TIERS)
+def test_a_committee_has_its_tiers_area_and_no_other(tier):
+    """The committee's constraints are made from the table: its tier's area
+    field and only that one (none for the national committee)."""
+    codes = {"amphoe_id": "5001", "province_id": "50"}
+    own = tiers.BY_CODE[tier].committee_area
+    committee = Committee(
+        tier=tier, term_start=dt.date(2026, 1, 1), **({own: codes[own]} if own else {})
+    )
+    committee.validate_constraints()
+    assert committee.area_code == codes.get(own, "")
+    for other, code in codes.items():
+        if other == own:
+            continue
+        stray = Committee(tier=tier, term_start=dt.date(2026, 1, 1), **{other: code})
+        if own:
+            setattr(stray, own, codes[own])
+        with pytest.raises(ValidationError):
+            stray.validate_constraints()

@@ -1,8 +1,9 @@
 """The kernel's one recipe (``core.workflow``) and the workflows outside the
 ladder that use it: role × state → allowed / not allowed / not possible, and
 each answer the same from the service as from the page's list of actions.
-(The ladder's own matrix is tests/selection/test_transitions.py and
-test_ranking_rules.py; support plans' is tests/support/test_support_plans.py.)"""
+(The ladder's own matrices are tests/selection/test_transitions.py for
+nominations and test_ranking_matrix.py for rankings; support plans' is
+tests/support/test_support_plans.py.)"""
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -12,6 +13,13 @@ from committees.services import (
     membership_actions,
     membership_change_role,
     membership_revoke,
+)
+from communities.models import OfficerAssignment
+from communities.services import (
+    GRANT_CHECKS,
+    assignment_actions,
+    assignment_grant,
+    assignment_revoke,
 )
 from core.workflow import Checks, InvalidTransition, allow, require
 from registry.services import entry_actions, registry_revoke
@@ -144,3 +152,88 @@ def test_registry_entry_matrix(geography, state):
             lambda actor=actor: registry_revoke(actor=actor, entry=entry, reason="x")
         )
         assert (got, offered) == (want, want == ALLOWED), (state, role)
+
+
+# Officer assignments -------------------------------------------------------------
+
+
+@pytest.fixture
+def assignment_roles(anonymous, officer, district_chair, central_staff):
+    """Everyone who might try to assign or revoke an officer; central staff
+    last: once they move, the others face the new state."""
+    return {
+        "anonymous": anonymous,
+        "the officer": officer,
+        "another officer": make_officer("500102"),
+        "a district chair": district_chair,
+        "staff without the right": UserFactory(username="clerk", is_staff=True),
+        "central staff": central_staff,
+    }
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("state", ["active", "revoked"])
+def test_officer_assignment_matrix(state, officer, central_staff, assignment_roles):
+    assignment = OfficerAssignment.objects.get(user=officer)
+    if state == "revoked":
+        assignment_revoke(actor=central_staff, assignment=assignment)
+    for role, actor in assignment_roles.items():
+        assignment.refresh_from_db()
+        events = assignment.events.count()
+        offered = "revoke" in assignment_actions(actor, assignment)
+        if state == "revoked":
+            want = NOT_POSSIBLE
+        else:
+            want = ALLOWED if role == "central staff" else NOT_ALLOWED
+        got = outcome(
+            lambda actor=actor: assignment_revoke(actor=actor, assignment=assignment)
+        )
+        assert (got, offered) == (want, want == ALLOWED), (state, role)
+        assert assignment.events.count() == events + (got == ALLOWED), (state, role)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("state", ["unassigned", "assigned", "revoked"])
+def test_officer_grant_matrix(state, officer_tambon, central_staff, assignment_roles):
+    """Assigning a newcomer to the officer's tambon: possible unless the
+    newcomer already holds it, and only for central staff."""
+    newcomer = UserFactory(username="newcomer")
+    if state != "unassigned":
+        held = assignment_grant(
+            actor=central_staff, user=newcomer, tambon=officer_tambon
+        )
+        if state == "revoked":
+            assignment_revoke(actor=central_staff, assignment=held)
+    for role, actor in assignment_roles.items():
+        proposed = OfficerAssignment(user=newcomer, tambon=officer_tambon)
+        offered = "grant" in GRANT_CHECKS.passing(actor, proposed)
+        if state == "assigned":
+            want = NOT_POSSIBLE
+        else:
+            want = ALLOWED if role == "central staff" else NOT_ALLOWED
+        got = outcome(
+            lambda actor=actor: assignment_grant(
+                actor=actor, user=newcomer, tambon=officer_tambon
+            )
+        )
+        assert (got, offered) == (want, want == ALLOWED), (state, role)
+    # Whatever the state, the newcomer ends with the one active assignment.
+    assert (
+        OfficerAssignment.objects.filter(user=newcomer, revoked_at__isnull=True).count()
+        == 1
+    )
+
+
+@pytest.mark.django_db
+def test_revoking_a_revoked_assignment_is_refused_and_records_nothing(
+    officer, central_staff, english
+):
+    assignment = OfficerAssignment.objects.get(user=officer)
+    assignment_revoke(actor=central_staff, assignment=assignment, note="ย้ายอำเภอ")
+    events = list(assignment.events.values_list("action", "actor", "note"))
+
+    with pytest.raises(InvalidTransition, match="already been revoked"):
+        assignment_revoke(actor=central_staff, assignment=assignment)
+
+    assert list(assignment.events.values_list("action", "actor", "note")) == events
+    assert events[0] == ("revoked", central_staff.pk, "ย้ายอำเภอ")

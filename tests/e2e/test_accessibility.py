@@ -8,7 +8,7 @@ tests are skipped, loudly.
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import PASSWORD
+from tests.accounts.factories import PASSWORD
 from tests.e2e.helpers import (
     PRODUCT,
     axe_serious,

@@ -14,8 +14,7 @@ from playwright.sync_api import expect
 
 from products.models import Product
 from selection.models import Ranking
-from tests.accounts.factories import UserFactory
-from tests.conftest import PASSWORD
+from tests.accounts.factories import PASSWORD, UserFactory
 from tests.e2e.helpers import PRODUCT, new_page, published_entry, sign_in, t
 
 pytestmark = [

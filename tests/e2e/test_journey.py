@@ -25,8 +25,7 @@ from notifications.models import Notification
 from products.models import Category, Standard
 from registry.models import RegistryEntry
 from selection.models import QueueNomination, Round
-from tests.accounts.factories import UserFactory
-from tests.conftest import PASSWORD
+from tests.accounts.factories import PASSWORD, UserFactory
 from tests.e2e.helpers import (
     be_date,
     menu,

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from selection.services import nomination_create
-from tests.conftest import PASSWORD
+from tests.accounts.factories import PASSWORD
 from tests.e2e.helpers import PHONE, menu, sign_in, t
 from tests.selection.ladder import complete_product, make_officer, make_round
 

@@ -23,6 +23,7 @@ from django.db import connection, transaction
 from notifications.models import Delivery
 from notifications.services import Contact, notify
 from notifications.tasks import deliver_due
+from tests.db import ON_POSTGRESQL
 
 MESSAGES = 1000
 CONCURRENCY = 2
@@ -31,8 +32,7 @@ QUEUE = "chaos"
 pytestmark = [
     pytest.mark.broker,
     pytest.mark.skipif(
-        not os.environ.get("CELERY_BROKER_URL")
-        or "postgresql" not in settings.DATABASES["default"]["ENGINE"],
+        not os.environ.get("CELERY_BROKER_URL") or not ON_POSTGRESQL,
         reason="needs PostgreSQL and a Celery broker (CI's second run)",
     ),
     pytest.mark.django_db(transaction=True, serialized_rollback=True),

@@ -1,8 +1,7 @@
 import pytest
 from django.conf import settings
 
-from tests.accounts.factories import UserFactory
-from tests.conftest import PASSWORD
+from tests.accounts.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 

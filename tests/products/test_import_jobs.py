@@ -24,6 +24,7 @@ from products import job_steps, jobs, tasks
 from products.imports import PRODUCT_COLUMNS
 from products.models import ImportJob, Product
 from tests.accounts.factories import UserFactory
+from tests.db import on_postgresql
 
 
 @pytest.fixture
@@ -449,10 +450,7 @@ def _backend_gone(pid: int, seconds=30) -> bool:
     return False
 
 
-@pytest.mark.skipif(
-    "postgresql" not in django_settings.DATABASES["default"]["ENGINE"],
-    reason="needs PostgreSQL (a second process shares the test database)",
-)
+@on_postgresql  # a second process shares the test database
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_worker_killed_mid_import_leaves_nothing_and_the_job_fails(
     importing_officer, monkeypatch, eager_celery

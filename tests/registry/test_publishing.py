@@ -2,7 +2,6 @@ import re
 import threading
 
 import pytest
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 
@@ -19,6 +18,7 @@ from registry.services import (
 from selection.models import Ranking, Tier
 from selection.services import nomination_award
 from tests.accounts.factories import UserFactory
+from tests.db import on_postgresql
 from tests.registry.factories import AWARDED_NAMES, ranked_at_the_centre
 from tests.selection.ladder import make_officer, submitted_nomination
 
@@ -112,10 +112,7 @@ def test_a_revoked_entry_keeps_its_number_and_leaves_the_lists(awarded, publishe
     assert second.number.endswith("-000002")  # numbers are never reused
 
 
-@pytest.mark.skipif(
-    "postgresql" not in settings.DATABASES["default"]["ENGINE"],
-    reason="needs PostgreSQL (CI's second run)",
-)
+@on_postgresql
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_simultaneous_publications_get_distinct_numbers(awarded, publisher):
     barrier = threading.Barrier(len(awarded))

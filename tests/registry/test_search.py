@@ -1,13 +1,11 @@
 import pytest
-from django.conf import settings
 from django.db import connection
 from django.http import QueryDict
 
 from registry.models import RegistryEntry
 from registry.selectors import RegistryQuery, facets
 from registry.services import registry_revoke
-
-ON_POSTGRES = "postgresql" in settings.DATABASES["default"]["ENGINE"]
+from tests.db import on_postgresql
 
 
 def query(text: str) -> RegistryQuery:
@@ -76,7 +74,7 @@ def test_facets_are_one_query_and_cached_until_the_registry_changes(
     )
 
 
-@pytest.mark.skipif(not ON_POSTGRES, reason="needs PostgreSQL (CI's second run)")
+@on_postgresql
 @pytest.mark.django_db
 def test_the_database_ctype_makes_thai_trigrams():
     with connection.cursor() as cursor:
@@ -88,7 +86,7 @@ def test_the_database_ctype_makes_thai_trigrams():
     assert len(trigrams) > 0
 
 
-@pytest.mark.skipif(not ON_POSTGRES, reason="needs PostgreSQL (CI's second run)")
+@on_postgresql
 @pytest.mark.django_db
 def test_thai_search_can_use_the_trigram_indexes(published):
     """The index matches the SQL Django writes for icontains (UPPER(col::text)

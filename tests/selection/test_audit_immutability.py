@@ -5,12 +5,12 @@ queryset update and delete are in test_rounds.py; the committee member's view
 of the read-only admin is in test_admin.py."""
 
 import pytest
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import ProtectedError
 
 from selection.models import Nomination, NominationEvent, Ranking
+from tests.db import on_postgresql
 from tests.selection.ladder import (
     make_board,
     make_officer,
@@ -21,11 +21,6 @@ from tests.selection.ladder import (
 )
 
 pytestmark = pytest.mark.django_db
-
-on_postgresql = pytest.mark.skipif(
-    "postgresql" not in settings.DATABASES["default"]["ENGINE"],
-    reason="the trigger is PostgreSQL's (CI's second run)",
-)
 
 
 @pytest.fixture

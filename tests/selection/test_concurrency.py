@@ -9,7 +9,6 @@ from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
-from django.conf import settings
 from django.contrib.messages import get_messages
 from django.db import connection, connections
 from django.test import Client
@@ -38,6 +37,7 @@ from selection.services import (
     ranking_reopen,
     sheet_save,
 )
+from tests.db import on_postgresql
 from tests.selection.ladder import (
     complete_product,
     make_board,
@@ -50,10 +50,7 @@ from tests.selection.ladder import (
 )
 
 pytestmark = [
-    pytest.mark.skipif(
-        "postgresql" not in settings.DATABASES["default"]["ENGINE"],
-        reason="needs PostgreSQL (CI's second run)",
-    ),
+    on_postgresql,
     # serialized_rollback restores the seeded categories and standards that a
     # transactional test flushes away.
     pytest.mark.django_db(transaction=True, serialized_rollback=True),

@@ -1,5 +1,4 @@
 """Rules of the ranking that a broken line of code would otherwise slip past:
-who may do what to a ranking in each state (as ranking_actions predicts),
 quorum at its edge, revoked members, deadlines at Bangkok's midnight, the
 tambon quota, the forum, reopening, per-type quotas and a second seat."""
 
@@ -7,9 +6,6 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import AnonymousUser, Permission
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
 
 from committees.models import Membership, Role
 from committees.models import Tier as CommitteeTier
@@ -28,16 +24,13 @@ from selection.selectors import ranking_lines, ranking_rows
 from selection.services import (
     nomination_create,
     nomination_submit,
-    ranking_actions,
     ranking_approve,
-    ranking_award_all,
     ranking_finalize,
     ranking_get,
     ranking_move_entry,
     ranking_reopen,
     sheet_save,
 )
-from tests.accounts.factories import UserFactory
 from tests.clock import TODAY, bangkok
 from tests.selection.ladder import (
     complete_product,
@@ -53,177 +46,6 @@ from tests.selection.ladder import (
 pytestmark = pytest.mark.django_db
 
 NINE = {"A": 9, "B": 9, "C": 9}
-ALLOWED, DENIED, INVALID = "allowed", "PermissionDenied", "InvalidTransition"
-
-
-# Role × ranking state -------------------------------------------------------------
-
-# Which status each action starts from, and which role of the ranking's own
-# committee may take it; award_all only at the centre, with entries to award.
-FROM = {
-    "finalize": {"open"},
-    "approve": {"finalized"},
-    "reopen": {"finalized"},
-    "move": {"finalized"},
-    "award_all": {"approved"},
-}
-WHO = {
-    "finalize": "secretary",
-    "approve": "chair",
-    "reopen": "chair",
-    "move": "secretary",
-    "award_all": "chair",
-}
-ROLES = [
-    "anonymous",
-    "officer",
-    "central_staff",
-    "chair",
-    "secretary",
-    "member",
-    "observer",
-    "other_chair",
-    "other_secretary",
-]
-
-
-def _call(action, user, ranking):
-    if action == "finalize":
-        return ranking_finalize(actor=user, ranking=ranking)
-    if action == "approve":
-        return ranking_approve(actor=user, ranking=ranking)
-    if action == "reopen":
-        return ranking_reopen(actor=user, ranking=ranking, reason="ทบทวนคะแนน")
-    if action == "move":
-        entry = ranking.entries.order_by("position").last()
-        return ranking_move_entry(
-            actor=user, entry=entry, position=1, justification="ตลาดต้องการมาก"
-        )
-    return ranking_award_all(actor=user, ranking=ranking)
-
-
-class _Undo(Exception):
-    pass
-
-
-def attempt(action, user, ranking) -> str:
-    try:
-        with transaction.atomic():
-            _call(action, user, Ranking.objects.get(pk=ranking.pk))
-            raise _Undo
-    except _Undo:
-        return ALLOWED
-    except PermissionDenied:
-        return DENIED
-    except InvalidTransition:
-        return INVALID
-
-
-@pytest.fixture
-def two_boards(geography):
-    round_ = make_round(amphoe_advance=1, province_advance=1, tambon_quota=10)
-    officer = make_officer("500101")
-    staff = UserFactory(username="staff", is_staff=True)
-    staff.user_permissions.add(*Permission.objects.filter(codename="manage_round"))
-    return round_, officer, staff
-
-
-def _people(board, other, officer, staff):
-    return {
-        "anonymous": AnonymousUser(),
-        "officer": officer,
-        "central_staff": staff,
-        "chair": board.chair,
-        "secretary": board.secretary,
-        "member": board.members[0],
-        "observer": board.observer,
-        "other_chair": other.chair,
-        "other_secretary": other.secretary,
-    }
-
-
-def _ranking_at(status, tier, round_, board, nominations):
-    """The board's ranking of ``nominations`` (already at its tier) brought to
-    ``status``."""
-    score_all(board, nominations, NINE)
-    ranking = ranking_get(committee=board.committee, round_=round_)
-    if status in ("finalized", "approved"):
-        ranking = ranking_finalize(actor=board.secretary, ranking=ranking)
-    if status == "approved":
-        ranking = ranking_approve(actor=board.chair, ranking=ranking)
-    return ranking
-
-
-@pytest.mark.parametrize("tier", ["amphoe", "central"])
-@pytest.mark.parametrize("status", ["open", "finalized", "approved"])
-def test_who_may_move_a_ranking_in_each_state(two_boards, tier, status, central_staff):
-    round_, officer, staff = two_boards
-    nominations = [
-        submitted_nomination(officer, round_, "500101", name)
-        for name in ("น้ำพริกหนุ่ม", "แคบหมู")
-    ]
-    if tier == "amphoe":
-        board = make_board(CommitteeTier.AMPHOE, "5001")
-        other = make_board(CommitteeTier.AMPHOE, "5002")
-    else:
-        district = make_board(CommitteeTier.AMPHOE, "5001")
-        province = make_board(CommitteeTier.PROVINCE, "50")
-        round_update(actor=central_staff, round_=round_, amphoe_advance=2)
-        round_update(actor=central_staff, round_=round_, province_advance=2)
-        rank_and_approve_all(district, round_, nominations)
-        rank_and_approve_all(province, round_, nominations)
-        board = make_board(CommitteeTier.CENTRAL)
-        other = province
-    ranking = _ranking_at(status, tier, round_, board, nominations)
-    people = _people(board, other, officer, staff)
-
-    mismatches = []
-    for action in FROM:
-        for role, user in people.items():
-            if action == "move" and not ranking.entries.exists():
-                got = INVALID  # nothing to move in an open ranking
-                shown = "move" in ranking_actions(user, ranking)
-                if shown:
-                    mismatches.append((action, role, "shown", shown))
-                continue
-            if status not in FROM[action] or (
-                action == "award_all" and tier != "central"
-            ):
-                want = INVALID
-            elif role != WHO[action]:
-                want = DENIED
-            else:
-                want = ALLOWED
-            got = attempt(action, user, ranking)
-            if got != want:
-                mismatches.append((action, role, want, got))
-            shown = action in ranking_actions(user, ranking)
-            if shown != (want == ALLOWED):
-                mismatches.append((action, role, "ranking_actions", shown))
-    assert mismatches == []
-
-
-def rank_and_approve_all(board, round_, nominations):
-    score_all(board, nominations, NINE)
-    rank_and_approve(board, round_)
-
-
-def test_award_all_is_refused_while_the_central_ranking_awaits_approval(two_boards):
-    round_, officer, staff = two_boards
-    (nomination,) = [submitted_nomination(officer, round_, "500101", "น้ำพริกหนุ่ม")]
-    for board in (
-        make_board(CommitteeTier.AMPHOE, "5001"),
-        make_board(CommitteeTier.PROVINCE, "50"),
-    ):
-        rank_and_approve_all(board, round_, [nomination])
-    central = make_board(CommitteeTier.CENTRAL)
-    ranking = _ranking_at("finalized", "central", round_, central, [nomination])
-
-    with pytest.raises(InvalidTransition):
-        ranking_award_all(actor=central.chair, ranking=ranking)
-    nomination.refresh_from_db()
-    assert nomination.state == Nomination.State.PENDING
-    assert nomination.stars is None
 
 
 # Quorum and revoked members ----------------------------------------------------------

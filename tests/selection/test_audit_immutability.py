@@ -2,7 +2,7 @@
 cannot change or remove a NominationEvent, and on PostgreSQL neither can raw
 SQL (selection migration 0005's trigger). The plain guards on save, delete,
 queryset update and delete are in test_rounds.py; the committee member's view
-of the read-only admin is in test_admin.py."""
+of the read-only admin is in test_admin_queue.py."""
 
 import pytest
 from django.core.exceptions import ValidationError

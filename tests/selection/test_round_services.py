@@ -1,46 +1,30 @@
 """A round's reference data and its rules, held by the services in
 selection.rounds whoever calls them: one round per year; criteria, star
 bands and quotas change only while the round is a draft, only by central
-staff, only into a set that keeps the rules, and all or nothing."""
+staff, only into a set that keeps the rules, and all or nothing. The round
+admin, which calls the same services, is tested in test_admin_rounds.py."""
 
 from decimal import Decimal
 
 import pytest
-from django.conf import settings
 from django.contrib.auth.models import Permission
-from django.contrib.messages import get_messages
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from core.workflow import InvalidTransition
-from products.models import Category
 from selection.models import Criterion, Round, StarBand, Tier, TypeQuota
 from selection.rounds import (
     round_actions,
     round_close,
     round_copy,
-    round_create,
     round_criteria_edit,
     round_star_bands_edit,
     round_type_quotas_edit,
 )
 from tests.accounts.factories import UserFactory
-from tests.selection.admin_forms import change_form_data
-from tests.selection.ladder import FAR, central_staff, make_round
+from tests.selection.ladder import central_staff, make_round
+from tests.selection.round_reference import criterion, draft_round, food, reference
 
 pytestmark = pytest.mark.django_db
-
-
-def draft_round(year: int = 2030, **fields) -> Round:
-    return round_create(
-        actor=central_staff(),
-        year=year,
-        title_th=f"การคัดสรร OTOP ปี {year + 543}",
-        tambon_deadline=FAR,
-        amphoe_deadline=FAR,
-        province_deadline=FAR,
-        central_deadline=FAR,
-        **fields,
-    )
 
 
 # One round per year ----------------------------------------------------------------
@@ -87,30 +71,6 @@ def test_a_round_is_not_copied_onto_a_year_that_has_one(english):
 
 
 # Criteria, star bands and quotas -----------------------------------------------------
-
-
-def food() -> Category:
-    return Category.objects.get(code="FOOD")
-
-
-def criterion(code: str = "A1", **fields) -> dict:
-    return {
-        "tier": Tier.AMPHOE,
-        "part": "A",
-        "code": code,
-        "title_th": f"เกณฑ์ {code}",
-        "max_points": Decimal(10),
-        **fields,
-    }
-
-
-def reference(round_: Round) -> tuple:
-    """Everything the edits may touch, to compare before and after."""
-    return (
-        list(round_.criteria.order_by("pk").values()),
-        list(round_.star_bands.order_by("pk").values()),
-        list(round_.type_quotas.order_by("pk").values()),
-    )
 
 
 def band(round_: Round, stars: int) -> StarBand:
@@ -454,179 +414,3 @@ def test_the_messages_are_in_thai_for_thai_users():
     (message,) = errors["min_score"]
     assert "ดาว" in message
     assert "90" in message
-
-
-# The admin -------------------------------------------------------------------------
-
-
-@pytest.fixture
-def admin_client(client):
-    """Central staff in the admin, reading its English wording."""
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    client.force_login(central_staff())
-    return client
-
-
-def texts(response) -> list[str]:
-    return [str(m) for m in get_messages(response.wsgi_request)]
-
-
-def test_the_admin_copy_to_a_taken_year_says_so_and_adds_nothing(admin_client):
-    source = make_round()
-    taken = draft_round(source.year + 1)
-
-    response = admin_client.post(
-        "/admin/selection/round/",
-        {"action": "copy_to_next_year", "_selected_action": [source.pk]},
-    )
-
-    assert response.status_code == 302
-    assert texts(response) == [f"A round for {source.year + 1} exists already."]
-    assert Round.objects.filter(year=source.year + 1).get() == taken
-
-
-def change_url(round_: Round) -> str:
-    return f"/admin/selection/round/{round_.pk}/change/"
-
-
-def row_index(data: dict, prefix: str, field: str, value) -> int:
-    """The index of the inline row showing ``value`` in ``field``."""
-    (index,) = [
-        int(key.split("-")[1])
-        for key, shown in data.items()
-        if key.startswith(f"{prefix}-") and key.endswith(f"-{field}") and shown == value
-    ]
-    return index
-
-
-def add_row(data: dict, prefix: str, **fields) -> None:
-    index = int(data[f"{prefix}-TOTAL_FORMS"])
-    data[f"{prefix}-TOTAL_FORMS"] = index + 1
-    data.update({f"{prefix}-{index}-{name}": value for name, value in fields.items()})
-
-
-def edited_page(admin_client, round_: Round) -> dict:
-    """The change page's POST with an edit in every inline: a criterion
-    added, the five-star band raised to 95, the one-star band removed, a
-    food quota added, and the English title changed."""
-    data = change_form_data(admin_client.get(change_url(round_)))
-    add_row(
-        data,
-        "criteria",
-        tier="amphoe",
-        part="B",
-        code="B9",
-        title_th="การตลาด",
-        max_points="15",
-        order="2",
-    )
-    data[f"star_bands-{row_index(data, 'star_bands', 'stars', 5)}-min_score"] = "95"
-    data[f"star_bands-{row_index(data, 'star_bands', 'stars', 1)}-DELETE"] = "on"
-    add_row(data, "type_quotas", tier="amphoe", category=food().pk, advance="2")
-    data["title_en"] = "Edited"
-    return data
-
-
-def test_the_admin_saves_a_draft_rounds_rows_through_the_services(admin_client):
-    round_ = draft_round()
-    round_criteria_edit(actor=central_staff(), round_=round_, rows=[criterion("A1")])
-
-    response = admin_client.post(change_url(round_), edited_page(admin_client, round_))
-
-    assert response.status_code == 302, response.text[:3000]
-    assert sorted(round_.criteria.values_list("code", flat=True)) == ["A1", "B9"]
-    assert list(round_.star_bands.values_list("stars", "min_score")) == [
-        (5, 95),
-        (4, 80),
-        (3, 70),
-        (2, 50),
-    ]
-    assert round_.advance_for(Tier.AMPHOE, food()) == 2
-    round_.refresh_from_db()
-    assert round_.title_en == "Edited"
-
-
-def test_the_admin_shows_a_band_out_of_order_beside_its_row(admin_client):
-    round_ = draft_round()
-    before = reference(round_)
-    data = change_form_data(admin_client.get(change_url(round_)))
-    data[f"star_bands-{row_index(data, 'star_bands', 'stars', 3)}-min_score"] = "85"
-
-    response = admin_client.post(change_url(round_), data)
-
-    assert response.status_code == 200
-    formset = next(
-        inline.formset
-        for inline in response.context["inline_admin_formsets"]
-        if inline.formset.prefix == "star_bands"
-    )
-    assert [form.errors for form in formset.forms if form.errors] == [
-        {
-            "min_score": [
-                "The 3-star band must start below the 4-star band, which starts at 80."
-            ]
-        }
-    ]
-    assert reference(round_) == before
-
-
-def test_the_admin_refuses_a_code_twice_on_a_sheet_instead_of_failing(admin_client):
-    round_ = draft_round()
-    before = reference(round_)
-    data = change_form_data(admin_client.get(change_url(round_)))
-    for title in ("ความเข้มแข็ง", "การผลิต"):
-        add_row(
-            data,
-            "criteria",
-            tier="amphoe",
-            part="A",
-            code="A1",
-            title_th=title,
-            max_points="10",
-            order="0",
-        )
-
-    response = admin_client.post(change_url(round_), data)
-
-    assert response.status_code == 200
-    assert "The code A1 appears twice in the District (amphoe) criteria." in (
-        response.text
-    )
-    assert reference(round_) == before
-
-
-def test_an_open_rounds_rows_do_not_change_from_a_crafted_post(admin_client):
-    round_ = make_round()
-    before = reference(round_)
-    data = edited_page(admin_client, round_)
-    data["criteria-0-max_points"] = "55"
-    data["criteria-1-DELETE"] = "on"
-
-    response = admin_client.post(change_url(round_), data)
-
-    assert response.status_code in (200, 302)
-    assert reference(round_) == before
-
-
-def test_an_open_round_is_refused_by_the_service_even_if_the_page_offered_edits(
-    admin_client, monkeypatch
-):
-    """A page drawn while the round was a draft, posted after it opened: the
-    service refuses, the message says why, and nothing of the save is kept."""
-    round_ = make_round()
-    before = reference(round_)
-    monkeypatch.setattr(
-        "selection.admin.rounds.round_actions", lambda user, round_: ["edit_reference"]
-    )
-
-    response = admin_client.post(change_url(round_), edited_page(admin_client, round_))
-
-    assert response.status_code == 302
-    assert response.url == change_url(round_)
-    assert texts(response) == [
-        "The criteria, star bands and quotas of a round can be changed only "
-        "while it is a draft."
-    ]
-    assert reference(round_) == before
-    round_.refresh_from_db()
-    assert round_.title_en == ""

@@ -25,6 +25,7 @@ from django.test import Client
 from django.urls import resolve, reverse
 
 from tests.otop import idor_cases as idor
+from tests.otop import idor_world
 from tests.selection.ladder import central_staff
 
 PATTERNS = {pattern.route: pattern for pattern in idor.id_bearing_patterns()}
@@ -34,7 +35,7 @@ COVERED = [route for route in PATTERNS if route in CASES and route not in ALLOWE
 MATRIX = [
     (route, role)
     for route in COVERED
-    for role in idor.ROLES
+    for role in idor_world.ROLES
     if role not in CASES[route].exempt
 ]
 EXEMPT = [(route, role) for route in COVERED for role in CASES[route].exempt]
@@ -42,7 +43,7 @@ PUBLIC = [
     (route, role)
     for route, entry in ALLOWED.items()
     if entry.probe is not None
-    for role in idor.ROLES
+    for role in idor_world.ROLES
 ]
 
 
@@ -57,7 +58,7 @@ def world(django_db_setup, django_db_blocker):
     its end; each test runs in a savepoint within it."""
     with django_db_blocker.unblock(), transaction.atomic():
         call_command("load_geography", stdout=io.StringIO())
-        yield idor.build_world()
+        yield idor_world.build_world()
         transaction.set_rollback(True)
 
 
@@ -109,7 +110,7 @@ def test_every_id_bearing_pattern_is_covered_or_allowlisted(capsys):
             f"\nIDOR matrix: {len(PATTERNS)} id-bearing URL patterns found, "
             f"{len(COVERED)} covered by a case, {len(ALLOWED)} allowlisted "
             f"({sum(1 for e in ALLOWED.values() if e.probe)} public with a 404 "
-            f"probe); {len(MATRIX)} role × pattern checks over {len(idor.ROLES)} "
+            f"probe); {len(MATRIX)} role × pattern checks over {len(idor_world.ROLES)} "
             f"roles, {len(EXEMPT)} exempt by design, {len(PUBLIC)} public probes"
         )
     assert not neither, "URL patterns with neither an IDOR case nor an allowlist " + (
@@ -157,7 +158,9 @@ def test_public_pages_show_only_what_is_public(clients, world, route, role):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("role", [role for role in idor.ROLES if role != "anonymous"])
+@pytest.mark.parametrize(
+    "role", [role for role in idor_world.ROLES if role != "anonymous"]
+)
 def test_every_role_reaches_its_own_area(clients, world, role):
     """The refusals above come from the object checks, not from broken users."""
     page = world.own_pages[role]

@@ -57,6 +57,16 @@ NATIONAL_TIERS = tuple(
 )
 """The committee tiers whose committee's area is the whole country."""
 
+AREA_TIERS = tuple(Tier(t.code) for t in TIERS if t.committee_area)
+"""The committee tiers keyed by an area (district, province): their
+committees forward, return and plan support."""
+
+ENTRY_TIER = COMMITTEE_TIERS[0]
+"""Where a tambon's submission enters the committees' ladder."""
+
+AWARD_TIER = COMMITTEE_TIERS[-1]
+"""The top tier, whose approved ranking leads to stars."""
+
 NEXT_TIER = {
     Tier(tier.code): Tier(above.code)
     for tier, above in pairwise(TIERS)
@@ -81,6 +91,15 @@ def committee_area(code: str, nomination) -> dict | None:
     if tier.committee_area is None:
         return {}
     return {tier.committee_area: getattr(nomination, tier.area)}
+
+
+def nomination_area(code: str, committee) -> dict:
+    """The Nomination filter for the area ``committee`` (at tier ``code``)
+    ranks: ``{"amphoe_code": "5001"}``, ``{}`` for a national committee."""
+    tier = BY_CODE[code]
+    if tier.committee_area is None:
+        return {}
+    return {tier.area: getattr(committee, tier.committee_area)}
 
 
 def nomination_areas(prefix: str = "") -> dict[str, str]:

@@ -17,6 +17,7 @@ from communities.forms import add_service_errors
 from communities.models import Tambon
 from communities.selectors import tambons_managed_by
 from core.numbers import is_whole_number
+from core.tiers import AREA_TIERS
 from core.workflow import InvalidTransition
 from products.selectors import products_visible_to
 from selection.forms import (
@@ -60,7 +61,7 @@ TIMELINE_ACTIONS = {
     "not_selected": gettext_lazy("Not selected"),
     "awarded": gettext_lazy("Awarded"),
 }
-SCORED_TIERS = (Tier.AMPHOE, Tier.PROVINCE)
+SCORED_TIERS = AREA_TIERS
 
 
 def open_round() -> Round | None:

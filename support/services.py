@@ -20,15 +20,15 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from committees.models import Committee
-from committees.models import Tier as CommitteeTier
 from committees.permissions import can
 from core.buddhist_era import to_be
+from core.tiers import AREA_TIERS
 from core.workflow import Checks, allow, require
 from selection.models import Nomination, Round
 from support.models import SupportAction, SupportPlan, SupportPlanEvent
 
 Event = SupportPlanEvent.Action
-PLAN_TIERS = (CommitteeTier.AMPHOE, CommitteeTier.PROVINCE)
+PLAN_TIERS = AREA_TIERS
 # Fields the secretary fills in for an action (``plan`` is given by the page).
 ACTION_FIELDS = (
     "nomination",

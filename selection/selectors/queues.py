@@ -22,17 +22,16 @@ from committees.models import (
     Kind,
     Membership,
 )
-from committees.models import Tier as CommitteeTier
 from committees.permissions import committees_for
 from committees.selectors import central_scorers_for, conflicts_for, subcommittee_types
 from communities.models import Amphoe, Tambon
-from core.tiers import committee_area
+from core import tiers
+from core.tiers import COMMITTEE_TIERS, NATIONAL_TIERS, committee_area
 from selection.models import (
     Nomination,
     NominationEvent,
     Round,
     ScoreSheet,
-    Tier,
 )
 
 State = Nomination.State
@@ -57,7 +56,7 @@ def committee_for(nomination: Nomination, tier: str | None = None) -> Committee 
 def scoring_committee_for(nomination: Nomination) -> Committee | None:
     """The committee whose members score the nomination: committee_for, except
     at the centre, where a subcommittee given its product type scores it."""
-    if nomination.tier != Tier.CENTRAL:
+    if nomination.tier not in NATIONAL_TIERS:
         return committee_for(nomination)
     return central_scorers_for(nomination.category_id).first()
 
@@ -68,11 +67,7 @@ def ranking_queue_for(committee: Committee, round_: Round) -> QuerySet[Nominatio
     queryset = Nomination.objects.filter(
         round=round_, tier=committee.tier, state=State.PENDING
     )
-    if committee.tier == CommitteeTier.AMPHOE:
-        return queryset.filter(amphoe_code=committee.amphoe_id)
-    if committee.tier == CommitteeTier.PROVINCE:
-        return queryset.filter(province_code=committee.province_id)
-    return queryset
+    return queryset.filter(**tiers.nomination_area(committee.tier, committee))
 
 
 def queue_for(committee: Committee, round_: Round) -> QuerySet[Nomination]:
@@ -80,7 +75,7 @@ def queue_for(committee: Committee, round_: Round) -> QuerySet[Nomination]:
     query): its ranking queue, except at the centre, where a subcommittee
     scores its product types and the national committee the other types."""
     queryset = ranking_queue_for(committee, round_)
-    if committee.tier != CommitteeTier.CENTRAL:
+    if committee.tier not in NATIONAL_TIERS:
         return queryset
     if committee.is_subcommittee:
         return queryset.filter(category__in=committee.product_types.values("pk"))
@@ -106,33 +101,27 @@ def member_committees(user: User) -> QuerySet[Committee]:
     )
 
 
+def _area_of(committees: QuerySet[Committee], tier: str, field: str) -> Q:
+    """Nominations whose ``field`` names the area of one of ``committees`` at
+    ``tier``."""
+    area = tiers.BY_CODE[tier].committee_area
+    return Q(**{f"{field}__in": committees.filter(tier=tier).values(area)})
+
+
 def _in_committee_areas(committees: QuerySet[Committee], prefix: str = "") -> Q:
     """Nominations waiting at the tier and in the area of one of ``committees``."""
-    return (
-        Q(
-            **{
-                f"{prefix}tier": Tier.AMPHOE,
-                f"{prefix}amphoe_code__in": committees.filter(
-                    tier=CommitteeTier.AMPHOE
-                ).values("amphoe"),
-            }
-        )
-        | Q(
-            **{
-                f"{prefix}tier": Tier.PROVINCE,
-                f"{prefix}province_code__in": committees.filter(
-                    tier=CommitteeTier.PROVINCE
-                ).values("province"),
-            }
-        )
-        | (Q(**{f"{prefix}tier": Tier.CENTRAL}) & _central_scope(committees, prefix))
+    visible = Q(**{f"{prefix}tier__in": NATIONAL_TIERS}) & _central_scope(
+        committees, prefix
     )
+    for tier, field in tiers.nomination_areas(prefix).items():
+        visible |= Q(**{f"{prefix}tier": tier}) & _area_of(committees, tier, field)
+    return visible
 
 
 def _central_scope(committees: QuerySet[Committee], prefix: str = "") -> Q:
     """Central nominations a member of ``committees`` sees: all of them for the
     national committee, their product types for a subcommittee."""
-    central = committees.filter(tier=CommitteeTier.CENTRAL)
+    central = committees.filter(tier__in=NATIONAL_TIERS)
     return Q(Exists(central.filter(kind=Kind.MAIN))) | Q(
         Exists(central.filter(product_types=OuterRef(f"{prefix}category")))
     )
@@ -151,7 +140,7 @@ def nomination_queue_for(
     queryset = model.objects.filter(
         state=State.PENDING,
         round__status=Round.Status.OPEN,
-        tier__in=[Tier.AMPHOE, Tier.PROVINCE, Tier.CENTRAL],
+        tier__in=COMMITTEE_TIERS,
     )
     if not is_central_staff(user):
         queryset = queryset.filter(_in_committee_areas(member_committees(user)))
@@ -176,22 +165,7 @@ def annotate_queue(queryset: QuerySet[Nomination], *, user: User):
             content_object__is_active=True,
             content_object__tier=OuterRef("tier"),
         )
-        .filter(
-            Q(
-                content_object__tier=CommitteeTier.AMPHOE,
-                content_object__amphoe_id=OuterRef("amphoe_code"),
-            )
-            | Q(
-                content_object__tier=CommitteeTier.PROVINCE,
-                content_object__province_id=OuterRef("province_code"),
-            )
-            | Q(
-                content_object__tier=CommitteeTier.CENTRAL,
-                content_object=Subquery(
-                    central_scorers_for(OuterRef(OuterRef("category"))).values("pk")[:1]
-                ),
-            )
-        )
+        .filter(_scorers_area())
         .filter(
             Exists(
                 Membership.objects.current().filter(
@@ -226,6 +200,25 @@ def annotate_queue(queryset: QuerySet[Nomination], *, user: User):
     )
 
 
+def _scorers_area() -> Q:
+    """Grants on the committee that scores the ``OuterRef`` nomination: of
+    its area at an area tier, the subcommittee of its type (or the national
+    committee) at a national one."""
+    area = Q(
+        content_object__tier__in=NATIONAL_TIERS,
+        content_object=Subquery(
+            central_scorers_for(OuterRef(OuterRef("category"))).values("pk")[:1]
+        ),
+    )
+    for tier, field in tiers.nomination_areas().items():
+        committee_field = tiers.BY_CODE[tier].committee_area
+        area |= Q(
+            content_object__tier=tier,
+            **{f"content_object__{committee_field}": OuterRef(field)},
+        )
+    return area
+
+
 def events_visible_to(user: User) -> QuerySet[NominationEvent]:
     """Central staff see the whole trail; members the events of nominations in
     their committees' areas and of their committees' rankings."""
@@ -233,17 +226,7 @@ def events_visible_to(user: User) -> QuerySet[NominationEvent]:
     if is_central_staff(user) or user.has_perm("selection.view_nominationevent"):
         return queryset
     committees = member_committees(user)
-    areas = Q(
-        nomination__amphoe_code__in=committees.filter(tier=CommitteeTier.AMPHOE).values(
-            "amphoe"
-        )
-    ) | Q(
-        nomination__province_code__in=committees.filter(
-            tier=CommitteeTier.PROVINCE
-        ).values("province")
-    )
-    return queryset.filter(
-        areas
-        | _central_scope(committees, "nomination__")
-        | Q(ranking__committee__in=committees)
-    )
+    visible = _central_scope(committees, "nomination__")
+    for tier, field in tiers.nomination_areas("nomination__").items():
+        visible |= _area_of(committees, tier, field)
+    return queryset.filter(visible | Q(ranking__committee__in=committees))

@@ -11,13 +11,13 @@ from accounts.models import User
 from committees.models import Committee, Kind
 from committees.permissions import committees_for
 from communities.models import Tambon
+from core.tiers import NEXT_TIER
 from selection.models import (
     Nomination,
     NominationEvent,
     Ranking,
     RankingEntry,
     Round,
-    Tier,
 )
 from selection.selectors.queues import is_central_staff
 from selection.selectors.scoring import ranking_rows
@@ -115,7 +115,7 @@ class RankingLine:
 def _quotas(ranking: Ranking) -> tuple[int | None, dict[int, int]]:
     """The overall number forwarded and any per-type numbers (none at the
     central tier, where approval leads to awards)."""
-    if ranking.tier == Tier.CENTRAL:
+    if ranking.tier not in NEXT_TIER:
         return None, {}
     by_type = {
         q.category_id: q.advance
@@ -127,7 +127,7 @@ def _quotas(ranking: Ranking) -> tuple[int | None, dict[int, int]]:
 def ranking_quota(ranking: Ranking) -> tuple[int | None, list]:
     """For the page: N overall and the per-type quotas as (category, N)."""
     overall, _by_type = _quotas(ranking)
-    if ranking.tier == Tier.CENTRAL:
+    if ranking.tier not in NEXT_TIER:
         return None, []
     return overall, list(
         ranking.round.type_quotas.filter(tier=ranking.tier)

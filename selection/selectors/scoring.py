@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from committees.models import Committee, Membership
-from committees.models import Tier as CommitteeTier
 from committees.selectors import central_routing, conflicts_for
+from core.tiers import NATIONAL_TIERS
 from products.models import Category
 from selection.models import Criterion, Nomination, Round, ScoreSheet
 from selection.selectors.queues import ranking_queue_for
@@ -78,7 +78,7 @@ def ranking_rows(committee: Committee, round_: Round) -> list[RankedRow]:
         )
     )
     routing = {}
-    if committee.tier == CommitteeTier.CENTRAL and not committee.is_subcommittee:
+    if committee.tier in NATIONAL_TIERS and not committee.is_subcommittee:
         routing = central_routing()
     scorers_of = {n.pk: routing.get(n.category_id, committee).pk for n in nominations}
     panels = {committee.pk: scoring_members(committee)}

@@ -7,9 +7,10 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from committees.permissions import can
+from core.tiers import AWARD_TIER
 from core.workflow import allow, require
 from selection import notify
-from selection.models import Nomination, Ranking, RankingEntry, Tier
+from selection.models import Nomination, Ranking, RankingEntry
 from selection.selectors import committee_for
 from selection.services.rankings import _lock_ranking
 from selection.services.steps import _before_deadline, _event, _lock, _round_open
@@ -19,7 +20,7 @@ State = Nomination.State
 
 def _check_award(actor: User, nomination: Nomination) -> RankingEntry:
     require(
-        (nomination.tier, nomination.state) == (Tier.CENTRAL, State.PENDING),
+        (nomination.tier, nomination.state) == (AWARD_TIER, State.PENDING),
         _("Only a nomination waiting at the central tier can be awarded."),
     )
     committee = committee_for(nomination)
@@ -36,7 +37,7 @@ def _check_award(actor: User, nomination: Nomination) -> RankingEntry:
     require(entry is not None, _("The central ranking is not approved yet."))
     require(entry.sheet_count > 0, _("No score sheet counts for this nomination yet."))
     _round_open(nomination.round)
-    _before_deadline(nomination.round, Tier.CENTRAL)
+    _before_deadline(nomination.round, AWARD_TIER)
     return entry
 
 
@@ -57,8 +58,8 @@ def nomination_award(*, actor: User, nomination: Nomination) -> Nomination:
         actor=actor,
         action="awarded",
         nomination=nomination,
-        before=(Tier.CENTRAL, State.PENDING),
-        after=(Tier.CENTRAL, State.AWARDED),
+        before=(AWARD_TIER, State.PENDING),
+        after=(AWARD_TIER, State.AWARDED),
         note=_("%(stars)s stars, score %(score)s (provincial %(provincial)s)")
         % {
             "stars": nomination.stars,
@@ -71,7 +72,7 @@ def nomination_award(*, actor: User, nomination: Nomination) -> Nomination:
 
 def _check_award_all(actor: User, ranking: Ranking) -> None:
     require(
-        ranking.tier == Tier.CENTRAL and ranking.status == Ranking.Status.APPROVED,
+        ranking.tier == AWARD_TIER and ranking.status == Ranking.Status.APPROVED,
         _("Stars are awarded from an approved central ranking."),
     )
     allow(
@@ -83,7 +84,7 @@ def _check_award_all(actor: User, ranking: Ranking) -> None:
         _("Every nomination of this ranking is already awarded."),
     )
     _round_open(ranking.round)
-    _before_deadline(ranking.round, Tier.CENTRAL)
+    _before_deadline(ranking.round, AWARD_TIER)
 
 
 @transaction.atomic

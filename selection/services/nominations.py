@@ -13,6 +13,7 @@ from accounts.models import User
 from committees.models import Committee
 from communities.models import Tambon
 from communities.services import MANAGE_TAMBON
+from core.tiers import AREA_TIERS, ENTRY_TIER
 from core.workflow import allow, require
 from products.models import Product
 from selection import notify
@@ -127,7 +128,7 @@ def _check_submit(actor: User, nomination: Nomination) -> None:
     allow(_officer_of(actor, nomination), _("Only the tambon's officer may submit."))
     _round_open(nomination.round)
     _before_deadline(nomination.round, Tier.TAMBON)
-    _require_ranking_open(nomination, Tier.AMPHOE)
+    _require_ranking_open(nomination, ENTRY_TIER)
 
 
 def _require_ranking_open(nomination: Nomination, tier: str) -> None:
@@ -176,7 +177,7 @@ def nomination_submit(*, actor: User, nomination: Nomination) -> Nomination:
         % {"quota": nomination.round.tambon_quota},
     )
     nomination.forum = forum
-    nomination.tier, nomination.state = Tier.AMPHOE, State.PENDING
+    nomination.tier, nomination.state = ENTRY_TIER, State.PENDING
     nomination.submitted_at = timezone.now()
     nomination.save(update_fields=["forum", "tier", "state", "submitted_at"])
     event = _event(
@@ -184,7 +185,7 @@ def nomination_submit(*, actor: User, nomination: Nomination) -> Nomination:
         action="submitted",
         nomination=nomination,
         before=(Tier.TAMBON, State.DRAFT),
-        after=(Tier.AMPHOE, State.PENDING),
+        after=(ENTRY_TIER, State.PENDING),
     )
     notify.nomination_submitted(nomination, event, committee_for(nomination))
     return nomination
@@ -236,13 +237,13 @@ def _check_withdraw(actor: User, nomination: Nomination) -> None:
         in {
             (Tier.TAMBON, State.DRAFT),
             (Tier.TAMBON, State.RETURNED),
-            (Tier.AMPHOE, State.PENDING),
+            (ENTRY_TIER, State.PENDING),
         },
         _("This nomination can no longer be withdrawn."),
     )
     allow(_officer_of(actor, nomination), _("Only the tambon's officer may withdraw."))
     require(
-        nomination.tier != Tier.AMPHOE or not _ranking_started(nomination),
+        nomination.tier != ENTRY_TIER or not _ranking_started(nomination),
         _("The district ranking is already finalized."),
     )
 
@@ -268,9 +269,7 @@ def nomination_withdraw(*, actor: User, nomination: Nomination, note: str = "") 
 
 
 def _check_return(actor: User, nomination: Nomination) -> Committee:
-    return _check_committee_step(
-        actor, nomination, "return_nomination", (Tier.AMPHOE, Tier.PROVINCE)
-    )
+    return _check_committee_step(actor, nomination, "return_nomination", AREA_TIERS)
 
 
 @transaction.atomic

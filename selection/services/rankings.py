@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from committees.models import Committee, Kind
 from committees.permissions import can
-from communities.models import Amphoe
-from core.tiers import NEXT_TIER
+from communities.models import Tambon
+from core.tiers import BY_CODE, NEXT_TIER
 from core.workflow import allow, require
 from selection import notify
 from selection.models import Nomination, Ranking, RankingEntry, Round, Tier
@@ -226,21 +226,19 @@ def _check_approve(actor: User, ranking: Ranking) -> None:
 
 def _next_committee(ranking: Ranking) -> Committee | None:
     """The committee that ranks what ``ranking`` forwards (none at the centre)."""
-    area = {
-        Tier.AMPHOE: lambda c: {
-            "province_id": Subquery(
-                Amphoe.objects.filter(pk=c.amphoe_id).values("province_id")
-            )
-        },
-        Tier.PROVINCE: lambda c: {},
-    }.get(ranking.tier)
-    if area is None:
+    above = NEXT_TIER.get(ranking.tier)
+    if above is None:
         return None
+    here, there = BY_CODE[ranking.tier], BY_CODE[above]
+    area = {}
+    if there.committee_area is not None:
+        # The area above this committee's: that of any tambon in its area.
+        tambons = Tambon.objects.filter(
+            **{here.committee_area: getattr(ranking.committee, here.committee_area)}
+        )
+        area[there.committee_area] = Subquery(tambons.values(there.committee_area)[:1])
     return Committee.objects.filter(
-        tier=NEXT_TIER[ranking.tier],
-        is_active=True,
-        kind=Kind.MAIN,
-        **area(ranking.committee),
+        tier=above, is_active=True, kind=Kind.MAIN, **area
     ).first()
 
 

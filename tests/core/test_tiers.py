@@ -111,3 +111,21 @@ def test_a_committee_has_its_tiers_area_and_no_other(tier):
             setattr(stray, own, codes[own])
         with pytest.raises(ValidationError):
             stray.validate_constraints()
+
+
+def test_the_ladders_named_tiers_are_read_from_the_table():
+    """Entry, award and the area tiers are positions in the table, not names:
+    a tier added to the table moves them, with no search through the code."""
+    assert tiers.ENTRY_TIER == "amphoe"  # the first tier with a committee
+    assert tiers.AWARD_TIER == "central"  # the last
+    assert tiers.AREA_TIERS == ("amphoe", "province")
+    assert tiers.NATIONAL_TIERS == ("central",)
+    assert set(tiers.NEXT_TIER) == {"amphoe", "province"}
+
+
+def test_a_committees_nominations_are_those_of_its_area():
+    district = Committee(tier="amphoe", amphoe_id="5001")
+    province = Committee(tier="province", province_id="50")
+    assert tiers.nomination_area("amphoe", district) == {"amphoe_code": "5001"}
+    assert tiers.nomination_area("province", province) == {"province_code": "50"}
+    assert tiers.nomination_area("central", Committee(tier="central")) == {}

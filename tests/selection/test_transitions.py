@@ -14,7 +14,7 @@ from django.db import transaction
 from committees.models import Tier as CommitteeTier
 from core.workflow import InvalidTransition
 from selection.models import Nomination, NominationEvent, Ranking
-from selection.selectors import committee_for
+from selection.selectors import committee_for, nomination_queue_for
 from selection.services import (
     available_actions,
     nomination_award,
@@ -391,3 +391,48 @@ def test_approval_waits_while_the_next_tier_has_finalized_its_ranking(ladder, en
     ranking_approve(actor=district.chair, ranking=ranking)
     late.refresh_from_db()
     assert (late.tier, late.state) == ("province", "pending")
+
+
+def test_another_provinces_finalized_ranking_does_not_hold_an_approval(ladder, english):
+    """The next tier's committee is the one of this district's own province:
+    Chiang Mai's finalized provincial ranking leaves Chiang Rai's districts
+    free to forward to Chiang Rai's committee."""
+    round_, boards, officer, people = ladder
+    first = submitted_nomination(officer, round_, "500101", "ข้าวแต๋นน้ำแตงโม")
+    score_all(boards["amphoe"], [first], {"A": 9, "B": 9, "C": 9})
+    rank_and_approve(boards["amphoe"], round_)
+    score_all(boards["province"], [first], {"A": 9, "B": 9, "C": 9})
+    ranking_finalize(
+        actor=boards["province"].secretary,
+        ranking=ranking_get(committee=boards["province"].committee, round_=round_),
+    )
+    make_board(CommitteeTier.PROVINCE, "57")
+    district = make_board(CommitteeTier.AMPHOE, "5701")
+    other = submitted_nomination(make_officer("570101"), round_, "570101", "ชาอู่หลง")
+    score_all(district, [other], {"A": 9, "B": 9, "C": 9})
+
+    rank_and_approve(district, round_)
+
+    other.refresh_from_db()
+    assert (other.tier, other.state, other.province_code) == (
+        "province",
+        "pending",
+        "57",
+    )
+
+
+def test_a_committees_queue_holds_only_what_waits_at_its_own_tier(ladder):
+    """Forwarded, a nomination leaves the district's queue for the
+    province's, though its amphoe is still the district's."""
+    round_, boards, officer, people = ladder
+    first = submitted_nomination(officer, round_, "500101", "ข้าวแต๋นน้ำแตงโม")
+    district_member = boards["amphoe"].members[0]
+    province_member = boards["province"].members[0]
+    assert list(nomination_queue_for(user=district_member)) == [first]
+    assert not nomination_queue_for(user=province_member).exists()
+
+    score_all(boards["amphoe"], [first], {"A": 9, "B": 9, "C": 9})
+    rank_and_approve(boards["amphoe"], round_)
+
+    assert not nomination_queue_for(user=district_member).exists()
+    assert list(nomination_queue_for(user=province_member)) == [first]

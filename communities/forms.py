@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from communities.models import Producer, Tambon
 from communities.selectors import tambons_managed_by
+from communities.services import PRODUCER_FIELDS
 from core.forms import BuddhistEraYearField
 
 
@@ -38,19 +39,7 @@ class ProducerForm(forms.ModelForm):
 
     class Meta:
         model = Producer
-        fields = [
-            "tambon",
-            "kind",
-            "name_th",
-            "name_en",
-            "registration_number",
-            "address",
-            "contact_person",
-            "phone",
-            "email",
-            "member_count",
-            "founded_year",
-        ]
+        fields = ["tambon", *PRODUCER_FIELDS]
         widgets = {"address": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, user: User, **kwargs):

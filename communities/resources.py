@@ -4,23 +4,12 @@ from django.db.models import QuerySet
 from import_export.fields import Field
 
 from communities.models import Producer
+from communities.services import PRODUCER_FIELDS
 from core.exports import SafeExportResource
 
 # The spreadsheet columns of a producer, for export and for the import
 # (products.imports), so an export re-imports as it is.
-PRODUCER_COLUMNS = (
-    "tambon_code",
-    "kind",
-    "name_th",
-    "name_en",
-    "registration_number",
-    "address",
-    "contact_person",
-    "phone",
-    "email",
-    "member_count",
-    "founded_year",
-)
+PRODUCER_COLUMNS = ("tambon_code", *PRODUCER_FIELDS)
 
 _PRODUCER_ATTRIBUTES = {"tambon_code": "tambon_id"}
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from communities.models import Producer
 from communities.resources import PRODUCER_COLUMNS
+from communities.services import PRODUCER_FIELDS
 from products.imports.cells import BUDDHIST_ERA_OFFSET, FIRST_BUDDHIST_YEAR, parse_count
 from products.imports.columns import PRODUCER_REQUIRED_COLUMNS
 from products.imports.report import NEW, UPDATE, ImportReport
@@ -32,19 +33,7 @@ _PRODUCER_LIMITS = {
     "phone": 32,
     "email": 254,
 }
-_PRODUCER_WRITABLE = (
-    "tambon_id",
-    "kind",
-    "name_th",
-    "name_en",
-    "registration_number",
-    "address",
-    "contact_person",
-    "phone",
-    "email",
-    "member_count",
-    "founded_year",
-)
+_PRODUCER_WRITABLE = ("tambon_id", *PRODUCER_FIELDS)
 
 
 def producers_import(

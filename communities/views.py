@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from communities.forms import ProducerFilterForm, ProducerForm, add_service_errors
+from communities.models import Producer
 from communities.selectors import producers_visible_to
 from communities.services import PRODUCER_FIELDS, producer_create, producer_update
 
@@ -48,50 +49,42 @@ def producer_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def producer_create_view(request: HttpRequest) -> HttpResponse:
-    form = ProducerForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            producer = producer_create(
-                actor=request.user,
-                tambon=data["tambon"],
-                **{name: data[name] for name in PRODUCER_FIELDS},
-            )
-        except PermissionDenied as error:
-            form.add_error("tambon", str(error))
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(
-                request, _("Producer “%(name)s” registered.") % {"name": producer}
-            )
-            return redirect("communities:producer_list")
-    return render(
-        request, "officer/producer_form.html", {"form": form, "producer": None}
-    )
+    return _producer_form(request, None)
 
 
 @login_required
 def producer_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     producer = get_object_or_404(producers_visible_to(request.user), pk=pk)
+    return _producer_form(request, producer)
+
+
+def _producer_form(request: HttpRequest, producer: Producer | None) -> HttpResponse:
+    """Register a producer (``producer`` None) or edit one, through the
+    producer services; their refusals become the form's errors."""
     form = ProducerForm(request.POST or None, instance=producer, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        fields = {name: data[name] for name in PRODUCER_FIELDS}
         try:
-            producer = producer_update(
-                actor=request.user,
-                producer=producer,
-                tambon=data["tambon"],
-                **{name: data[name] for name in PRODUCER_FIELDS},
-            )
+            if producer is None:
+                saved = producer_create(
+                    actor=request.user, tambon=data["tambon"], **fields
+                )
+                done = _("Producer “%(name)s” registered.")
+            else:
+                saved = producer_update(
+                    actor=request.user,
+                    producer=producer,
+                    tambon=data["tambon"],
+                    **fields,
+                )
+                done = _("Producer “%(name)s” saved.")
         except PermissionDenied as error:
             form.add_error("tambon", str(error))
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(
-                request, _("Producer “%(name)s” saved.") % {"name": producer}
-            )
+            messages.success(request, done % {"name": saved})
             return redirect("communities:producer_list")
     return render(
         request, "officer/producer_form.html", {"form": form, "producer": producer}

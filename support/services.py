@@ -107,6 +107,11 @@ def _check_edit(actor: User, plan: SupportPlan) -> None:
 
 def _check_approve(actor: User, plan: SupportPlan) -> None:
     require(plan.status == SupportPlan.Status.DRAFT, _("The plan is already approved."))
+    # A plan not stored yet (the page before its first action) has none.
+    require(
+        plan.pk is not None and plan.actions.exists(),
+        _("The plan has no actions to approve."),
+    )
     allow(
         can(actor, "approve_ranking", plan.committee),
         _("Only the committee's chair may approve the support plan."),
@@ -278,7 +283,6 @@ def support_plan_approve(*, actor: User, plan: SupportPlan) -> SupportPlan:
     plan = _lock(plan)
     _check_approve(actor, plan)
     count = plan.actions.count()
-    require(count > 0, _("The plan has no actions to approve."))
     plan.status = SupportPlan.Status.APPROVED
     plan.approved_by, plan.approved_at = actor, timezone.now()
     plan.save(update_fields=["status", "approved_by", "approved_at", "updated_at"])

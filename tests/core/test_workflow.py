@@ -3,7 +3,7 @@ ladder that use it: role × state → allowed / not allowed / not possible, and
 each answer the same from the service as from the page's list of actions.
 (The ladder's own matrices are tests/selection/test_transitions.py for
 nominations and test_ranking_matrix.py for rankings; support plans' is
-tests/support/test_support_plans.py.)"""
+tests/support/test_plan_matrix.py.)"""
 
 import pytest
 from django.core.exceptions import PermissionDenied

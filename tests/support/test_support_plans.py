@@ -13,7 +13,7 @@ from guardian.shortcuts import assign_perm
 from committees.models import Tier as CommitteeTier
 from core.workflow import InvalidTransition
 from selection.models import RankingEntry
-from selection.services import ranking_finalize, ranking_get
+from selection.services import ranking_get
 from support.models import SupportAction, SupportPlan, SupportPlanEvent
 from support.services import (
     support_action_add,
@@ -26,13 +26,8 @@ from support.services import (
     support_plan_reopen,
 )
 from tests.accounts.factories import UserFactory
-from tests.selection.ladder import (
-    make_board,
-    make_officer,
-    make_round,
-    score_all,
-    submitted_nomination,
-)
+from tests.selection.ladder import make_board, make_officer, submitted_nomination
+from tests.support.plans import action_fields, ranked_round
 
 # Messages are asserted in English, the catalogue's source language.
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
@@ -41,18 +36,9 @@ Event = SupportPlanEvent.Action
 
 @pytest.fixture
 def world(geography):
-    round_ = make_round(amphoe_advance=1, tambon_quota=10)
     board = make_board(CommitteeTier.AMPHOE, "5001", members=1)
     officer = make_officer("500101")
-    ranked = [
-        submitted_nomination(officer, round_, "500101", name)
-        for name in ("น้ำพริกหนุ่ม", "ผ้าฝ้ายทอมือ")
-    ]
-    score_all(board, ranked, {"A": 8, "B": 8, "C": 8})
-    ranking_finalize(
-        actor=board.secretary,
-        ranking=ranking_get(committee=board.committee, round_=round_),
-    )
+    round_, ranked = ranked_round(board, officer, "500101")
     plan = support_plan_get(committee=board.committee, round_=round_)
     return {
         "round": round_,
@@ -63,18 +49,9 @@ def world(geography):
     }
 
 
-def fields(world, **overrides):
-    return {
-        "nomination": world["ranked"][0],
-        "kind": "packaging",
-        "description": "ออกแบบบรรจุภัณฑ์ใหม่",
-        "agency": "สำนักงานพัฒนาชุมชนอำเภอ",
-        "budget": Decimal("15000.50"),
-        "source": "cdd",
-        "fiscal_year": world["round"].year + 543 + 1,
-        "quarter": 2,
-        **overrides,
-    }
+def fields(world, nomination=None, **overrides):
+    nomination = nomination or world["ranked"][0]
+    return action_fields(world["round"], nomination, **overrides)
 
 
 def add(world, actor=None, **overrides):

@@ -5,6 +5,8 @@ every queryset here is narrowed by committees.permissions."""
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportMixin
 from import_export.formats.base_formats import CSV, XLSX
@@ -15,6 +17,7 @@ from committees.models import (
     ConflictDeclaration,
     Membership,
     MembershipEvent,
+    Role,
     Tier,
 )
 from committees.permissions import committees_for, visible_committees
@@ -30,6 +33,7 @@ from core.admin import (
     ServiceForm,
     ServiceFormAdminMixin,
 )
+from core.buddhist_era import format_date, format_datetime
 from core.uploads import SafeImportForm
 
 
@@ -41,9 +45,29 @@ def _is_member(request) -> bool:
     return committees_for(request.user, "view_committee").exists()
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipDates:
+    """A membership's term and revocation in the reader's era (B.E. in Thai)."""
+
+    @admin.display(description=_("term starts"), ordering="term_start")
+    def term_starts(self, membership):
+        return format_date(membership.term_start) or self.get_empty_value_display()
+
+    @admin.display(description=_("term ends"), ordering="term_end")
+    def term_ends(self, membership):
+        return format_date(membership.term_end) or self.get_empty_value_display()
+
+    @admin.display(description=_("revoked at"), ordering="revoked_at")
+    def revoked(self, membership):
+        return format_datetime(membership.revoked_at) or self.get_empty_value_display()
+
+
+def _role_label(value: str) -> str:
+    return Role(value).label if value in Role.values else value
+
+
+class MembershipInline(MembershipDates, admin.TabularInline):
     model = Membership
-    fields = ("user", "role", "term_start", "term_end", "revoked_at")
+    fields = ("user", "role", "term_starts", "term_ends", "revoked")
     readonly_fields = fields
     extra = 0
     show_change_link = True
@@ -66,14 +90,27 @@ class MembershipEventInline(AuditTrailInline):
     fields = (
         "at_display",
         "action",
-        "membership",
-        "from_role",
-        "to_role",
+        "membership_link",
+        "from_role_label",
+        "to_role_label",
         "actor",
         "note",
     )
     related = ("membership__user", "membership__committee", "actor")
     verbose_name_plural = _("history of appointments")
+
+    @admin.display(description=_("membership"))
+    def membership_link(self, event):
+        url = reverse("admin:committees_membership_change", args=[event.membership_id])
+        return format_html('<a href="{}">{}</a>', url, event.membership)
+
+    @admin.display(description=_("from role"))
+    def from_role_label(self, event):
+        return _role_label(event.from_role) or self.get_empty_value_display()
+
+    @admin.display(description=_("to role"))
+    def to_role_label(self, event):
+        return _role_label(event.to_role) or self.get_empty_value_display()
 
 
 @admin.register(Committee)
@@ -198,13 +235,17 @@ class MembershipForm(ServiceForm):
 
 @admin.register(Membership)
 class MembershipAdmin(
-    ServiceFormAdminMixin, NotFoundOutsideQuerysetMixin, ImportMixin, admin.ModelAdmin
+    MembershipDates,
+    ServiceFormAdminMixin,
+    NotFoundOutsideQuerysetMixin,
+    ImportMixin,
+    admin.ModelAdmin,
 ):
     form = MembershipForm
     resource_classes = [MembershipResource]
     import_formats = [CSV, XLSX]
     import_form_class = SafeImportForm  # size, content, XLSX bomb, row cap
-    list_display = ("user", "committee", "role", "term_start", "term_end", "revoked_at")
+    list_display = ("user", "committee", "role", "term_starts", "term_ends", "revoked")
     list_filter = (
         "role",
         "committee__tier",
@@ -218,14 +259,14 @@ class MembershipAdmin(
     def get_fields(self, request, obj=None):
         if obj is None:
             return ("user", "committee", "role", "term_start", "term_end")
-        return ("user", "committee", "role", "term_start", "term_end", "note")
+        return ("user", "committee", "role", "term_starts", "term_ends", "note")
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return ()
         if not _is_central(request, "change", "membership") or obj.revoked_at:
-            return ("user", "committee", "role", "term_start", "term_end")
-        return ("user", "committee", "term_start", "term_end")
+            return ("user", "committee", "role", "term_starts", "term_ends")
+        return ("user", "committee", "term_starts", "term_ends")
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)

@@ -23,6 +23,7 @@ from core.admin import (
     ServiceForm,
     ServiceFormAdminMixin,
 )
+from core.buddhist_era import format_datetime
 from core.workflow import REFUSALS, refusal_text
 
 
@@ -99,7 +100,7 @@ class OfficerAssignmentAdmin(
     which grants the tambon permissions."""
 
     form = OfficerAssignmentForm
-    list_display = ("user", "tambon", "amphoe", "assigned_at", "revoked_at")
+    list_display = ("user", "tambon", "amphoe", "assigned", "revoked")
     list_filter = ("revoked_at",)
     search_fields = ("user__username", "user__display_name", "tambon__name_th")
     list_select_related = ("user", "tambon", "amphoe")
@@ -116,6 +117,16 @@ class OfficerAssignmentAdmin(
 
     def get_inlines(self, request, obj):
         return self.inlines if obj is not None else ()  # no trail before the row
+
+    # The times in the reader's era (B.E. on a Thai page), as the trail shows them.
+
+    @admin.display(description=_("assigned at"), ordering="assigned_at")
+    def assigned(self, obj):
+        return format_datetime(obj.assigned_at) or self.get_empty_value_display()
+
+    @admin.display(description=_("revoked at"), ordering="revoked_at")
+    def revoked(self, obj):
+        return format_datetime(obj.revoked_at) or self.get_empty_value_display()
 
     @admin.action(description=_("Revoke the selected assignments"))
     def revoke(self, request, queryset):

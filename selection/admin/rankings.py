@@ -7,10 +7,12 @@ from django.shortcuts import redirect
 from django.urls import path
 
 from core.admin import NotFoundOutsideQuerysetMixin, ReadOnlyAdminMixin
+from core.buddhist_era import format_datetime
 from selection import admin_views
 from selection.admin.access import sees_committee_work
 from selection.models import (
     Ranking,
+    Round,
 )
 from selection.selectors import (
     ranking_of,
@@ -55,11 +57,35 @@ class RankingChangeList(ChangeList):
         return super().url_for_result(result)
 
 
+class RoundFilter(admin.RelatedFieldListFilter):
+    """By round, titled with the round's own name (the foreign key has none)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.title = Round._meta.verbose_name
+
+
 @admin.register(Ranking)
 class RankingAdmin(NotFoundOutsideQuerysetMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ("__str__", "tier", "status", "finalized_at", "approved_at")
-    list_filter = ("status", "tier", "round")
+    list_display = ("__str__", "tier", "status", "finalized", "approved")
+    list_filter = ("status", "tier", ("round", RoundFilter))
     actions = None
+
+    # The times in the reader's era (B.E. on a Thai page), as on the ranking page.
+
+    @admin.display(
+        description=Ranking._meta.get_field("finalized_at").verbose_name,
+        ordering="finalized_at",
+    )
+    def finalized(self, obj):
+        return format_datetime(obj.finalized_at) or self.get_empty_value_display()
+
+    @admin.display(
+        description=Ranking._meta.get_field("approved_at").verbose_name,
+        ordering="approved_at",
+    )
+    def approved(self, obj):
+        return format_datetime(obj.approved_at) or self.get_empty_value_display()
 
     def get_queryset(self, request):
         return rankings_visible_to(request.user)

@@ -4,6 +4,7 @@ import io
 import pytest
 
 from committees.models import Membership, MembershipEvent, Role
+from committees.services import membership_change_role
 from communities.models import Producer
 from tests.accounts.factories import UserFactory
 from tests.committees.factories import amphoe_committee, member_of
@@ -41,6 +42,35 @@ def test_the_committee_page_shows_its_history(client, geography):
 
     assert "ประวัติการแต่งตั้ง" in page or "History of appointments" in page
     assert MembershipEvent.objects.filter(committee=committee).count() == 1
+
+
+def test_the_admin_shows_terms_in_be_and_the_history_in_thai(
+    client, geography, central_staff
+):
+    committee = amphoe_committee("5001")
+    user = member_of(committee, Role.MEMBER, "somchai")
+    membership = Membership.objects.get(user=user)
+    membership_change_role(
+        actor=central_staff, membership=membership, role=Role.OBSERVER
+    )
+    client.force_login(central_staff)
+
+    pages = [
+        client.get(url).text
+        for url in (
+            f"/admin/committees/committee/{committee.pk}/change/",
+            f"/admin/committees/membership/{membership.pk}/change/",
+            "/admin/committees/membership/",
+        )
+    ]
+
+    for page in pages:
+        assert "1 ต.ค. 2568" in page  # the term starts, in B.E.
+        assert "ตุลาคม 2025" not in page  # as Django's own date format shows it
+    history = pages[0]
+    assert f"<p>{Role.OBSERVER.label}</p>" in history  # the role, not its code
+    assert "<p>observer</p>" not in history and "<p>member</p>" not in history
+    assert "การเป็นสมาชิกคณะ" in history and "Membership" not in history
 
 
 def test_a_member_declares_a_conflict_in_their_area_only(client, geography):

@@ -1,5 +1,6 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from communities.models import (
@@ -16,6 +17,7 @@ from communities.services import (
     producer_create,
     producer_update,
 )
+from core.buddhist_era import format_datetime
 from core.workflow import InvalidTransition
 from tests.accounts.factories import UserFactory
 from tests.rows import changed_rows, row_counts
@@ -174,6 +176,25 @@ def test_the_assignment_pages_write_nothing_on_get(
     assert [page.status_code for page in pages] == [200] * 5
     assert "ย้าย" in pages[3].content.decode()  # the trail, read-only
     assert changed_rows(before) == {}
+
+
+def test_the_assignment_list_shows_its_times_in_be(
+    geography, central_staff, newcomer, staff_client
+):
+    tambon = Tambon.objects.get(code="100101")
+    assignment = assignment_grant(actor=central_staff, user=newcomer, tambon=tambon)
+    assignment_revoke(actor=central_staff, assignment=assignment)
+    assignment.refresh_from_db()
+
+    page = staff_client.get(CHANGELIST).text
+
+    for field, at in (
+        ("assigned", assignment.assigned_at),
+        ("revoked", assignment.revoked_at),
+    ):
+        shown = format_datetime(at)
+        assert str(timezone.localtime(at).year + 543) in shown
+        assert f'<td class="field-{field}">{shown}</td>' in page
 
 
 def test_the_admin_shows_a_refused_assignment_as_a_form_error(

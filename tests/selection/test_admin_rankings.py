@@ -11,12 +11,18 @@ from django.contrib.staticfiles import finders
 
 from committees.models import Tier as CommitteeTier
 from communities.models import Tambon
+from core.buddhist_era import format_datetime
 from products.models import Category
 from selection.models import Nomination, Ranking, Tier, TypeQuota
 from selection.services import ranking_get
 from tests.rows import changed_rows, row_counts
 from tests.selection.admin_pages import RANKINGS, build_district, ranking_url, texts
-from tests.selection.ladder import make_board, score_all, submitted_nomination
+from tests.selection.ladder import (
+    make_board,
+    make_round,
+    score_all,
+    submitted_nomination,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -147,6 +153,29 @@ def test_the_rankings_filters_apply_to_rankings_not_started(client, district):
     assert shown("?tier__exact=province") == []
     assert shown(f"?round__id__exact={round_id + 1}") == []
     assert not Ranking.objects.exists()
+
+
+def test_the_rankings_list_reads_in_thai_with_be_times(client, ranked):
+    """Finalized and approved times in B.E., the round filter titled in Thai;
+    the ranking page's table scrolls on its own on a phone."""
+    board = ranked["board"]
+    make_round(year=ranked["round"].year + 1)  # two rounds: the filter shows
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "th"
+    url = _my_ranking(client, board.secretary, ranked["round"])
+    client.post(url, {"do": "finalize"})
+    ranking = _stored_ranking(ranked["round"])
+
+    response = client.get(RANKINGS)
+    listing = response.text
+    page = client.get(ranking_url(ranking)).text
+
+    finalized = format_datetime(ranking.finalized_at)
+    assert str(ranking.finalized_at.year + 543) in finalized
+    assert f'<td class="field-finalized">{finalized}</td>' in listing
+    assert '<td class="field-approved">-</td>' in listing
+    titles = [str(spec.title) for spec in response.context["cl"].filter_specs]
+    assert titles == ["สถานะ", "ระดับ", "รอบการคัดสรร"]
+    assert '<div class="results ladder-scroll">' in page
 
 
 def test_the_ranking_page_draws_the_quota_line_and_runs_the_flow(client, ranked):

@@ -393,6 +393,11 @@ def test_the_ranking_page_shows_the_plan_through_supports_template_tag(world, cl
     assert plan_admin_url(world) in html
     assert "15,000.50" in html
     assert str(world["ranked"][0].product) in html
+    # On a phone the tables scroll on their own rather than the page sideways.
+    plan_page = client.get(plan_admin_url(world)).content.decode()
+    assert '<div class="ladder-scroll"><table>' in html
+    assert '<div class="results ladder-scroll">' in plan_page
+    assert "css/admin.css" in plan_page  # where .ladder-scroll is
 
 
 def test_a_chair_post_to_add_changes_nothing(world, client):

@@ -29,6 +29,7 @@ from committees.services import (
 )
 from core.admin import (
     AuditTrailInline,
+    BuddhistEraAdminMixin,
     NotFoundOutsideQuerysetMixin,
     ServiceForm,
     ServiceFormAdminMixin,
@@ -115,7 +116,10 @@ class MembershipEventInline(AuditTrailInline):
 
 @admin.register(Committee)
 class CommitteeAdmin(
-    ServiceFormAdminMixin, NotFoundOutsideQuerysetMixin, admin.ModelAdmin
+    BuddhistEraAdminMixin,
+    ServiceFormAdminMixin,
+    NotFoundOutsideQuerysetMixin,
+    admin.ModelAdmin,
 ):
     form = CommitteeAdminForm
     list_display = (
@@ -236,6 +240,7 @@ class MembershipForm(ServiceForm):
 @admin.register(Membership)
 class MembershipAdmin(
     MembershipDates,
+    BuddhistEraAdminMixin,
     ServiceFormAdminMixin,
     NotFoundOutsideQuerysetMixin,
     ImportMixin,

@@ -3,11 +3,13 @@
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.http import Http404
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from core.buddhist_era import format_datetime
+from core.forms import BuddhistEraDateField, BuddhistEraYearField
 from core.workflow import REFUSALS, refusal_messages
 
 
@@ -95,6 +97,27 @@ class ServiceForm(forms.ModelForm):
                 messages
             )
         return placed
+
+
+class BuddhistEraAdminMixin:
+    """Dates and the years named in ``be_year_fields`` typed and shown in the
+    reader's era on the admin's forms (``31/01/2570`` in Thai), like the
+    portal's own forms; stored in C.E. as ever. A C.E. year typed in Thai is
+    still read right (core.forms: 2400 and over is B.E.)."""
+
+    be_year_fields: tuple[str, ...] = ()
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        common = {"required": not db_field.blank, "help_text": ""}
+        if type(db_field) is models.DateField:
+            return BuddhistEraDateField(
+                label=capfirst(db_field.verbose_name),
+                help_text=db_field.help_text,
+                required=common["required"],
+            )
+        if db_field.name in self.be_year_fields:
+            return BuddhistEraYearField(label=capfirst(_("year")), **common)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
 class ServiceFormAdminMixin:

@@ -8,7 +8,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import NotFoundOutsideQuerysetMixin
+from core.admin import BuddhistEraAdminMixin, NotFoundOutsideQuerysetMixin
 from core.buddhist_era import display_year, format_date, format_datetime
 from core.workflow import REFUSALS, refusal_messages, refusal_text
 from selection.documents import (
@@ -197,7 +197,8 @@ ROUND_FIELDS = (
 
 
 @admin.register(Round)
-class RoundAdmin(NotFoundOutsideQuerysetMixin, admin.ModelAdmin):
+class RoundAdmin(BuddhistEraAdminMixin, NotFoundOutsideQuerysetMixin, admin.ModelAdmin):
+    be_year_fields = ("year",)
     list_display = (
         "title_th",
         "year_be",

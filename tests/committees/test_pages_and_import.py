@@ -67,6 +67,8 @@ def test_the_admin_shows_terms_in_be_and_the_history_in_thai(
     for page in pages:
         assert "1 ต.ค. 2568" in page  # the term starts, in B.E.
         assert "ตุลาคม 2025" not in page  # as Django's own date format shows it
+    for form in pages[:1]:  # the term typed in B.E. too
+        assert 'value="01/10/2568"' in form and "01/10/2025" not in form
     history = pages[0]
     assert f"<p>{Role.OBSERVER.label}</p>" in history  # the role, not its code
     assert "<p>observer</p>" not in history and "<p>member</p>" not in history

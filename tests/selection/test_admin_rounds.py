@@ -281,3 +281,40 @@ def test_an_open_round_is_refused_by_the_service_even_if_the_page_offered_edits(
     assert reference(round_) == before
     round_.refresh_from_db()
     assert round_.title_en == ""
+
+
+def test_a_round_is_typed_and_shown_in_buddhist_era_in_thai(client, district):
+    """In Thai the round's year and deadlines read and are typed in B.E.;
+    they are stored in C.E."""
+    client.force_login(central_staff())
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "th"
+    source = district["round"]
+    page = client.get(f"/admin/selection/round/{source.pk}/change/")
+    assert f'value="{source.year + 543}"' in page.text
+    deadline = source.tambon_deadline
+    be_date = f"{deadline.day:02d}/{deadline.month:02d}/{deadline.year + 543}"
+    assert f'value="{be_date}"' in page.text
+    assert "ค.ศ." not in page.text
+
+    year = source.year + 3
+    response = client.post(
+        "/admin/selection/round/add/",
+        {
+            "year": year + 543,
+            "title_th": "การคัดสรรปีหน้า",
+            "title_en": "",
+            "tambon_deadline": f"31/01/{year + 543}",
+            "amphoe_deadline": f"28/02/{year + 543}",
+            "province_deadline": f"31/03/{year + 543}",
+            "central_deadline": f"30/04/{year + 543}",
+            "tambon_quota": 5,
+            "amphoe_advance": 5,
+            "province_advance": 10,
+            "quorum": "all",
+            "quorum_minimum": 3,
+        },
+    )
+    assert response.status_code == 302, response.text[:2000]
+    created = Round.objects.get(year=year)
+    assert created.tambon_deadline.isoformat() == f"{year}-01-31"
+    assert created.central_deadline.isoformat() == f"{year}-04-30"

@@ -33,8 +33,8 @@ from core.admin import (
     NotFoundOutsideQuerysetMixin,
     ServiceForm,
     ServiceFormAdminMixin,
+    era_column,
 )
-from core.buddhist_era import format_date, format_datetime
 from core.uploads import SafeImportForm
 
 
@@ -49,17 +49,9 @@ def _is_member(request) -> bool:
 class MembershipDates:
     """A membership's term and revocation in the reader's era (B.E. in Thai)."""
 
-    @admin.display(description=_("term starts"), ordering="term_start")
-    def term_starts(self, membership):
-        return format_date(membership.term_start) or self.get_empty_value_display()
-
-    @admin.display(description=_("term ends"), ordering="term_end")
-    def term_ends(self, membership):
-        return format_date(membership.term_end) or self.get_empty_value_display()
-
-    @admin.display(description=_("revoked at"), ordering="revoked_at")
-    def revoked(self, membership):
-        return format_datetime(membership.revoked_at) or self.get_empty_value_display()
+    term_starts = era_column("term_start", _("term starts"))
+    term_ends = era_column("term_end", _("term ends"))
+    revoked = era_column("revoked_at", _("revoked at"))
 
 
 def _role_label(value: str) -> str:

@@ -22,8 +22,8 @@ from core.admin import (
     ReadOnlyAdminMixin,
     ServiceForm,
     ServiceFormAdminMixin,
+    era_column,
 )
-from core.buddhist_era import format_datetime
 from core.workflow import REFUSALS, refusal_text
 
 
@@ -120,13 +120,8 @@ class OfficerAssignmentAdmin(
 
     # The times in the reader's era (B.E. on a Thai page), as the trail shows them.
 
-    @admin.display(description=_("assigned at"), ordering="assigned_at")
-    def assigned(self, obj):
-        return format_datetime(obj.assigned_at) or self.get_empty_value_display()
-
-    @admin.display(description=_("revoked at"), ordering="revoked_at")
-    def revoked(self, obj):
-        return format_datetime(obj.revoked_at) or self.get_empty_value_display()
+    assigned = era_column("assigned_at", _("assigned at"))
+    revoked = era_column("revoked_at", _("revoked at"))
 
     @admin.action(description=_("Revoke the selected assignments"))
     def revoke(self, request, queryset):

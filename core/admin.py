@@ -1,5 +1,7 @@
 """Admin pieces shared by the apps (nothing is registered here)."""
 
+import datetime as dt
+
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
@@ -8,9 +10,26 @@ from django.http import Http404
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from core.buddhist_era import format_datetime
+from core.buddhist_era import format_date, format_datetime
 from core.forms import BuddhistEraDateField, BuddhistEraYearField
 from core.workflow import REFUSALS, refusal_messages
+
+
+def era_column(field: str, description):
+    """A list or read-only column showing the date or time in ``field`` in
+    the reader's era (B.E. on a Thai page), sorted by the field: Django's own
+    display would show the Christian year. ``assigned = era_column(...)``."""
+
+    @admin.display(description=description, ordering=field)
+    def column(self, obj):
+        value = getattr(obj, field)
+        if value is None:
+            return self.get_empty_value_display()
+        if isinstance(value, dt.datetime):
+            return format_datetime(value)
+        return format_date(value)
+
+    return column
 
 
 class ReadOnlyAdminMixin:

@@ -6,8 +6,7 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import path
 
-from core.admin import NotFoundOutsideQuerysetMixin, ReadOnlyAdminMixin
-from core.buddhist_era import format_datetime
+from core.admin import NotFoundOutsideQuerysetMixin, ReadOnlyAdminMixin, era_column
 from selection import admin_views
 from selection.admin.access import sees_committee_work
 from selection.models import (
@@ -73,19 +72,12 @@ class RankingAdmin(NotFoundOutsideQuerysetMixin, ReadOnlyAdminMixin, admin.Model
 
     # The times in the reader's era (B.E. on a Thai page), as on the ranking page.
 
-    @admin.display(
-        description=Ranking._meta.get_field("finalized_at").verbose_name,
-        ordering="finalized_at",
+    finalized = era_column(
+        "finalized_at", Ranking._meta.get_field("finalized_at").verbose_name
     )
-    def finalized(self, obj):
-        return format_datetime(obj.finalized_at) or self.get_empty_value_display()
-
-    @admin.display(
-        description=Ranking._meta.get_field("approved_at").verbose_name,
-        ordering="approved_at",
+    approved = era_column(
+        "approved_at", Ranking._meta.get_field("approved_at").verbose_name
     )
-    def approved(self, obj):
-        return format_datetime(obj.approved_at) or self.get_empty_value_display()
 
     def get_queryset(self, request):
         return rankings_visible_to(request.user)

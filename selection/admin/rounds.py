@@ -8,8 +8,8 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import BuddhistEraAdminMixin, NotFoundOutsideQuerysetMixin
-from core.buddhist_era import display_year, format_date, format_datetime
+from core.admin import BuddhistEraAdminMixin, NotFoundOutsideQuerysetMixin, era_column
+from core.buddhist_era import display_year, format_datetime
 from core.workflow import REFUSALS, refusal_messages, refusal_text
 from selection.documents import (
     round_document_add,
@@ -227,21 +227,12 @@ class RoundAdmin(BuddhistEraAdminMixin, NotFoundOutsideQuerysetMixin, admin.Mode
     def year_be(self, obj):
         return display_year(obj.year)
 
-    @admin.display(description=_("tambon submissions close"))
-    def tambon_deadline_be(self, obj):
-        return format_date(obj.tambon_deadline)
-
-    @admin.display(description=_("district rankings close"))
-    def amphoe_deadline_be(self, obj):
-        return format_date(obj.amphoe_deadline)
-
-    @admin.display(description=_("provincial rankings close"))
-    def province_deadline_be(self, obj):
-        return format_date(obj.province_deadline)
-
-    @admin.display(description=_("central awards close"))
-    def central_deadline_be(self, obj):
-        return format_date(obj.central_deadline)
+    tambon_deadline_be = era_column("tambon_deadline", _("tambon submissions close"))
+    amphoe_deadline_be = era_column("amphoe_deadline", _("district rankings close"))
+    province_deadline_be = era_column(
+        "province_deadline", _("provincial rankings close")
+    )
+    central_deadline_be = era_column("central_deadline", _("central awards close"))
 
     def has_module_permission(self, request):
         return self.has_view_permission(request)

@@ -4,7 +4,6 @@ rule, read-only after approval, the audit trail, and the pages."""
 from decimal import Decimal
 
 import pytest
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
@@ -26,6 +25,7 @@ from support.services import (
     support_plan_reopen,
 )
 from tests.accounts.factories import UserFactory
+from tests.db import on_postgresql
 from tests.selection.ladder import make_board, make_officer, submitted_nomination
 from tests.support.plans import action_fields, ranked_round
 
@@ -314,10 +314,7 @@ def test_the_plan_trail_is_append_only(world):
         event.delete()
 
 
-@pytest.mark.skipif(
-    "postgresql" not in settings.DATABASES["default"]["ENGINE"],
-    reason="the trigger is PostgreSQL's (CI's second run)",
-)
+@on_postgresql
 def test_raw_sql_cannot_change_the_plan_trail(world):
     """The table kept its name when the model moved to this app, and with it
     the trigger selection's migration 0007 put on it."""

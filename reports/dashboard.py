@@ -149,7 +149,8 @@ def round_progress(*, scope: Scope, round_: Round, areas: Areas) -> Progress:
         .annotate(n=Count("pk"))
         .order_by()
     )
-    counts: dict[str, dict[str, dict[str, int]]] = {t: {} for t in COMMITTEE_TIERS}
+    plan_tiers = [t for t in COMMITTEE_TIERS if round_.plan.takes_part(t)]
+    counts: dict[str, dict[str, dict[str, int]]] = {t: {} for t in plan_tiers}
     total = drafts = awarded = 0
     seen_areas = set()
     for group in groups:
@@ -160,7 +161,7 @@ def round_progress(*, scope: Scope, round_: Round, areas: Areas) -> Progress:
             drafts += n
         if group["state"] == State.AWARDED:
             awarded += n
-        for tier in COMMITTEE_TIERS:
+        for tier in plan_tiers:
             status = status_at(
                 tier,
                 current_tier=group["tier"],
@@ -172,7 +173,7 @@ def round_progress(*, scope: Scope, round_: Round, areas: Areas) -> Progress:
                 by_area = counts[tier].setdefault(group[area_field], {})
                 by_area[status] = by_area.get(status, 0) + n
     tables = {}
-    for tier in COMMITTEE_TIERS:
+    for tier in plan_tiers:
         series = [
             Series(key, str(GROUP_LABELS[key]), f"seg-{key}")
             for key in TIER_GROUPS[tier]
@@ -190,7 +191,7 @@ def round_progress(*, scope: Scope, round_: Round, areas: Areas) -> Progress:
                 )
             )
         tables[tier] = table
-    submitted = tables[COMMITTEE_TIERS[0]].total  # reached the first committees
+    submitted = tables[plan_tiers[0]].total  # reached the first committees
     return Progress(
         tables=tables,
         total=total,
@@ -237,10 +238,12 @@ def score_distribution(
         default=Value(SCORE_BINS - 1),
         output_field=IntegerField(),
     )
+    scored = [t for t in COMMITTEE_TIERS if round_.plan.scores(t)]
     groups = (
         scope.nominations(
             RankingEntry.objects.filter(
                 ranking__round=round_,
+                ranking__tier__in=scored,
                 ranking__status__in=[
                     Ranking.Status.FINALIZED,
                     Ranking.Status.APPROVED,
@@ -258,7 +261,7 @@ def score_distribution(
         )
         .order_by()
     )
-    series = [Series(t.value, str(t.label), f"bar-{t.value}") for t in COMMITTEE_TIERS]
+    series = [Series(t.value, str(t.label), f"bar-{t.value}") for t in scored]
     table = Table(
         name="scores",
         key_label=str(_("Score")),
@@ -269,8 +272,7 @@ def score_distribution(
         ],
     )
     stats: dict[str, dict] = {
-        t: {"n": 0, "sum": Decimal(0), "low": None, "high": None}
-        for t in COMMITTEE_TIERS
+        t: {"n": 0, "sum": Decimal(0), "low": None, "high": None} for t in scored
     }
     column = {s.key: i for i, s in enumerate(series)}
     for group in groups:
@@ -295,7 +297,7 @@ def score_distribution(
             low=stats[tier]["low"],
             high=stats[tier]["high"],
         )
-        for tier in COMMITTEE_TIERS
+        for tier in scored
     ]
     return table, summaries
 
@@ -408,7 +410,7 @@ def late_committees(
 ) -> list[LateCommittee]:
     """Active committees past their tier's deadline with nominations still
     waiting and no approved ranking; most overdue first (one query)."""
-    passed = [t for t in COMMITTEE_TIERS if today > round_.deadline_for(t)]
+    passed = [t for t in round_.plan.committee_tiers if today > round_.deadline_for(t)]
     waiting = (
         Nomination.objects.filter(
             round=round_, tier=OuterRef("tier"), state=State.PENDING
@@ -474,5 +476,5 @@ def tier_deadlines(round_: Round, today: dt.date) -> list[Deadline]:
             passed=today > round_.deadline_for(tier),
             days=abs((today - round_.deadline_for(tier)).days),
         )
-        for tier in COMMITTEE_TIERS
+        for tier in round_.plan.committee_tiers
     ]

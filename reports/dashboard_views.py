@@ -234,7 +234,10 @@ def _table(scope: Scope, round_: Round, chart: str) -> Table:
     if chart.startswith("progress-"):
         areas = scope_areas(scope)
         progress = round_progress(scope=scope, round_=round_, areas=areas)
-        return progress.tables[chart.removeprefix("progress-")]
+        table = progress.tables.get(chart.removeprefix("progress-"))
+        if table is None:  # a tier this round's plan skips
+            raise Http404(_("This round has no such tier."))
+        return table
     if chart == "scores":
         return score_distribution(scope=scope, round_=round_)[0]
     by_region, by_type = stars_by_region_and_type(

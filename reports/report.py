@@ -208,6 +208,7 @@ def _reached(tier: str, returned_from: str) -> str:
 def _ladder(round_: Round, provinces: dict[str, ProvinceRow]):
     """Tier rows and per-province counts from one grouped query."""
     tier_labels = dict(Tier.choices)
+    in_plan = set(round_.plan.tiers)  # a tier the plan skips has no row
     tiers = {t: TierRow(tier=t, label=str(tier_labels[t])) for t in TIERS}
     groups = (
         Nomination.objects.filter(round=round_)
@@ -226,6 +227,8 @@ def _ladder(round_: Round, provinces: dict[str, ProvinceRow]):
                 code=group["province_code"], name=group["province_code"], region=""
             )
         for tier in TIERS[: rank + 1]:
+            if tier not in in_plan:
+                continue
             tiers[tier].entered += n
             if TIER_RANK[tier] < rank:
                 tiers[tier].forwarded += n
@@ -239,7 +242,7 @@ def _ladder(round_: Round, provinces: dict[str, ProvinceRow]):
         row.nominated += n if rank >= 1 else 0
         row.forwarded_by_districts += n if rank >= 2 else 0
         row.forwarded_by_province += n if rank >= 3 else 0
-    return [tiers[t] for t in TIERS]
+    return [tiers[t] for t in TIERS if t in in_plan]
 
 
 def _registry(round_: Round, provinces: dict[str, ProvinceRow], stars):

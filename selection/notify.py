@@ -15,7 +15,6 @@ from communities.selectors import officers_of, officers_of_tambons
 from notifications.models import EventType
 from notifications.services import Contact, notify
 from selection.models import (
-    COMMITTEE_TIERS,
     Nomination,
     NominationEvent,
     Ranking,
@@ -164,7 +163,9 @@ def deadline_reminders(today=None) -> int:
     today = today or timezone.localdate()
     reminded = 0
     for round_ in Round.objects.filter(status=Round.Status.OPEN):
-        for tier in COMMITTEE_TIERS:
+        for tier in round_.plan.committee_tiers:
+            if not round_.plan.scores(tier):
+                continue  # a tier that only checks has no sheets to remind of
             deadline = round_.deadline_for(tier)
             days = (deadline - today).days
             if days not in REMINDER_DAYS:

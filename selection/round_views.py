@@ -126,8 +126,11 @@ def round_detail(request: HttpRequest, year: int) -> HttpResponse:
                     Round._meta.get_field(f"{tier}_deadline").verbose_name,
                     round_.deadline_for(tier),
                 )
-                for tier in Tier.values
+                for tier in round_.plan.tiers
             ],
+            "plan": round_.plan.steps,
+            "standards": list(round_.eligible_standards.order_by("order", "code")),
+            "types": list(round_.eligible_types.order_by("order", "code")),
             "type_quotas": list(
                 round_.type_quotas.select_related("category").order_by(
                     "tier", "category__order", "category__code"

@@ -23,13 +23,18 @@ from accounts.models import User
 from core.workflow import Checks, allow, locked, require
 from products.models import Category
 from selection.models import (
-    COMMITTEE_TIERS,
     DEFAULT_STAR_BANDS,
     Criterion,
+    Part,
+    PlanStep,
+    Preset,
     Round,
     StarBand,
     Tier,
     TypeQuota,
+    check_plan,
+    plan_problems,
+    preset_steps,
 )
 
 M = TypeVar("M", bound=models.Model)
@@ -50,17 +55,52 @@ def _manage_round(actor: User) -> None:
 
 
 def round_criteria_problems(round_: Round) -> list[str]:
-    """Every sheet (tier, and product type where the round sets its own) must
-    add up to 100 points."""
+    """Every tier the plan has score gets a sheet (its own, and a product
+    type's where the round sets one) of the parts it scores only, adding up to
+    100 when it scores all three parts; a tier that only checks, or does not
+    take part, has no criteria."""
     problems = []
+    plan = round_.plan
     sheets: dict[tuple[str, int | None], Decimal] = defaultdict(Decimal)
+    stray: dict[str, set[str]] = defaultdict(set)
     for criterion in round_.criteria.all():
         sheets[(criterion.tier, criterion.category_id)] += criterion.max_points
-    for tier in COMMITTEE_TIERS:
-        sheets.setdefault((tier.value, None), Decimal(0))
+        step = plan.step(criterion.tier)
+        if step is None or criterion.part not in step.parts:
+            stray[criterion.tier].add(criterion.part)
     names = dict(Tier.choices)
+    parts = dict(Part.choices)
+    for tier, found in sorted(stray.items()):
+        step = plan.step(tier)
+        if step is None or not step.scores:
+            problems.append(
+                _(
+                    "The %(tier)s does not score in this round's plan: remove its "
+                    "criteria."
+                )
+                % {"tier": names[tier]}
+            )
+        else:
+            problems.append(
+                _(
+                    "The %(tier)s scores only %(parts)s in this round's plan: remove "
+                    "its criteria of %(others)s."
+                )
+                % {
+                    "tier": names[tier],
+                    "parts": ", ".join(str(parts[p]) for p in step.part_list),
+                    "others": ", ".join(str(parts[p]) for p in sorted(found)),
+                }
+            )
+    for tier in plan.committee_tiers:
+        if plan.scores(tier):
+            sheets.setdefault((tier, None), Decimal(0))
     for (tier, category_id), total in sorted(sheets.items(), key=str):
-        if total != 100:
+        step = plan.step(tier)
+        if step is None or not step.scores:
+            continue
+        whole = set(step.parts) == set(Part.values)
+        if (whole and total != 100) or total <= 0:
             problems.append(
                 _("The %(tier)s criteria%(type)s add up to %(total)s, not 100.")
                 % {
@@ -70,16 +110,32 @@ def round_criteria_problems(round_: Round) -> list[str]:
                     else "",
                     "total": points_text(total),
                 }
+                if whole
+                else _("The %(tier)s has no criteria for the parts it scores.")
+                % {"tier": names[tier]}
             )
     return problems
 
 
 @transaction.atomic
-def round_create(*, actor: User, **fields) -> Round:
+def round_create(
+    *,
+    actor: User,
+    preset: str = Preset.LADDER,
+    steps: Iterable[Mapping[str, Any]] | None = None,
+    **fields,
+) -> Round:
+    """A draft round with the default star bands and the plan of ``preset``
+    (or the plan ``steps`` given, as round_plan_edit takes them)."""
     _manage_round(actor)
-    round_ = Round(**fields)
+    many = _pop_many(fields)
+    round_ = Round(preset=preset, **fields)
     round_.full_clean()
     round_.save()
+    _set_many(round_, many)
+    rows = list(steps) if steps is not None else preset_steps(preset)
+    check_plan([PlanStep(round=round_, **row) for row in rows])
+    PlanStep.objects.bulk_create(PlanStep(round=round_, **row) for row in rows)
     StarBand.objects.bulk_create(
         StarBand(round=round_, stars=stars, min_score=score)
         for stars, score in DEFAULT_STAR_BANDS
@@ -92,11 +148,27 @@ def round_update(*, actor: User, round_: Round, **fields) -> Round:
     """Edit a round (central staff extend deadlines here)."""
     _manage_round(actor)
     round_ = Round.objects.select_for_update().get(pk=round_.pk)
+    many = _pop_many(fields)
+    if many or "cutoff_date" in fields or "require_registration" in fields:
+        ROUND_CHECKS.run("edit_reference", actor, round_)  # who may enter: fixed
     for name, value in fields.items():
         setattr(round_, name, value)
     round_.full_clean()
     round_.save()
+    _set_many(round_, many)
     return round_
+
+
+ELIGIBILITY_MANY = ("eligible_standards", "eligible_types")
+
+
+def _pop_many(fields: dict) -> dict:
+    return {name: fields.pop(name) for name in ELIGIBILITY_MANY if name in fields}
+
+
+def _set_many(round_: Round, many: dict) -> None:
+    for name, values in many.items():
+        getattr(round_, name).set(values)
 
 
 @transaction.atomic
@@ -104,7 +176,8 @@ def round_open(*, actor: User, round_: Round) -> Round:
     _manage_round(actor)
     round_ = Round.objects.select_for_update().get(pk=round_.pk)
     require(round_.status == Round.Status.DRAFT, _("Only a draft round can open."))
-    problems = round_criteria_problems(round_)
+    problems = [message for _i, _f, message in plan_problems(round_.plan.steps)]
+    problems += round_criteria_problems(round_)
     if problems:
         raise ValidationError(problems)
     round_.status = Round.Status.OPEN
@@ -144,14 +217,20 @@ def round_copy(*, actor: User, source: Round, year: int, title_th: str) -> Round
         amphoe_deadline=moved(source.amphoe_deadline),
         province_deadline=moved(source.province_deadline),
         central_deadline=moved(source.central_deadline),
-        tambon_quota=source.tambon_quota,
-        amphoe_advance=source.amphoe_advance,
-        province_advance=source.province_advance,
+        preset=source.preset,
+        cutoff_date=moved(source.cutoff_date) if source.cutoff_date else None,
+        require_registration=source.require_registration,
         quorum=source.quorum,
         quorum_minimum=source.quorum_minimum,
     )
     copy.full_clean()
     copy.save()
+    copy.eligible_standards.set(source.eligible_standards.all())
+    copy.eligible_types.set(source.eligible_types.all())
+    PlanStep.objects.bulk_create(
+        PlanStep(round=copy, **{name: getattr(step, name) for name in PLAN_FIELDS})
+        for step in source.steps.all()
+    )
     StarBand.objects.bulk_create(
         StarBand(round=copy, stars=b.stars, min_score=b.min_score)
         for b in source.star_bands.all()
@@ -198,6 +277,15 @@ CRITERION_FIELDS = (
 )
 STAR_BAND_FIELDS = ("stars", "min_score")
 TYPE_QUOTA_FIELDS = ("tier", "category", "advance")
+PLAN_FIELDS = (
+    "tier",
+    "action",
+    "forum_required",
+    "parts",
+    "advance",
+    "quota",
+    "threshold",
+)
 
 Problem = tuple[int, str, str]
 """A rule broken by a set of rows: the row's index, the field, the message."""
@@ -210,8 +298,9 @@ def _check_edit_reference(actor: User, round_: Round) -> None:
     require(
         round_.status == Round.Status.DRAFT,
         _(
-            "The criteria, star bands and quotas of a round can be changed only "
-            "while it is a draft."
+            "The plan, criteria, star bands and quotas of a round can be changed "
+            "only while it is a draft: once it opens, nominations are on their "
+            "way up its plan."
         ),
     )
     _manage_round(actor)
@@ -401,6 +490,32 @@ def round_star_bands_edit(
         rows=rows,
         delete=delete,
     )
+
+
+@transaction.atomic
+def round_plan_edit(
+    *,
+    actor: User,
+    round_: Round,
+    rows: Iterable[Mapping[str, Any]] = (),
+    delete: Iterable[int] = (),
+) -> list[PlanStep]:
+    """Add, change and remove a draft round's plan steps at once (or not at
+    all). Once the round opens its plan is fixed: nominations are already on
+    their way up it."""
+    steps = _edit_rows(
+        actor=actor,
+        round_=round_,
+        model=PlanStep,
+        fields=PLAN_FIELDS,
+        problems=plan_problems,
+        rows=rows,
+        delete=delete,
+    )
+    Round.objects.filter(pk=round_.pk).update(preset=Preset.CUSTOM)
+    round_.preset = Preset.CUSTOM
+    round_.__dict__.pop("_plan", None)
+    return steps
 
 
 @transaction.atomic

@@ -266,9 +266,10 @@ def _lower_tier_scores(nomination: Nomination) -> list[dict]:
         for entry in nomination.ranking_entries.select_related("ranking")
     }
     rows = []
+    plan = nomination.round.plan
     for tier in SCORED_TIERS:
         entry = entries.get(tier)
-        if entry is None:
+        if entry is None or not plan.scores(tier):
             continue
         published = entry.ranking.status == Ranking.Status.APPROVED
         rows.append(

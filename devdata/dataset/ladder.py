@@ -7,7 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from accounts.models import User
 from core.buddhist_era import to_be
-from core.tiers import NEXT_TIER
+from core.tiers import next_tier
 from devdata.dataset.builder import BuilderBase, _at
 from devdata.dataset.constants import (
     CONFLICT_SHARE,
@@ -20,13 +20,16 @@ from devdata.dataset.constants import (
     State,
 )
 from devdata.dataset.plan import Board, Entry, PlannedRanking, Row, Sheet
-from selection.models import Criterion, RankingEntry, Round, Tier
+from selection.models import Criterion, Preset, RankingEntry, Round, Tier, preset_steps
 from selection.rounds import round_create, round_open
 
 
 def _q(value: Decimal) -> Decimal:
     # As selection.selectors.scoring._q: the ranking's means, to the hundredth.
     return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+TAMBON_QUOTA = 5  # the ladder preset's nominations per tambon
 
 
 class LadderBuilder(BuilderBase):
@@ -44,8 +47,12 @@ class LadderBuilder(BuilderBase):
             amphoe_deadline=dates["amphoe_deadline"],
             province_deadline=dates["province_deadline"],
             central_deadline=dates["central_deadline"],
-            amphoe_advance=self.amphoe_advance,
-            province_advance=self.province_advance,
+            steps=preset_steps(
+                Preset.LADDER,
+                tambon_quota=TAMBON_QUOTA,
+                amphoe_advance=self.amphoe_advance,
+                province_advance=self.province_advance,
+            ),
         )
         Round.objects.filter(pk=round_.pk).update(created_at=_at(dates["opens"]))
         Criterion.objects.bulk_create(
@@ -80,7 +87,7 @@ class LadderBuilder(BuilderBase):
         most the tambon quota per tambon, submitted between the tambon forums
         (November) and the tambon deadline."""
         rng = self.rng
-        quota = Round._meta.get_field("tambon_quota").default
+        quota = TAMBON_QUOTA
         eligible = [i for i, ok in enumerate(self.product_certified) if ok]
         rng.shuffle(eligible)
         wanted = round(self.n_products * NOMINATED_SHARE)
@@ -220,7 +227,7 @@ class LadderBuilder(BuilderBase):
                     days=2, seconds=60 * position
                 )
             elif goes:
-                entry.tier = NEXT_TIER[tier]
+                entry.tier = next_tier(tier)
                 if tier == Tier.PROVINCE:
                     entry.provincial_score = row.mean_total
             else:

@@ -38,6 +38,7 @@ from selection.models import (
     Criterion,
     Nomination,
     NominationEvent,
+    PlanStep,
     Ranking,
     RankingEntry,
     Round,
@@ -132,8 +133,18 @@ def dataset_remove() -> None:
     _purge(Score.objects.filter(sheet__nomination__round__in=rounds))
     _purge(ScoreSheet.objects.filter(**in_round))
     _purge(RankingEntry.objects.filter(ranking__round__in=rounds))
-    for model in (Ranking, Nomination, TambonForum, Criterion, StarBand, TypeQuota):
+    for model in (
+        Ranking,
+        Nomination,
+        TambonForum,
+        Criterion,
+        StarBand,
+        TypeQuota,
+        PlanStep,
+    ):
         _purge(model.objects.filter(round__in=rounds))
+    for through in (Round.eligible_standards.through, Round.eligible_types.through):
+        _purge(through.objects.filter(round__in=rounds))
     _purge(rounds)
     _purge(ConflictDeclaration.objects.filter(user__in=users))
     ProductEvent.objects.filter(product__producer__in=producers).purge()

@@ -31,9 +31,11 @@ from registry.services import publishable, registry_publish_many
 from selection.models import (
     Criterion,
     Nomination,
+    Preset,
     Ranking,
     Round,
     Tier,
+    preset_steps,
 )
 from selection.rounds import (
     round_close,
@@ -41,6 +43,7 @@ from selection.rounds import (
     round_create,
     round_criteria_edit,
     round_open,
+    round_plan_edit,
     round_update,
 )
 from selection.selectors import queue_for
@@ -241,7 +244,9 @@ class RoundsBuilder(WorldBuilder):
         """Last fiscal year's round, played to the end: ranked at every tier,
         awarded, all but the last of the central ranking published, closed."""
         fy = self.fy - 1
-        round_ = self.open_round(fy, amphoe_advance=3, province_advance=4)
+        round_ = self.open_round(
+            fy, steps=preset_steps(Preset.LADDER, amphoe_advance=3, province_advance=4)
+        )
         demos = [d for d in PRODUCTS if d.previous]
         self.forums(
             round_, demos, lambda i: dt.date(fy - 1, 12, 1) + dt.timedelta(days=2 * i)
@@ -311,9 +316,16 @@ class RoundsBuilder(WorldBuilder):
             actor=self.staff,
             round_=round_,
             title_en=ROUND_TITLE_EN.format(ce=self.fy),
-            amphoe_advance=2,
-            province_advance=3,
             **future_deadlines(self.fy, self.today),
+        )
+        plan = round_.plan
+        round_plan_edit(
+            actor=self.staff,
+            round_=round_,
+            rows=[
+                {"id": plan.step(Tier.AMPHOE).pk, "quota": 2},
+                {"id": plan.step(Tier.PROVINCE).pk, "quota": 3},
+            ],
         )
         round_ = round_open(actor=self.staff, round_=round_)
         demos = [d for d in PRODUCTS if d.current]

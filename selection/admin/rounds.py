@@ -18,13 +18,16 @@ from selection.documents import (
 )
 from selection.models import (
     Criterion,
+    PlanStep,
     Round,
     RoundDocument,
     StarBand,
     TypeQuota,
+    plan_problems,
 )
 from selection.rounds import (
     CRITERION_FIELDS,
+    PLAN_FIELDS,
     STAR_BAND_FIELDS,
     TYPE_QUOTA_FIELDS,
     criteria_problems,
@@ -34,6 +37,7 @@ from selection.rounds import (
     round_create,
     round_criteria_edit,
     round_open,
+    round_plan_edit,
     round_star_bands_edit,
     round_type_quotas_edit,
     round_update,
@@ -80,6 +84,10 @@ class TypeQuotasFormSet(ReferenceFormSet):
     problems = staticmethod(type_quotas_problems)
 
 
+class PlanFormSet(ReferenceFormSet):
+    problems = staticmethod(plan_problems)
+
+
 class DraftRoundInline(admin.TabularInline):
     """Reference data of a draft round, edited in place and saved through the
     round services (RoundAdmin.save_formset), which hold the rules; shown
@@ -115,6 +123,14 @@ class StarBandInline(DraftRoundInline):
     fields = STAR_BAND_FIELDS
 
 
+class PlanStepInline(DraftRoundInline):
+    """The round's plan: a row per tier that takes part (selection.models.plans)."""
+
+    model = PlanStep
+    formset = PlanFormSet
+    fields = PLAN_FIELDS
+
+
 class TypeQuotaInline(DraftRoundInline):
     model = TypeQuota
     formset = TypeQuotasFormSet
@@ -126,6 +142,7 @@ REFERENCE_EDITS = {
     Criterion: (round_criteria_edit, CRITERION_FIELDS),
     StarBand: (round_star_bands_edit, STAR_BAND_FIELDS),
     TypeQuota: (round_type_quotas_edit, TYPE_QUOTA_FIELDS),
+    PlanStep: (round_plan_edit, PLAN_FIELDS),
 }
 
 
@@ -188,9 +205,11 @@ ROUND_FIELDS = (
     "amphoe_deadline",
     "province_deadline",
     "central_deadline",
-    "tambon_quota",
-    "amphoe_advance",
-    "province_advance",
+    "preset",
+    "cutoff_date",
+    "require_registration",
+    "eligible_standards",
+    "eligible_types",
     "quorum",
     "quorum_minimum",
 )
@@ -210,7 +229,12 @@ class RoundAdmin(BuddhistEraAdminMixin, NotFoundOutsideQuerysetMixin, admin.Mode
     )
     list_filter = ("status",)
     search_fields = ("title_th", "title_en")
-    readonly_fields = ("status",)
+
+    def get_readonly_fields(self, request, obj=None):
+        # The preset is chosen when the round is created; its plan is then
+        # edited row by row (and fixed once the round opens).
+        return ("status",) if obj is None else ("status", "preset")
+
     actions = ("open_round", "close_round", "copy_to_next_year")
 
     def get_fields(self, request, obj=None):
@@ -221,7 +245,13 @@ class RoundAdmin(BuddhistEraAdminMixin, NotFoundOutsideQuerysetMixin, admin.Mode
         # criteria and quotas are added once it exists.
         if obj is None:
             return ()
-        return (CriterionInline, StarBandInline, TypeQuotaInline, RoundDocumentInline)
+        return (
+            PlanStepInline,
+            CriterionInline,
+            StarBandInline,
+            TypeQuotaInline,
+            RoundDocumentInline,
+        )
 
     @admin.display(description=_("year"), ordering="year")
     def year_be(self, obj):

@@ -16,6 +16,17 @@ from core.tiers import COMMITTEE_TIERS, Tier
 # In the order the models stood in one file: Django registers them as they
 # are imported, and that order is the order of related objects (the delete
 # page's list, the deletion collector) and of fresh content types.
+from selection.models.plans import (
+    SCORING_ACTIONS,
+    Advance,
+    Plan,
+    PlanStep,
+    Preset,
+    StepAction,
+    check_plan,
+    plan_problems,
+    preset_steps,
+)
 from selection.models.rounds import (
     DEFAULT_STAR_BANDS,
     Criterion,
@@ -39,11 +50,16 @@ from selection.models.documents import (
 __all__ = [
     "COMMITTEE_TIERS",
     "DEFAULT_STAR_BANDS",
+    "SCORING_ACTIONS",
+    "Advance",
     "Criterion",
     "EventAction",
     "Nomination",
     "NominationEvent",
     "Part",
+    "Plan",
+    "PlanStep",
+    "Preset",
     "QueueNomination",
     "Ranking",
     "RankingEntry",
@@ -54,8 +70,12 @@ __all__ = [
     "Score",
     "ScoreSheet",
     "StarBand",
+    "StepAction",
     "TambonForum",
     "Tier",
     "TypeQuota",
     "_round_document_path",
+    "check_plan",
+    "plan_problems",
+    "preset_steps",
 ]

@@ -13,15 +13,10 @@ from django.utils.translation import gettext_lazy as _
 
 from core.buddhist_era import display_year
 from core.tiers import COMMITTEE_TIERS, Tier
-from products.models import Category
+from products.models import Category, Standard
+from selection.models.plans import Part, Plan, Preset, plan_of
 
-
-class Part(models.TextChoices):
-    """The three parts of the OTOP Product Champion score sheet."""
-
-    A = "A", _("Part A (ก): community strength and production")
-    B = "B", _("Part B (ข): marketing and the product's story")
-    C = "C", _("Part C (ค): product quality")
+__all__ = ["Criterion", "Part", "Round", "StarBand", "TypeQuota"]
 
 
 class Round(models.Model):
@@ -46,14 +41,43 @@ class Round(models.Model):
     amphoe_deadline = models.DateField(_("district rankings close"))
     province_deadline = models.DateField(_("provincial rankings close"))
     central_deadline = models.DateField(_("central awards close"))
-    tambon_quota = models.PositiveSmallIntegerField(
-        _("nominations per tambon"), default=5, validators=[MinValueValidator(1)]
+    preset = models.CharField(
+        _("plan"),
+        max_length=8,
+        choices=Preset.choices,
+        default=Preset.LADDER,
+        help_text=_("The preset the round's plan started from."),
     )
-    amphoe_advance = models.PositiveSmallIntegerField(
-        _("forwarded per district committee"), default=5
+    # Who may enter (selection.eligibility), judged on the cut-off date.
+    cutoff_date = models.DateField(
+        _("eligibility cut-off date"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Certificates and registrations must be valid on this day; "
+            "empty: the tambon submission deadline."
+        ),
     )
-    province_advance = models.PositiveSmallIntegerField(
-        _("forwarded per provincial committee"), default=10
+    require_registration = models.BooleanField(
+        _("registered OTOP producers only"), default=False
+    )
+    eligible_standards = models.ManyToManyField(
+        Standard,
+        blank=True,
+        related_name="+",
+        verbose_name=_("standards accepted"),
+        help_text=_(
+            "A product needs a certificate of one of these valid on the "
+            "cut-off date; none chosen: no standard is required."
+        ),
+    )
+    eligible_types = models.ManyToManyField(
+        Category,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"parent__isnull": True},
+        verbose_name=_("product types taken"),
+        help_text=_("None chosen: every product type."),
     )
     quorum = models.CharField(
         _("quorum to finalize"),
@@ -100,19 +124,29 @@ class Round(models.Model):
             self.title_en if get_language() == "en" and self.title_en else self.title_th
         )
 
+    @property
+    def cutoff(self) -> dt.date:
+        """The day eligibility is judged on."""
+        return self.cutoff_date or self.tambon_deadline
+
     def deadline_for(self, tier: str) -> dt.date:
         return getattr(self, f"{tier}_deadline")
 
-    def advance_for(self, tier: str, category: Category | None = None) -> int:
-        """How many nominations a committee of ``tier`` forwards (per type, if
-        the round sets a quota for the type)."""
+    @property
+    def plan(self) -> Plan:
+        """The tiers that take part and what each does (selection.models.plans)."""
+        return plan_of(self)
+
+    def advance_for(self, tier: str, category: Category | None = None) -> int | None:
+        """How many nominations a committee of ``tier`` forwards under a quota
+        (per type, if the round sets a quota for the type); None when the
+        tier does not forward by quota."""
         if category is not None:
             quota = self.type_quotas.filter(tier=tier, category=category).first()
             if quota is not None:
                 return quota.advance
-        return {Tier.AMPHOE: self.amphoe_advance, Tier.PROVINCE: self.province_advance}[
-            tier
-        ]
+        step = self.plan.step(tier)
+        return step.quota if step is not None and step.advance == "quota" else None
 
     def stars_for(self, score: Decimal) -> int:
         band = (

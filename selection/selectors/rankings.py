@@ -11,7 +11,6 @@ from accounts.models import User
 from committees.models import Committee, Kind
 from committees.permissions import committees_for
 from communities.models import Tambon
-from core.tiers import NEXT_TIER
 from selection.models import (
     Nomination,
     NominationEvent,
@@ -112,24 +111,21 @@ class RankingLine:
     quota_line_after: bool = False
 
 
-def _quotas(ranking: Ranking) -> tuple[int | None, dict[int, int]]:
-    """The overall number forwarded and any per-type numbers (none at the
-    central tier, where approval leads to awards)."""
-    if ranking.tier not in NEXT_TIER:
-        return None, {}
-    by_type = {
+def _type_quotas(ranking: Ranking) -> dict[int, int]:
+    return {
         q.category_id: q.advance
         for q in ranking.round.type_quotas.filter(tier=ranking.tier)
     }
-    return ranking.round.advance_for(ranking.tier), by_type
 
 
 def ranking_quota(ranking: Ranking) -> tuple[int | None, list]:
-    """For the page: N overall and the per-type quotas as (category, N)."""
-    overall, _by_type = _quotas(ranking)
-    if ranking.tier not in NEXT_TIER:
+    """For the page: N overall and the per-type quotas as (category, N), when
+    the plan forwards this tier's top N (none otherwise)."""
+    plan = ranking.round.plan
+    step = plan.step(ranking.tier)
+    if plan.next_tier(ranking.tier) is None or step is None or step.advance != "quota":
         return None, []
-    return overall, list(
+    return step.quota, list(
         ranking.round.type_quotas.filter(tier=ranking.tier)
         .select_related("category")
         .order_by("category__order", "category__code")
@@ -156,23 +152,19 @@ def ranking_lines(ranking: Ranking) -> list[RankingLine]:
         t.code: t
         for t in Tambon.objects.filter(code__in=codes).select_related("amphoe")
     }
-    overall, by_type = _quotas(ranking)
-    taken: dict[int, int] = {}
-    forwarded = 0
+    plan = ranking.round.plan
+    step = plan.step(ranking.tier)
+    forwards = step is not None and plan.next_tier(ranking.tier) is not None
+    quota = step.advance == "quota" if forwards else False
+    by_type = _type_quotas(ranking) if quota else {}
+    overall = step.quota if quota else None
+    marks = step.advancing([row for _p, row, _e in rows], by_type) if forwards else []
     lines = []
-    for position, row, entry in rows:
+    for (position, row, entry), within in zip(
+        rows, marks or [False] * len(rows), strict=True
+    ):
         nomination = row.nomination
         tambon = tambons.get(nomination.tambon_code)
-        if overall is None:
-            within = False
-        elif nomination.category_id in by_type:
-            within = (
-                taken.get(nomination.category_id, 0) < by_type[nomination.category_id]
-            )
-            taken[nomination.category_id] = taken.get(nomination.category_id, 0) + 1
-        else:
-            within = forwarded < overall
-            forwarded += 1
         lines.append(
             RankingLine(
                 position=position,

@@ -13,7 +13,12 @@ from selection.services.nominations import (
     _check_submit,
     _check_withdraw,
 )
-from selection.services.rankings import _check_approve, _check_finalize, _check_reopen
+from selection.services.rankings import (
+    _check_approve,
+    _check_finalize,
+    _check_reopen,
+    _positions_count,
+)
 from selection.services.scoring import _check_score
 
 NOMINATION_CHECKS = Checks(
@@ -46,8 +51,10 @@ def available_actions(user: User, nomination: Nomination) -> list[str]:
 
 def ranking_actions(user: User, ranking: Ranking) -> list[str]:
     actions = RANKING_CHECKS.passing(user, ranking)
-    if ranking.status == Ranking.Status.FINALIZED and can(
-        user, "move_ranking_entry", ranking.committee
+    if (
+        ranking.status == Ranking.Status.FINALIZED
+        and _positions_count(ranking)
+        and can(user, "move_ranking_entry", ranking.committee)
     ):
         actions.append("move")
     return actions

@@ -13,7 +13,7 @@ from accounts.models import User
 from committees.models import Committee
 from communities.models import Tambon
 from communities.services import MANAGE_TAMBON
-from core.tiers import AREA_TIERS, ENTRY_TIER
+from core.tiers import AREA_TIERS
 from core.workflow import allow, require
 from products.models import Product
 from selection import notify
@@ -128,7 +128,7 @@ def _check_submit(actor: User, nomination: Nomination) -> None:
     allow(_officer_of(actor, nomination), _("Only the tambon's officer may submit."))
     _round_open(nomination.round)
     _before_deadline(nomination.round, Tier.TAMBON)
-    _require_ranking_open(nomination, ENTRY_TIER)
+    _require_ranking_open(nomination, nomination.round.plan.entry_tier)
 
 
 def _require_ranking_open(nomination: Nomination, tier: str) -> None:
@@ -151,33 +151,41 @@ def _require_ranking_open(nomination: Nomination, tier: str) -> None:
 def nomination_submit(*, actor: User, nomination: Nomination) -> Nomination:
     nomination = _lock(nomination)
     _check_submit(actor, nomination)
+    plan = nomination.round.plan
+    entry_tier = plan.entry_tier
     forum = (
         TambonForum.objects.select_for_update()
         .filter(round=nomination.round_id, tambon_id=nomination.tambon_code)
         .first()
     )
-    # The forum row also serialises the tambon's submissions for the quota.
-    require(forum is not None, _("Record the tambon forum first."))
+    require(
+        forum is not None or not plan.forum_required,
+        _("Record the tambon forum first."),
+    )
     missing = nomination.product.missing_for_completeness()
     require(
         not missing,
         _("The product still needs: %(missing)s.")
         % {"missing": ", ".join(str(m) for m in missing)},
     )
-    submitted = (
-        Nomination.objects.filter(
-            round=nomination.round_id, tambon_code=nomination.tambon_code
+    quota = plan.tambon_quota
+    if quota is not None:
+        # The tambon's row serialises its submissions for the quota.
+        Tambon.objects.select_for_update().filter(pk=nomination.tambon_code).get()
+        submitted = (
+            Nomination.objects.filter(
+                round=nomination.round_id, tambon_code=nomination.tambon_code
+            )
+            .exclude(state__in=[State.DRAFT, State.WITHDRAWN])
+            .count()
         )
-        .exclude(state__in=[State.DRAFT, State.WITHDRAWN])
-        .count()
-    )
-    require(
-        submitted < nomination.round.tambon_quota,
-        _("The tambon has used its quota of %(quota)s nominations.")
-        % {"quota": nomination.round.tambon_quota},
-    )
+        require(
+            submitted < quota,
+            _("The tambon has used its quota of %(quota)s nominations.")
+            % {"quota": quota},
+        )
     nomination.forum = forum
-    nomination.tier, nomination.state = ENTRY_TIER, State.PENDING
+    nomination.tier, nomination.state = entry_tier, State.PENDING
     nomination.submitted_at = timezone.now()
     nomination.save(update_fields=["forum", "tier", "state", "submitted_at"])
     event = _event(
@@ -185,7 +193,7 @@ def nomination_submit(*, actor: User, nomination: Nomination) -> Nomination:
         action="submitted",
         nomination=nomination,
         before=(Tier.TAMBON, State.DRAFT),
-        after=(ENTRY_TIER, State.PENDING),
+        after=(entry_tier, State.PENDING),
     )
     notify.nomination_submitted(nomination, event, committee_for(nomination))
     return nomination
@@ -237,13 +245,13 @@ def _check_withdraw(actor: User, nomination: Nomination) -> None:
         in {
             (Tier.TAMBON, State.DRAFT),
             (Tier.TAMBON, State.RETURNED),
-            (ENTRY_TIER, State.PENDING),
+            (nomination.round.plan.entry_tier, State.PENDING),
         },
         _("This nomination can no longer be withdrawn."),
     )
     allow(_officer_of(actor, nomination), _("Only the tambon's officer may withdraw."))
     require(
-        nomination.tier != ENTRY_TIER or not _ranking_started(nomination),
+        nomination.tier == Tier.TAMBON or not _ranking_started(nomination),
         _("The district ranking is already finalized."),
     )
 

@@ -2,8 +2,6 @@
 moved with a reason, reopened or approved by the chair; approval forwards the
 top of it to the next tier."""
 
-from collections import defaultdict
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Subquery
@@ -14,11 +12,12 @@ from accounts.models import User
 from committees.models import Committee, Kind
 from committees.permissions import can
 from communities.models import Tambon
-from core.tiers import BY_CODE, NEXT_TIER
+from core.tiers import BY_CODE
 from core.workflow import allow, require
 from selection import notify
-from selection.models import Nomination, Ranking, RankingEntry, Round, Tier
+from selection.models import Nomination, Ranking, RankingEntry, Round
 from selection.selectors import RankedRow, committee_for, ranking_rows
+from selection.services.advance import advance_from
 from selection.services.steps import (
     _before_deadline,
     _event,
@@ -93,7 +92,8 @@ def ranking_finalize(*, actor: User, ranking: Ranking) -> Ranking:
     _check_finalize(actor, ranking)
     rows = ranking_rows(ranking.committee, ranking.round)
     require(bool(rows), _("There is nothing to rank."))
-    short = _quorum_problems(ranking, rows)
+    scores = ranking.round.plan.scores(ranking.tier)
+    short = _quorum_problems(ranking, rows) if scores else []
     require(
         not short,
         _("Not every score sheet is in: %(list)s.") % {"list": "; ".join(short[:10])},
@@ -142,6 +142,10 @@ def ranking_move_entry(
         can(actor, "move_ranking_entry", ranking.committee),
         _("Only the committee's secretary may move entries."),
     )
+    require(
+        _positions_count(ranking),
+        _("In this round the tier grades by score: positions decide nothing."),
+    )
     justification = (justification or "").strip()
     if not justification:
         raise ValidationError({"justification": _("Write why the entry moves.")})
@@ -164,6 +168,13 @@ def ranking_move_entry(
         % {"old": old, "new": position, "why": justification},
     )
     return moving
+
+
+def _positions_count(ranking: Ranking) -> bool:
+    """Whether a place in the ranking decides anything: a tier that ranks and
+    forwards its top N (the secretary may then move an entry, with a reason)."""
+    step = ranking.round.plan.step(ranking.tier)
+    return step is not None and step.action == "rank"
 
 
 def _check_reopen(actor: User, ranking: Ranking) -> None:
@@ -226,7 +237,7 @@ def _check_approve(actor: User, ranking: Ranking) -> None:
 
 def _next_committee(ranking: Ranking) -> Committee | None:
     """The committee that ranks what ``ranking`` forwards (none at the centre)."""
-    above = NEXT_TIER.get(ranking.tier)
+    above = ranking.round.plan.next_tier(ranking.tier)
     if above is None:
         return None
     here, there = BY_CODE[ranking.tier], BY_CODE[above]
@@ -244,8 +255,8 @@ def _next_committee(ranking: Ranking) -> Committee | None:
 
 @transaction.atomic
 def ranking_approve(*, actor: User, ranking: Ranking) -> Ranking:
-    """Forward the top of the ranking to the next tier (the quota, overall or
-    per product type) and mark the rest not selected, all at once. The locked
+    """Forward what the plan's advance rule picks to the plan's next tier
+    (services.advance) and mark the rest not selected, all at once. The locked
     ranking row makes concurrent approvals take turns: the first wins, the
     others find it approved."""
     ranking = _lock_ranking(ranking)
@@ -259,59 +270,7 @@ def ranking_approve(*, actor: User, ranking: Ranking) -> Ranking:
             pk__in=[e.nomination_id for e in entries]
         )
     }
-    next_tier = NEXT_TIER.get(ranking.tier)
-    forwarded_by_type: dict[int, int] = defaultdict(int)
-    forwarded = 0
-    if next_tier is not None:
-        overall = ranking.round.advance_for(ranking.tier)
-        type_quotas = dict(
-            ranking.round.type_quotas.filter(tier=ranking.tier).values_list(
-                "category_id", "advance"
-            )
-        )
-    for entry in entries:
-        nomination = nominations[entry.nomination_id]
-        before = (nomination.tier, nomination.state)
-        require(
-            before == (ranking.tier, State.PENDING),
-            _("%(product)s is no longer waiting at this tier.")
-            % {"product": nomination.product},
-        )
-        if next_tier is None:  # central: approval opens the way to awards
-            entry.decision = RankingEntry.Decision.FORWARD
-            continue
-        # A type with its own quota forwards that many; the other types share
-        # the tier's overall quota (Round.advance_for), as the page marks them.
-        own_quota = type_quotas.get(nomination.category_id)
-        if own_quota is not None:
-            goes = forwarded_by_type[nomination.category_id] < own_quota
-        else:
-            goes = forwarded < overall
-        if goes:
-            if own_quota is not None:
-                forwarded_by_type[nomination.category_id] += 1
-            else:
-                forwarded += 1
-            entry.decision = RankingEntry.Decision.FORWARD
-            nomination.tier, nomination.state = next_tier, State.PENDING
-            if ranking.tier == Tier.PROVINCE:
-                nomination.provincial_score = entry.mean_total
-            action = "forwarded"
-        else:
-            entry.decision = RankingEntry.Decision.NOT_SELECTED
-            nomination.state = State.NOT_SELECTED
-            action = "not_selected"
-        nomination.save(update_fields=["tier", "state", "provincial_score"])
-        _event(
-            actor=actor,
-            action=action,
-            nomination=nomination,
-            ranking=ranking,
-            before=before,
-            after=(nomination.tier, nomination.state),
-            note=_("Position %(position)s, mean %(mean)s")
-            % {"position": entry.position, "mean": entry.mean_total},
-        )
+    advance_from(actor=actor, ranking=ranking, entries=entries, nominations=nominations)
     RankingEntry.objects.bulk_update(entries, ["decision"])
     ranking.status = Ranking.Status.APPROVED
     ranking.approved_by, ranking.approved_at = actor, timezone.now()
@@ -323,6 +282,7 @@ def ranking_approve(*, actor: User, ranking: Ranking) -> Ranking:
         before=("", Ranking.Status.FINALIZED),
         after=("", Ranking.Status.APPROVED),
     )
-    if next_tier is not None:  # at the centre, the awards tell the officers
+    if ranking.round.plan.next_tier(ranking.tier) is not None:
+        # at the top, the awards tell the officers
         notify.ranking_approved(ranking, event, committee_for)
     return ranking

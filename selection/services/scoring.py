@@ -16,6 +16,7 @@ from committees.models import Committee, Kind
 from committees.models import Tier as CommitteeTier
 from committees.permissions import committees_for
 from committees.selectors import conflicts_for
+from core.tiers import Tier
 from core.workflow import allow, require
 from selection.models import (
     COMMITTEE_TIERS,
@@ -47,6 +48,11 @@ def _check_score(actor: User, nomination: Nomination) -> Committee:
         COMMITTEE_TIERS,
         conflict_with=nomination.product.producer_id,
         scoring=True,
+    )
+    require(
+        nomination.round.plan.scores(nomination.tier),
+        _("In this round the %(tier)s checks and forwards; it gives no scores.")
+        % {"tier": Tier(nomination.tier).label.lower()},
     )
     allow(
         not committee.conflicted,

@@ -198,7 +198,7 @@ def test_about_a_sixth_of_the_products_are_nominated_within_the_tambon_quota(wor
     assert round_.year == fiscal_year(timezone.localdate()) - 1
     assert nominations().count() == round(PRODUCTS * 0.16)
     per_tambon = nominations().values("tambon_code").annotate(n=Count("pk"))
-    assert max(row["n"] for row in per_tambon) <= round_.tambon_quota
+    assert max(row["n"] for row in per_tambon) <= round_.plan.tambon_quota
     for nomination in nominations().select_related("forum", "product"):
         assert nomination.forum.tambon_id == nomination.tambon_code
         assert nomination.forum.held_on < nomination.submitted_at.date()

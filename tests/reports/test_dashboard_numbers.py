@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 
 from communities.models import Amphoe
 from selection.models import Nomination, Round
+from selection.rounds import round_create
 from tests.reports.dashboard_world import (
     MORE,
     PROVINCES,
@@ -143,15 +144,16 @@ def test_charts_are_accessible_svg_with_tables_and_downloads(
 
 
 def test_the_round_is_chosen_by_its_buddhist_era_year(client, world, central_staff):
-    older = Round.objects.create(
+    older = round_create(
+        actor=central_staff,
         year=world.round.year - 2,
         title_th="รอบเก่า",
-        status=Round.Status.CLOSED,
         tambon_deadline=TODAY,
         amphoe_deadline=TODAY,
         province_deadline=TODAY,
         central_deadline=TODAY,
     )
+    Round.objects.filter(pk=older.pk).update(status=Round.Status.CLOSED)
     client.force_login(central_staff)
     response = client.get(URL, {"round": older.year + 543})
     assert response.context["round"] == older

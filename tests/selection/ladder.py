@@ -13,7 +13,7 @@ from communities.models import Amphoe, Province, Tambon
 from communities.services import assignment_grant, producer_create
 from products.models import Category, Standard
 from products.services import certification_add, product_create, product_image_add
-from selection.models import Criterion, Nomination, Part, Round, Tier
+from selection.models import Criterion, Nomination, Part, Round, preset_steps
 from selection.rounds import round_create, round_open
 from selection.services import (
     forum_record,
@@ -38,7 +38,26 @@ CRITERIA = (
 )
 
 
-def make_round(**overrides) -> Round:
+def make_round(
+    *,
+    preset: str = "ladder",
+    steps: list[dict] | None = None,
+    tambon_quota: int = 5,
+    amphoe_advance: int = 2,
+    province_advance: int = 2,
+    province_threshold: int = 60,
+    **overrides,
+) -> Round:
+    """An open round of ``preset`` (or of the plan ``steps``), with ten
+    criteria of 10 points per scoring tier, of the parts each scores."""
+    if steps is None:
+        steps = preset_steps(
+            preset,
+            tambon_quota=tambon_quota,
+            amphoe_advance=amphoe_advance,
+            province_advance=province_advance,
+            province_threshold=province_threshold,
+        )
     fields = {
         "year": TODAY.year,
         "title_th": f"การคัดสรร OTOP ปี {TODAY.year + 543}",
@@ -46,12 +65,13 @@ def make_round(**overrides) -> Round:
         "amphoe_deadline": FAR,
         "province_deadline": FAR,
         "central_deadline": FAR,
-        "amphoe_advance": 2,
-        "province_advance": 2,
         **overrides,
     }
-    round_ = round_create(actor=central_staff(), **fields)
-    for tier in (Tier.AMPHOE, Tier.PROVINCE, Tier.CENTRAL):
+    round_ = round_create(actor=central_staff(), preset=preset, steps=steps, **fields)
+    for step in round_.plan.steps:
+        if not step.scores:
+            continue
+        tier = step.tier
         Criterion.objects.bulk_create(
             Criterion(
                 round=round_,
@@ -63,6 +83,7 @@ def make_round(**overrides) -> Round:
                 order=i,
             )
             for i, (part, code) in enumerate(CRITERIA)
+            if part in step.parts
         )
     return round_open(actor=central_staff(), round_=round_)
 

@@ -43,4 +43,6 @@ def reference(round_: Round) -> tuple:
         list(round_.criteria.order_by("pk").values()),
         list(round_.star_bands.order_by("pk").values()),
         list(round_.type_quotas.order_by("pk").values()),
+        list(round_.steps.order_by("pk").values()),
+        list(Round.objects.filter(pk=round_.pk).values("require_registration")),
     )

@@ -8,7 +8,7 @@ import pytest
 from django.conf import settings
 
 from selection.models import Criterion, Round, Tier
-from selection.rounds import round_criteria_edit
+from selection.rounds import round_create, round_criteria_edit
 from tests.selection.admin_forms import change_form_data
 from tests.selection.admin_pages import build_district, texts
 from tests.selection.ladder import central_staff, make_round
@@ -38,7 +38,8 @@ def test_opening_a_round_with_bad_criteria_shows_the_problem(
     client, district, central_staff
 ):
     client.force_login(central_staff)
-    draft = Round.objects.create(
+    draft = round_create(
+        actor=central_staff,
         year=district["round"].year + 5,
         title_th="รอบทดลอง",
         tambon_deadline=district["round"].tambon_deadline,
@@ -91,9 +92,7 @@ def test_creating_and_editing_a_round_goes_through_the_services(
         "amphoe_deadline": source.amphoe_deadline.isoformat(),
         "province_deadline": source.province_deadline.isoformat(),
         "central_deadline": source.central_deadline.isoformat(),
-        "tambon_quota": 5,
-        "amphoe_advance": 5,
-        "province_advance": 10,
+        "preset": "opc",
         "quorum": "all",
         "quorum_minimum": 3,
     }
@@ -101,9 +100,16 @@ def test_creating_and_editing_a_round_goes_through_the_services(
     assert response.status_code == 302, response.text[:2000]
     created = Round.objects.get(year=source.year + 2)
     assert created.star_bands.count() == 5  # round_create's default bands
+    assert [(s.tier, s.action, s.advance) for s in created.plan.steps] == [
+        ("tambon", "submit", "all"),
+        ("amphoe", "check", "all"),
+        ("province", "grade", "threshold"),
+        ("central", "grade", "all"),
+    ]  # the preset chosen on the add page
     page = client.get(f"/admin/selection/round/{created.pk}/change/")
     assert page.status_code == 200
     assert "criteria-TOTAL_FORMS" in page.text
+    assert "steps-TOTAL_FORMS" in page.text
 
 
 def test_members_cannot_reach_the_round_admin(client, district):
@@ -275,8 +281,9 @@ def test_an_open_round_is_refused_by_the_service_even_if_the_page_offered_edits(
     assert response.status_code == 302
     assert response.url == change_url(round_)
     assert texts(response) == [
-        "The criteria, star bands and quotas of a round can be changed only "
-        "while it is a draft."
+        "The plan, criteria, star bands and quotas of a round can be changed "
+        "only while it is a draft: once it opens, nominations are on their way "
+        "up its plan."
     ]
     assert reference(round_) == before
     round_.refresh_from_db()
@@ -307,9 +314,7 @@ def test_a_round_is_typed_and_shown_in_buddhist_era_in_thai(client, district):
             "amphoe_deadline": f"28/02/{year + 543}",
             "province_deadline": f"31/03/{year + 543}",
             "central_deadline": f"30/04/{year + 543}",
-            "tambon_quota": 5,
-            "amphoe_advance": 5,
-            "province_advance": 10,
+            "preset": "ladder",
             "quorum": "all",
             "quorum_minimum": 3,
         },

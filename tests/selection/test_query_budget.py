@@ -33,7 +33,8 @@ def test_opening_and_submitting_a_sheet_stays_within_its_query_budget(geography)
     work = [sql for sql in statements if not sql.startswith(("SAVEPOINT", "RELEASE"))]
     # The page's read (2: the checks, the sheet) and the save (7); opening
     # took 4 when it locked the nomination and stored a blank sheet.
-    assert len(work) <= 9, "\n".join(work)
+    # Each also reads the round's plan (does this tier score?): 3 + 8.
+    assert len(work) <= 11, "\n".join(work)
 
 
 def test_saving_a_new_sheet_takes_eight_statements(geography):

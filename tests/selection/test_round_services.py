@@ -17,8 +17,10 @@ from selection.rounds import (
     round_close,
     round_copy,
     round_criteria_edit,
+    round_plan_edit,
     round_star_bands_edit,
     round_type_quotas_edit,
+    round_update,
 )
 from tests.accounts.factories import UserFactory
 from tests.selection.ladder import central_staff, make_round
@@ -163,6 +165,14 @@ EDITS = {
         rows=[{"id": band(round_, 5).pk, "min_score": Decimal(99)}],
         delete=[band(round_, 1).pk],
     ),
+    "plan": lambda actor, round_: round_plan_edit(
+        actor=actor,
+        round_=round_,
+        rows=[{"id": round_.plan.step(Tier.PROVINCE).pk, "quota": 1}],
+    ),
+    "eligibility": lambda actor, round_: round_update(
+        actor=actor, round_=round_, require_registration=True
+    ),
     "quotas": lambda actor, round_: round_type_quotas_edit(
         actor=actor,
         round_=round_,
@@ -183,8 +193,9 @@ def test_reference_data_is_frozen_once_the_round_opens(edit, status, english):
         edit(central_staff(), round_)
 
     assert refusal.value.message == (
-        "The criteria, star bands and quotas of a round can be changed only "
-        "while it is a draft."
+        "The plan, criteria, star bands and quotas of a round can be changed "
+        "only while it is a draft: once it opens, nominations are on their way "
+        "up its plan."
     )
     assert reference(round_) == before
     assert "edit_reference" not in round_actions(central_staff(), round_)

@@ -258,9 +258,10 @@ def registration_move(request: HttpRequest, pk: int, move: str) -> HttpResponse:
                 % {"move": MOVES[move][0], "producer": producer.name_th},
             )
             return redirect("communities:registration_list")
-    elif move not in registration_actions(request.user, registration):
-        # Shown, but refused on POST too: say why now rather than after typing.
-        form.add_error(None, _why_not(request.user, move, registration))
+    refusal = ""
+    if not form.is_bound:
+        # A move the user may not make now: say why before they type.
+        refusal = _why_not(request.user, move, registration)
     title, button = MOVES[move]
     return render(
         request,
@@ -273,6 +274,7 @@ def registration_move(request: HttpRequest, pk: int, move: str) -> HttpResponse:
             "title": title,
             "button": button,
             "warning": move == "cancel",
+            "refusal": refusal,
         },
     )
 

@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -9,15 +10,22 @@ from communities.models import (
     OfficerAssignment,
     OfficerAssignmentEvent,
     Producer,
+    ProducerRegistration,
+    ProducerRegistrationEvent,
     Province,
     Region,
     Tambon,
 )
 from communities.resources import ProducerResource
-from communities.selectors import producers_visible_to
-from communities.services import assignment_grant, assignment_revoke
+from communities.selectors import producers_visible_to, registration_producers_for
+from communities.services import (
+    assignment_grant,
+    assignment_revoke,
+    registration_correct,
+)
 from core.admin import (
     AuditTrailInline,
+    BuddhistEraAdminMixin,
     NotFoundOutsideQuerysetMixin,
     ReadOnlyAdminMixin,
     ServiceForm,
@@ -164,3 +172,70 @@ class ProducerAdmin(
             .get_queryset(request)
             .filter(pk__in=producers_visible_to(request.user).values("pk"))
         )
+
+
+class RegistrationCorrectForm(ServiceForm):
+    """Correcting a mistyped number or end date, through the service, which
+    keeps the old values in the trail."""
+
+    note = forms.CharField(
+        label=_("What was wrong"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    class Meta:
+        model = ProducerRegistration
+        fields = ("number", "valid_until")
+
+    def write(self, data) -> ProducerRegistration:
+        return registration_correct(
+            actor=self.request.user,
+            registration=self.instance,
+            number=data["number"],
+            valid_until=data["valid_until"],
+            note=data["note"],
+        )
+
+
+class ProducerRegistrationEventInline(AuditTrailInline):
+    model = ProducerRegistrationEvent
+    verbose_name_plural = _("history of the registration")
+
+
+@admin.register(ProducerRegistration)
+class ProducerRegistrationAdmin(
+    BuddhistEraAdminMixin,
+    ServiceFormAdminMixin,
+    NotFoundOutsideQuerysetMixin,
+    admin.ModelAdmin,
+):
+    """Registrations are applied for, approved, renewed and cancelled on the
+    officer pages; here staff look them up and correct a number or an end
+    date (the service writes the trail)."""
+
+    form = RegistrationCorrectForm
+    list_display = ("producer", "number", "status", "applied", "valid", "tambon")
+    list_filter = ("status",)
+    search_fields = ("number", "producer__name_th", "producer__name_en")
+    list_select_related = ("producer__tambon",)
+    fields = ("number", "valid_until", "note")
+    inlines = (ProducerRegistrationEventInline,)
+
+    applied = era_column("applied_on", _("applied on"))
+    valid = era_column("valid_until", _("valid until"))
+
+    @admin.display(description=_("tambon"), ordering="producer__tambon")
+    def tambon(self, obj):
+        return obj.producer.tambon
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .filter(producer__in=registration_producers_for(request.user))
+        )
+
+    def has_add_permission(self, request):
+        return False  # applied for on the officer pages
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # cancelled, never deleted: the trail stays

@@ -7,6 +7,8 @@ can use the code alone. Rows are loaded by ``manage.py load_geography`` from the
 ``geothai`` package (data: GeoThai, CC BY 4.0) and are read-only in the admin.
 """
 
+import datetime as dt
+
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -301,3 +303,121 @@ class Producer(models.Model):
 
     def __str__(self) -> str:
         return self.name_th
+
+
+class ProducerRegistration(models.Model):
+    """A producer's registration as an OTOP producer (ทะเบียนผู้ผลิต ผู้ประกอบการ
+    OTOP): applied for at the tambon, approved by the district, renewed before
+    it lapses, cancelled with a reason. Entrants of a selection round must
+    hold a valid one (``is_valid_on``).
+
+    Not ``Producer.registration_number``, which is the community enterprise or
+    company number. ``number`` is given at approval: typed by the officer
+    (an existing paper number) or generated as ``OTOP-<province>-<B.E.
+    year>-<sequence>`` (communities.services.registration_number_next).
+    """
+
+    class Status(models.TextChoices):
+        APPLIED = "applied", pgettext_lazy("otop registration status", "Applied")
+        APPROVED = "approved", pgettext_lazy("otop registration status", "Approved")
+        RENEWAL_DUE = (
+            "renewal_due",
+            pgettext_lazy("otop registration status", "Renewal due"),
+        )
+        CANCELLED = "cancelled", pgettext_lazy("otop registration status", "Cancelled")
+
+    # Statuses in which the registration counts, up to ``valid_until``.
+    HOLDING = (Status.APPROVED, Status.RENEWAL_DUE)
+
+    producer = models.OneToOneField(
+        Producer,
+        on_delete=models.PROTECT,
+        related_name="registration",
+        verbose_name=_("producer"),
+    )
+    number = models.CharField(_("OTOP registration number"), max_length=32, blank=True)
+    applied_on = models.DateField(_("applied on"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.APPLIED
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("approved by"),
+    )
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    cancelled_reason = models.TextField(_("reason for cancelling"), blank=True)
+
+    class Meta:
+        ordering = ["producer__name_th"]
+        verbose_name = _("OTOP producer registration")
+        verbose_name_plural = _("OTOP producer registrations")
+        permissions = [
+            ("approve_registration", _("Can approve and cancel OTOP registrations")),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["number"],
+                condition=~models.Q(number=""),
+                name="otop_registration_number_unique_when_given",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status__in=["approved", "renewal_due"])
+                | (models.Q(valid_until__isnull=False) & ~models.Q(number="")),
+                name="otop_registration_held_has_number_and_valid_until",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="cancelled")
+                | ~models.Q(cancelled_reason=""),
+                name="otop_registration_cancelled_has_reason",
+            ),
+        ]
+        indexes = [
+            # The daily renewal sweep and the list's "expiring soon" filter.
+            models.Index(
+                fields=["status", "valid_until"], name="otop_reg_status_until"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number or self.get_status_display()} · {self.producer}"
+
+    def is_valid_on(self, day: dt.date) -> bool:
+        """Whether the producer is a registered OTOP producer on ``day``."""
+        return (
+            self.status in self.HOLDING
+            and self.valid_until is not None
+            and day <= self.valid_until
+        )
+
+
+class ProducerRegistrationEvent(AuditEvent):
+    """Who applied for, approved, renewed, cancelled or corrected a
+    registration, and when."""
+
+    class Action(models.TextChoices):
+        APPLIED = "applied", pgettext_lazy("otop registration", "applied")
+        APPROVED = "approved", pgettext_lazy("otop registration", "approved")
+        RENEWAL_DUE = "renewal_due", pgettext_lazy("otop registration", "renewal due")
+        RENEWED = "renewed", pgettext_lazy("otop registration", "renewed")
+        CANCELLED = "cancelled", pgettext_lazy("otop registration", "cancelled")
+        CORRECTED = "corrected", pgettext_lazy("otop registration", "corrected")
+
+    registration = models.ForeignKey(
+        ProducerRegistration,
+        on_delete=models.PROTECT,
+        related_name="events",
+        verbose_name=_("OTOP producer registration"),
+    )
+    action = models.CharField(_("action"), max_length=16, choices=Action.choices)
+
+    class Meta(AuditEvent.Meta):
+        verbose_name = _("OTOP registration event")
+        verbose_name_plural = _("OTOP registration events")
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} · {self.registration}"

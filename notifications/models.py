@@ -31,6 +31,10 @@ class EventType(models.TextChoices):
     IMPORT_FINISHED = "import_finished", _("Your import finished")
     IMPORT_FAILED = "import_failed", _("Your import failed")
     DEADLINE_REMINDER = "deadline_reminder", _("Score sheets are due soon")
+    REGISTRATION_RENEWAL_DUE = (
+        "registration_renewal_due",
+        _("An OTOP producer registration is due for renewal"),
+    )
 
 
 class Notification(models.Model):

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from communities.forms import add_service_errors
-from communities.resources import PRODUCER_COLUMNS, ProducerResource
+from communities.resources import ProducerResource
 from communities.selectors import tambons_managed_by
 from communities.views import filtered_producers
 from core.exports import export_response
@@ -26,6 +26,7 @@ from products.forms import (
 )
 from products.imports import (
     PRODUCER_EXAMPLE,
+    PRODUCER_IMPORT_COLUMNS,
     PRODUCT_COLUMNS,
     PRODUCT_EXAMPLE,
 )
@@ -299,7 +300,9 @@ def import_template(request: HttpRequest, kind: str) -> HttpResponse:
     """An empty sheet with the right columns and one example row."""
     if kind not in TEMPLATE_EXAMPLES:
         raise Http404
-    columns = PRODUCER_COLUMNS if kind == ImportJob.Kind.PRODUCERS else PRODUCT_COLUMNS
+    columns = (
+        PRODUCER_IMPORT_COLUMNS if kind == ImportJob.Kind.PRODUCERS else PRODUCT_COLUMNS
+    )
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(columns)

@@ -270,11 +270,21 @@ CELERY_BEAT_SCHEDULE = {
         "task": "committees.tasks.expire_memberships",
         "schedule": 60 * 60,
     },
+    "registration-renewals": {
+        "task": "communities.tasks.mark_registrations_renewal_due",
+        "schedule": crontab(hour=7, minute=0),  # 07:00 in Asia/Bangkok
+    },
     "sweep-import-jobs": {
         "task": "products.tasks.sweep_import_jobs",
         "schedule": 5 * 60,
     },
 }
+# OTOP producer registration (communities.services.registrations): how long an
+# approval or a renewal holds, and how many days before its end the daily task
+# marks it due for renewal and tells the tambon's officers.
+OTOP_REGISTRATION_YEARS = env.int("OTOP_REGISTRATION_YEARS", default=2)
+OTOP_REGISTRATION_REMINDER_DAYS = env.int("OTOP_REGISTRATION_REMINDER_DAYS", default=60)
+
 # How long /healthz waits for the broker before calling it "down".
 HEALTHZ_BROKER_TIMEOUT = env.float("HEALTHZ_BROKER_TIMEOUT", default=2.0)
 

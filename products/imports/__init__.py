@@ -24,7 +24,7 @@ from products.imports.columns import (
     PRODUCT_EXAMPLE,
     PRODUCT_REQUIRED_COLUMNS,
 )
-from products.imports.producers import producers_import
+from products.imports.producers import PRODUCER_IMPORT_COLUMNS, producers_import
 from products.imports.products import products_import
 from products.imports.reading import load_dataset
 from products.imports.report import NEW, UPDATE, ImportReport, RowError
@@ -32,6 +32,7 @@ from products.imports.report import NEW, UPDATE, ImportReport, RowError
 __all__ = [
     "NEW",
     "PRODUCER_EXAMPLE",
+    "PRODUCER_IMPORT_COLUMNS",
     "PRODUCER_REQUIRED_COLUMNS",
     "PRODUCT_COLUMNS",
     "PRODUCT_EXAMPLE",

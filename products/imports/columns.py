@@ -21,6 +21,16 @@ PRODUCT_REQUIRED_COLUMNS = ("category_code", "name_th")
 
 PRODUCER_REQUIRED_COLUMNS = ("tambon_code", "kind", "name_th")
 
+# Optional: the producer's OTOP registration made before the portal (status
+# "applied" or "approved"; an approved one with its number and end date).
+# Import only: the export's columns (communities.resources) stay the producer's.
+REGISTRATION_COLUMNS = (
+    "otop_status",
+    "otop_number",
+    "otop_applied_on",
+    "otop_valid_until",
+)
+
 # One example row for the downloadable templates.
 PRODUCT_EXAMPLE = {
     "tambon_code": "500101",
@@ -49,4 +59,8 @@ PRODUCER_EXAMPLE = {
     "email": "",
     "member_count": "25",
     "founded_year": "2548",
+    "otop_status": "approved",
+    "otop_number": "OTOP-50-2566-00012",
+    "otop_applied_on": "15/01/2566",
+    "otop_valid_until": "31/01/2570",
 }

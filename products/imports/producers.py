@@ -10,11 +10,21 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from communities.models import Producer
+from communities.models import Producer, ProducerRegistration
 from communities.resources import PRODUCER_COLUMNS
-from communities.services import PRODUCER_FIELDS
-from products.imports.cells import BUDDHIST_ERA_OFFSET, FIRST_BUDDHIST_YEAR, parse_count
-from products.imports.columns import PRODUCER_REQUIRED_COLUMNS
+from communities.services import (
+    PRODUCER_FIELDS,
+    ExistingRegistration,
+    registration_existing_errors,
+    registrations_record_bulk,
+)
+from products.imports.cells import (
+    BUDDHIST_ERA_OFFSET,
+    FIRST_BUDDHIST_YEAR,
+    parse_count,
+    parse_date,
+)
+from products.imports.columns import PRODUCER_REQUIRED_COLUMNS, REGISTRATION_COLUMNS
 from products.imports.report import NEW, UPDATE, ImportReport
 from products.imports.sheet import (
     BATCH_SIZE,
@@ -34,6 +44,11 @@ _PRODUCER_LIMITS = {
     "email": 254,
 }
 _PRODUCER_WRITABLE = ("tambon_id", *PRODUCER_FIELDS)
+PRODUCER_IMPORT_COLUMNS = (*PRODUCER_COLUMNS, *REGISTRATION_COLUMNS)
+_OTOP_STATUSES = (
+    ProducerRegistration.Status.APPLIED,
+    ProducerRegistration.Status.APPROVED,
+)
 
 
 def producers_import(
@@ -43,12 +58,14 @@ def producers_import(
     dry_run: bool,
     on_progress: Callable[[int, int], None] | None = None,
 ) -> ImportReport:
-    """Create or update producers from a sheet of ``PRODUCER_COLUMNS``."""
+    """Create or update producers from a sheet of ``PRODUCER_COLUMNS``, with
+    an OTOP registration made before the portal where the row has one
+    (``REGISTRATION_COLUMNS``, recorded with its events)."""
     report = ImportReport(dry_run=dry_run)
     table = _Rows(
         rows,
         report,
-        columns=PRODUCER_COLUMNS,
+        columns=PRODUCER_IMPORT_COLUMNS,
         required_columns=PRODUCER_REQUIRED_COLUMNS,
         on_progress=on_progress,
     )
@@ -59,6 +76,8 @@ def producers_import(
     this_year = timezone.localdate().year
 
     parsed: list[tuple[int, dict[str, Any]]] = []
+    registrations: dict[int, ExistingRegistration] = {}
+    seen_otop: dict[str, int] = {}
     seen_reg: dict[str, int] = {}
     seen_name: dict[tuple[str, str], int] = {}
     for row, cells in table:
@@ -109,6 +128,8 @@ def producers_import(
                     % {"row": seen_name[name_key]},
                 )
             seen_name.setdefault(name_key, row)
+        if existing := _registration_of(table, row, cells, seen_otop):
+            registrations[row] = existing
         values = {
             "tambon_id": code,
             "kind": cells["kind"],
@@ -123,6 +144,9 @@ def producers_import(
             "founded_year": founded,
         }
         parsed.append((row, values))
+    if report.has_errors:
+        return report
+    _check_numbers_free(table, seen_otop)
     if report.has_errors:
         return report
 
@@ -162,16 +186,36 @@ def producers_import(
                 % {"code": producer.tambon_id},
             )
             continue
+        if (
+            row in registrations
+            and producer is not None
+            and ProducerRegistration.objects.filter(producer=producer).exists()
+        ):
+            table.error(
+                row,
+                "otop_status",
+                _(
+                    "This producer already has an OTOP registration; change "
+                    "it on the registration page."
+                ),
+            )
+            continue
         report.actions[row] = NEW if producer is None else UPDATE
         matched.append((row, values, producer))
 
     def write() -> None:
         now = timezone.now()
         new, changed = [], []
-        for _row, values, producer in matched:
+        registering: list[tuple[Producer, ExistingRegistration]] = []
+        for row, values, producer in matched:
             if producer is None:
-                new.append(Producer(created_by=actor, **values))
+                producer = Producer(created_by=actor, **values)
+                new.append(producer)
+                if row in registrations:
+                    registering.append((producer, registrations[row]))
                 continue
+            if row in registrations:
+                registering.append((producer, registrations[row]))
             if any(getattr(producer, k) != v for k, v in values.items()):
                 for name, value in values.items():
                     setattr(producer, name, value)
@@ -182,6 +226,8 @@ def producers_import(
             changed, [*_PRODUCER_WRITABLE, "updated_at"], batch_size=BATCH_SIZE
         )
         report.created, report.updated = len(new), len(changed)
+        # bulk_create gave the new producers their keys (PostgreSQL, SQLite).
+        registrations_record_bulk(actor=actor, rows=registering)
 
     _write(report, dry_run, write)
     return report
@@ -204,3 +250,60 @@ def _existing_producers(
             by_reg[producer.registration_number] = producer
         by_name[(producer.tambon_id, producer.name_th)] = producer
     return by_reg, by_name
+
+
+def _registration_of(
+    table: _Rows, row: int, cells: dict[str, str], seen: dict[str, int]
+) -> ExistingRegistration | None:
+    """The row's OTOP registration, or None (no registration columns filled,
+    or errors recorded against the row)."""
+    if not any(cells[column] for column in REGISTRATION_COLUMNS):
+        return None
+    status = cells["otop_status"]
+    if status not in _OTOP_STATUSES:
+        table.error(
+            row,
+            "otop_status",
+            _("Unknown OTOP registration status; use one of: %(statuses)s.")
+            % {"statuses": ", ".join(_OTOP_STATUSES)},
+        )
+        return None
+    table.check_length(row, cells, {"otop_number": 32})
+    errors_before = len(table.report.errors)
+    existing = ExistingRegistration(
+        status=status,
+        number=cells["otop_number"],
+        applied_on=table.parse(
+            row, "otop_applied_on", parse_date, cells["otop_applied_on"]
+        ),
+        valid_until=table.parse(
+            row, "otop_valid_until", parse_date, cells["otop_valid_until"]
+        ),
+    )
+    if len(table.report.errors) > errors_before:
+        return None  # a date that is not one: said once, beside its cell
+    errors = registration_existing_errors(existing)
+    for field, message in errors.items():
+        table.error(row, f"otop_{field}", message)
+    number = existing.number
+    if number:
+        if number in seen:
+            table.error(
+                row,
+                "otop_number",
+                _("Duplicate of row %(row)s.") % {"row": seen[number]},
+            )
+        seen.setdefault(number, row)
+    return None if errors else existing
+
+
+def _check_numbers_free(table: _Rows, seen: dict[str, int]) -> None:
+    for chunk in _chunks(seen):
+        for number in ProducerRegistration.objects.filter(number__in=chunk).values_list(
+            "number", flat=True
+        ):
+            table.error(
+                seen[number],
+                "otop_number",
+                _("This OTOP registration number is already in use."),
+            )

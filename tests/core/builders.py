@@ -5,13 +5,16 @@ from decimal import Decimal
 
 from committees.models import MembershipEvent
 from committees.services import membership_grant
-from communities.models import OfficerAssignmentEvent
+from communities.models import OfficerAssignmentEvent, ProducerRegistrationEvent
+from communities.services import registration_apply
 from products.models import ProductEvent
 from registry.models import RegistryEntry, RegistryEvent
 from registry.services import entry_snapshot
 from selection.models import Nomination, NominationEvent
 from support.models import SupportPlan, SupportPlanEvent
+from tests.clock import TODAY
 from tests.committees.factories import amphoe_committee
+from tests.communities.factories import ProducerFactory, tambon
 from tests.selection.ladder import (
     central_staff,
     complete_product,
@@ -76,6 +79,14 @@ def product_event():
     return ProductEvent.objects.get(product=product, action="created")
 
 
+def producer_registration_event():
+    producer = ProducerFactory(tambon=tambon("500101"))
+    registration_apply(
+        actor=make_officer("500101"), producer=producer, applied_on=TODAY
+    )
+    return ProducerRegistrationEvent.objects.get(registration__producer=producer)
+
+
 BUILD = {
     NominationEvent: nomination_event,
     SupportPlanEvent: support_plan_event,
@@ -83,6 +94,7 @@ BUILD = {
     MembershipEvent: membership_event,
     ProductEvent: product_event,
     OfficerAssignmentEvent: officer_assignment_event,
+    ProducerRegistrationEvent: producer_registration_event,
 }
 
 

@@ -11,7 +11,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import ProtectedError
 
 from committees.models import MembershipEvent
-from communities.models import OfficerAssignmentEvent
+from communities.models import OfficerAssignmentEvent, ProducerRegistrationEvent
 from core.events import AppendOnlyEvent
 from products.models import ProductEvent
 from registry.models import RegistryEvent
@@ -85,6 +85,7 @@ def test_what_an_event_describes_cannot_be_deleted_under_it(event):
         MembershipEvent: "membership",
         ProductEvent: "product",
         OfficerAssignmentEvent: "assignment",
+        ProducerRegistrationEvent: "registration",
     }[model]
     with pytest.raises(ProtectedError), transaction.atomic():
         getattr(event, subject).delete()

@@ -160,6 +160,13 @@ RANKING_OF = (
 # The portal's own pages and the admin's custom pages, by route.
 CASES: dict[str, Case] = {
     "officer/producers/<int:pk>/edit/": Case(_pk("producer"), post=DEFAULT_POST),
+    "officer/producers/<int:pk>/registration/<slug:move>/": Case(
+        lambda world: [
+            {"pk": world.objects["producer"].pk, "move": move}
+            for move in ("apply", "approve", "renew", "mark_renewal_due", "cancel")
+        ],
+        post={**DEFAULT_POST, "number": "IDOR-1", "applied_on": "01/12/2569"},
+    ),
     "officer/imports/<int:pk>/": Case(_pk("import_job")),
     "officer/imports/<int:pk>/confirm/": Case(_pk("import_job")),
     "officer/imports/<int:pk>/cancel/": Case(_pk("import_job")),
@@ -222,6 +229,7 @@ ADMIN_OBJECTS: dict[str, tuple[str, ...]] = {
     "communities.tambon": ("tambon",),
     "communities.officerassignment": ("assignment",),
     "communities.producer": ("producer",),
+    "communities.producerregistration": ("registration",),
     "products.category": ("category",),
     "products.standard": ("standard",),
     "products.product": ("product",),

@@ -23,7 +23,7 @@ from committees.models import Membership
 from committees.models import Tier as CommitteeTier
 from committees.services import conflict_declare
 from communities.models import Amphoe, OfficerAssignment, Province, Tambon
-from communities.services import assignment_grant
+from communities.services import assignment_grant, registration_apply
 from notifications.models import Delivery, Notification
 from products.models import Category, ImportJob, ProductEvent, Standard
 from registry.services import registry_publish
@@ -111,6 +111,9 @@ def build_world() -> World:
         file="imports/producers.csv",
         total_rows=1,
     )
+    registration = registration_apply(
+        actor=officer, producer=pending.product.producer, applied_on=TODAY
+    )
     notification = Notification.objects.filter(recipient=officer).first()
     delivery = Delivery.objects.filter(recipient=officer).first()
     assert notification is not None and delivery is not None, "no notification"
@@ -124,6 +127,7 @@ def build_world() -> World:
         "province": Province.objects.get(pk=TARGET_PROVINCE),
         "region": Province.objects.get(pk=TARGET_PROVINCE).region,
         "producer": pending.product.producer,
+        "registration": registration,
         "product": pending.product,
         "awarded": awarded,
         "pending": pending,

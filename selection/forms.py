@@ -8,6 +8,7 @@ from communities.forms import managed_tambon_field
 from core.forms import BuddhistEraDateField
 from products.models import Product
 from products.selectors import products_visible_to
+from selection.eligibility import ineligibility
 from selection.models import Nomination, Round, Tier
 
 
@@ -87,14 +88,22 @@ class NominateForm(forms.Form):
             queryset=candidates,
             label=_("Product"),
             empty_label=_("Choose a complete product"),
-            help_text=_("Only complete products not yet nominated are listed."),
+            help_text=_(
+                "Only complete products not yet nominated that this round takes "
+                "are listed."
+            ),
         )
         self.fields["product"] = field
-        self.eligible = list(
+        complete = list(
             candidates.with_completeness()
             .filter(is_complete=True)
+            .select_related("category__parent")
             .order_by("producer__tambon_id", "name_th")
         )
+        # Complete, but the round does not take them: listed with the reasons.
+        reasons = ineligibility(round_, complete)
+        self.eligible = [p for p in complete if not reasons[p.pk]]
+        self.ineligible = [(p, reasons[p.pk]) for p in complete if reasons[p.pk]]
         field.widget.choices = [
             ("", field.empty_label),
             *((p.pk, field.label_from_instance(p)) for p in self.eligible),

@@ -20,6 +20,7 @@ from core.numbers import is_whole_number
 from core.tiers import AREA_TIERS
 from core.workflow import InvalidTransition
 from products.selectors import products_visible_to
+from selection.eligibility import ineligibility_of
 from selection.forms import (
     ForumForm,
     NominateForm,
@@ -221,7 +222,9 @@ def nomination_new(request: HttpRequest) -> HttpResponse:
     requested = None
     if is_whole_number(pk := request.GET.get("product", "")):
         requested = get_object_or_404(
-            products_visible_to(request.user).select_related("producer__tambon"),
+            products_visible_to(request.user).select_related(
+                "producer__tambon", "category__parent"
+            ),
             pk=int(pk),
         )
         existing = requested.nominations.filter(round=round_).first()
@@ -248,10 +251,17 @@ def nomination_new(request: HttpRequest) -> HttpResponse:
             )
             return redirect("selection:nomination_detail", pk=nomination.pk)
     missing = requested.missing_for_completeness() if requested else []
+    reasons = ineligibility_of(round_, requested) if requested else []
     return render(
         request,
         "officer/nomination_form.html",
-        {"form": form, "round": round_, "requested": requested, "missing": missing},
+        {
+            "form": form,
+            "round": round_,
+            "requested": requested,
+            "missing": missing,
+            "reasons": reasons,
+        },
     )
 
 

@@ -17,6 +17,7 @@ from core.tiers import AREA_TIERS
 from core.workflow import allow, require
 from products.models import Product
 from selection import notify
+from selection.eligibility import ineligibility_of
 from selection.models import Nomination, Round, TambonForum, Tier
 from selection.selectors import committee_for
 from selection.services.steps import (
@@ -85,7 +86,7 @@ def forum_record(
 def nomination_create(*, actor: User, round_: Round, product: Product) -> Nomination:
     """A draft nomination of a complete product in an open round."""
     product = Product.objects.select_related(
-        "producer__tambon__amphoe", "category"
+        "producer__tambon__amphoe", "category__parent"
     ).get(pk=product.pk)
     tambon = product.producer.tambon
     allow(
@@ -99,6 +100,9 @@ def nomination_create(*, actor: User, round_: Round, product: Product) -> Nomina
             _("The product still needs: %(missing)s.")
             % {"missing": ", ".join(str(m) for m in missing)}
         )
+    reasons = ineligibility_of(round_, product)
+    if reasons:
+        raise ValidationError(reasons)  # every reason, each on its own line
     if Nomination.objects.filter(round=round_, product=product).exists():
         raise ValidationError(_("This product is already nominated in this round."))
     nomination = Nomination.objects.create(
@@ -168,6 +172,11 @@ def nomination_submit(*, actor: User, nomination: Nomination) -> Nomination:
         _("The product still needs: %(missing)s.")
         % {"missing": ", ".join(str(m) for m in missing)},
     )
+    # Who may enter is judged again: a registration or a certificate may have
+    # been cancelled since the draft was made.
+    reasons = ineligibility_of(nomination.round, nomination.product)
+    if reasons:
+        raise ValidationError(reasons)
     quota = plan.tambon_quota
     if quota is not None:
         # The tambon's row serialises its submissions for the quota.

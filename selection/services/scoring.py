@@ -41,6 +41,13 @@ State = Nomination.State
 
 
 def _check_score(actor: User, nomination: Nomination) -> Committee:
+    if nomination.state == Nomination.State.PENDING:
+        # What the tier does in this round comes before who is asking.
+        require(
+            nomination.round.plan.scores(nomination.tier),
+            _("In this round the %(tier)s checks and forwards; it gives no scores.")
+            % {"tier": Tier(nomination.tier).label.lower()},
+        )
     committee = _check_committee_step(
         actor,
         nomination,
@@ -48,11 +55,6 @@ def _check_score(actor: User, nomination: Nomination) -> Committee:
         COMMITTEE_TIERS,
         conflict_with=nomination.product.producer_id,
         scoring=True,
-    )
-    require(
-        nomination.round.plan.scores(nomination.tier),
-        _("In this round the %(tier)s checks and forwards; it gives no scores.")
-        % {"tier": Tier(nomination.tier).label.lower()},
     )
     allow(
         not committee.conflicted,

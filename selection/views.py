@@ -334,6 +334,7 @@ def nomination_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "actions": actions,
             "events": _timeline(nomination),
             "scores": _lower_tier_scores(nomination),
+            "route": nomination.round.plan.steps,
             "resubmit_form": ResubmitForm() if "resubmit" in actions else None,
             "withdraw_form": WithdrawForm() if "withdraw" in actions else None,
         },

@@ -316,3 +316,24 @@ def test_a_tier_outside_the_plan_has_no_queue_to_send_to(geography):
         committee=make_board(CommitteeTier.AMPHOE, "5001").committee, round_=round_
     )
     assert ranking.round.plan.step(Tier.PROVINCE) is None
+
+
+def test_the_status_page_shows_the_road_of_this_rounds_plan(geography, client):
+    round_ = make_round(preset=Preset.OPC)
+    tambon = Tambon.objects.filter(province_id=PROVINCE).order_by("code").first()
+    officer = make_officer(tambon.code)
+    product = complete_product(officer, tambon.code, "น้ำพริกเผา")
+    nomination = nomination_create(actor=officer, round_=round_, product=product)
+    nomination_submit(actor=officer, nomination=nomination)
+    client.force_login(officer)
+    client.cookies["django_language"] = "en"
+
+    page = client.get(f"/officer/nominations/{nomination.pk}/").text
+
+    route = page.split('id="route"', 1)[1].split("</ol>", 1)[0]
+    assert route.count("<li") == 4
+    assert "Check and forward (no scores)" in route
+    assert "(parts AB)" in route
+    assert "every nomination scoring 60.00 or more" in route
+    current = route.split('aria-current="step"', 1)[1].split("</li>", 1)[0]
+    assert "District" in current and "here now" in current

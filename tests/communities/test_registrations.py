@@ -442,10 +442,10 @@ def test_the_reminder_is_sent_again_for_the_next_end_after_a_renewal(
 
 
 def test_the_reminder_counts_days_in_bangkok(district, tambon_officer):
-    # 06:00 in Bangkok is still the day before in UTC: counted in UTC, a
-    # registration ending 61 Bangkok days ahead would look 60 days away.
-    registration_in(Status.APPROVED, district=district, valid_until=TODAY + 61 * DAY)
-    assert mark_registrations_renewal_due() == 0
+    # 06:00 in Bangkok is still the day before in UTC: counted from UTC's
+    # date, a registration ending 60 Bangkok days ahead would look 61 away.
+    registration_in(Status.APPROVED, district=district, valid_until=TODAY + 60 * DAY)
+    assert mark_registrations_renewal_due() == 1
 
 
 def test_the_reminder_message_reads_in_thai(district, tambon_officer, client):

@@ -2,7 +2,9 @@
 bring a registration made before the portal; a bad one fails the whole file
 with its row and column."""
 
+import csv
 import datetime as dt
+import io
 
 import pytest
 
@@ -10,7 +12,6 @@ from communities.models import Producer, ProducerRegistration
 from communities.resources import PRODUCER_COLUMNS
 from products.imports import PRODUCER_IMPORT_COLUMNS, load_dataset, producers_import
 from tests.communities.factories import officer_for, tambon
-from tests.products.test_import import as_csv
 from tests.rows import changed_rows, row_counts
 
 pytestmark = pytest.mark.django_db
@@ -19,6 +20,14 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def importer(geography):
     return officer_for(tambon("500101"), username="importer")
+
+
+def as_csv(rows, columns) -> bytes:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=columns)
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue().encode("utf-8")
 
 
 def producer_row(name: str, **registration) -> dict:

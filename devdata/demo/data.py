@@ -264,6 +264,7 @@ CENTRAL_STAFF_APPS = (
 )
 CENTRAL_STAFF_RIGHTS = (
     "selection.manage_round",
+    "communities.approve_registration",
     "registry.publish_entry",
     "committees.add_committee",
     "committees.change_committee",
@@ -277,6 +278,12 @@ CENTRAL_STAFF_RIGHTS = (
     "products.change_standard",
     "notifications.change_delivery",
 )
+
+# The current round is run as the OTOP Product Champion grading: a product
+# needs a certificate of one of these on the cut-off date, and the province
+# forwards what scores at least this (out of parts A and B's points).
+OPC_STANDARDS = ("FDA", "TCPS", "TIS", "GMP")
+OPC_THRESHOLD = 35  # of 50
 
 # What the amphoes have reached in the current round.
 APPROVED, FINALIZED, SCORED, SCORING = "approved", "finalized", "scored", "scoring"

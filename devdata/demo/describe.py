@@ -38,9 +38,12 @@ def stage_counts(round_: Round) -> dict[str, int]:
     rankings = dict(
         Ranking.objects.filter(round=round_).values_list("committee", "status")
     )
-    complete = set()
+    complete = set()  # every sheet in, at a tier that scores
+    scoring = [t for t in round_.plan.committee_tiers if round_.plan.scores(t)]
     for committee in Committee.objects.filter(
-        is_active=True, tier=CommitteeTier.AMPHOE
+        is_active=True,
+        tier__in=[t for t in scoring if t != CommitteeTier.CENTRAL],
+        kind="main",
     ):
         complete |= {
             row.nomination.pk
@@ -65,12 +68,12 @@ def _stage(nomination: Nomination, rankings: dict, complete: set) -> str:
     if nomination.state == State.AWARDED:
         published = hasattr(nomination, "registry_entry")
         return "published" if published else "awarded"
-    if nomination.tier != Tier.AMPHOE:
-        return "forwarded"
     committee = committee_for(nomination)
     if rankings.get(getattr(committee, "pk", None)) == Ranking.Status.FINALIZED:
         return "ranked"
-    return "scored" if nomination.pk in complete else "submitted"
+    if nomination.pk in complete:
+        return "scored"
+    return "submitted" if nomination.tier == Tier.AMPHOE else "forwarded"
 
 
 def summary() -> list[str]:

@@ -6,7 +6,12 @@ from django.db.models import ProtectedError, Q
 
 from accounts.models import User
 from committees.models import Committee, Membership, MembershipEvent
-from communities.models import OfficerAssignmentEvent, Producer
+from communities.models import (
+    OfficerAssignmentEvent,
+    Producer,
+    ProducerRegistration,
+    ProducerRegistrationEvent,
+)
 from core.buddhist_era import to_be
 from devdata.demo.data import USERNAMES
 from devdata.demo.status import DemoConflict, demo_rounds
@@ -67,6 +72,11 @@ def demo_remove() -> None:
         rounds.delete()
         ProductEvent.objects.filter(product__in=products).purge()
         products.delete()
+        registrations = ProducerRegistration.objects.filter(producer__in=producers)
+        ProducerRegistrationEvent.objects.filter(
+            registration__in=registrations
+        ).purge()
+        registrations.delete()
         producers.delete()
         committee_ids = list(committees.values_list("pk", flat=True))
         MembershipEvent.objects.filter(committee__in=committee_ids).purge()

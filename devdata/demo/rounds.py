@@ -7,6 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from accounts.models import User
 from committees.services import conflict_declare
+from communities.services import registration_apply, registration_approve
 from core.buddhist_era import to_be
 from devdata.demo.build import WorldBuilder, _digits
 from devdata.demo.data import (
@@ -16,17 +17,19 @@ from devdata.demo.data import (
     CRITERIA,
     CURRENT_PHASE,
     FINALIZED,
+    OPC_STANDARDS,
+    OPC_THRESHOLD,
     PRODUCTS,
     PROVINCES,
     RETURN_REASON,
     ROUND_TITLE_EN,
     ROUND_TITLE_TH,
-    SCORING,
     SUPPORT_ACTIONS,
     SUPPORT_PROVINCE,
     WITHDRAW_NOTE,
     DemoProduct,
 )
+from products.models import Standard
 from registry.services import publishable, registry_publish_many
 from selection.models import (
     Criterion,
@@ -34,16 +37,13 @@ from selection.models import (
     Preset,
     Ranking,
     Round,
-    Tier,
     preset_steps,
 )
 from selection.rounds import (
     round_close,
-    round_copy,
     round_create,
     round_criteria_edit,
     round_open,
-    round_plan_edit,
     round_update,
 )
 from selection.selectors import queue_for
@@ -127,6 +127,8 @@ class RoundsBuilder(WorldBuilder):
     """Last year's round and this year's, on the world ``WorldBuilder`` made."""
 
     def open_round(self, year: int, **fields) -> Round:
+        """A round of ``year`` with the demo's criteria for the parts each
+        scoring tier of its plan scores, opened."""
         round_ = round_create(
             actor=self.staff,
             year=year,
@@ -140,7 +142,7 @@ class RoundsBuilder(WorldBuilder):
             round_=round_,
             rows=[
                 {
-                    "tier": tier,
+                    "tier": step.tier,
                     "part": part,
                     "code": code,
                     "title_th": title_th,
@@ -148,10 +150,12 @@ class RoundsBuilder(WorldBuilder):
                     "max_points": Decimal(points),
                     "order": order,
                 }
-                for tier in (Tier.AMPHOE, Tier.PROVINCE, Tier.CENTRAL)
+                for step in round_.plan.steps
+                if step.scores
                 for order, (part, code, points, title_th, title_en) in enumerate(
                     CRITERIA
                 )
+                if part in step.parts
             ],
         )
         return round_open(actor=self.staff, round_=round_)
@@ -200,6 +204,8 @@ class RoundsBuilder(WorldBuilder):
         board = self.boards[key]
         queue = list(queue_for(committee, round_).order_by("pk"))
         criteria = list(Criterion.objects.filter(round=round_, tier=committee.tier))
+        # A sheet of fewer parts than all three is out of less than 100.
+        scale = sum(c.max_points for c in criteria) / 100
         offsets = OFFSETS[len(board)]
         phase = "previous" if round_.year < self.fy else "current"
         for seat, member in enumerate(board):
@@ -216,7 +222,8 @@ class RoundsBuilder(WorldBuilder):
                 mean = demo.previous[tier_index] if phase == "previous" else demo.score
                 offset = offsets[(seat + self.index[demo.key]) % len(offsets)]
                 rng = random.Random(f"{phase}|{demo.key}|{key}|{member.username}")  # noqa: S311 (made-up scores)
-                entries[nomination.pk] = sheet_points(criteria, mean + offset, rng)
+                total = (Decimal(mean + offset) * scale * 2).quantize(1) / 2
+                entries[nomination.pk] = sheet_points(criteria, total, rng)
             if limit is not None:
                 entries = dict(list(entries.items())[:limit])
             if entries:
@@ -266,6 +273,18 @@ class RoundsBuilder(WorldBuilder):
         round_ = round_update(actor=self.staff, round_=round_, **planned_deadlines(fy))
         return round_close(actor=self.staff, round_=round_)
 
+    def register(self, producer_keys) -> None:
+        """The producers' OTOP registrations, applied for at the district and
+        approved by central staff, valid two years."""
+        for key in sorted(producer_keys):
+            producer = self.producers[key]
+            registration = registration_apply(
+                actor=self.officer_of(producer.tambon_id),
+                producer=producer,
+                applied_on=dt.date(self.fy - 2, 11, 1),
+            )
+            registration_approve(actor=self.staff, registration=registration)
+
     def support_plan(self, key: str, round_: Round) -> SupportPlan:
         """The committee's support plan for what it ranked: written by the
         secretary, approved by the chair, the first action reported done."""
@@ -304,31 +323,22 @@ class RoundsBuilder(WorldBuilder):
         return plan
 
     def current_round(self, previous: Round) -> Round:
-        """This fiscal year's round, copied from last year's by central staff
-        and open, each amphoe at a different step (CURRENT_PHASE)."""
-        round_ = round_copy(
-            actor=self.staff,
-            source=previous,
-            year=self.fy,
-            title_th=ROUND_TITLE_TH.format(be=to_be(self.fy)),
+        """This fiscal year's round, run as the OTOP Product Champion grading:
+        registered producers only, a certificate of a main standard on the
+        cut-off date; districts check and forward, the province grades parts
+        A and B against a threshold, the centre grades everyone. Open, each
+        amphoe at a different step (CURRENT_PHASE)."""
+        deadlines = future_deadlines(self.fy, self.today)
+        round_ = self.open_round(
+            self.fy,
+            preset=Preset.OPC,
+            steps=preset_steps(Preset.OPC, province_threshold=OPC_THRESHOLD),
+            cutoff_date=deadlines["tambon_deadline"],
+            require_registration=True,
+            eligible_standards=Standard.objects.filter(code__in=OPC_STANDARDS),
         )
-        round_ = round_update(
-            actor=self.staff,
-            round_=round_,
-            title_en=ROUND_TITLE_EN.format(ce=self.fy),
-            **future_deadlines(self.fy, self.today),
-        )
-        plan = round_.plan
-        round_plan_edit(
-            actor=self.staff,
-            round_=round_,
-            rows=[
-                {"id": plan.step(Tier.AMPHOE).pk, "quota": 2},
-                {"id": plan.step(Tier.PROVINCE).pk, "quota": 3},
-            ],
-        )
-        round_ = round_open(actor=self.staff, round_=round_)
         demos = [d for d in PRODUCTS if d.current]
+        self.register({demo.producer for demo in demos})
         start = dt.date(self.fy - 1, 10, 20)
         self.forums(
             round_, demos, lambda i: min(self.today, start + dt.timedelta(days=i))
@@ -354,27 +364,14 @@ class RoundsBuilder(WorldBuilder):
             reason=reason,
         )
         for amphoe in AMPHOES:
+            # The districts check and forward: no sheets. 4701 and 4704 have
+            # not finished checking; 5015 has, awaiting its chair; 5013's
+            # chair has approved and its products wait at the province.
             phase = CURRENT_PHASE[amphoe.code]
-            if phase == SCORING:
-                self.score(
-                    amphoe.code,
-                    round_,
-                    0,
-                    scorers={f"amphoe-{amphoe.code}-member"},
-                    limit=2,
-                )
-                self.score(
-                    amphoe.code,
-                    round_,
-                    0,
-                    scorers={f"amphoe-{amphoe.code}-secretary"},
-                    limit=1,
-                    submit=False,
-                )
-                continue
-            self.score(amphoe.code, round_, 0)
             if phase in (APPROVED, FINALIZED):
                 self.rank(amphoe.code, round_, approve=phase == APPROVED)
-        # The province has begun: its secretary has scored what arrived.
+        # The province has begun grading parts A and B: every member has
+        # scored the first product that arrived, the secretary all of them.
+        self.score("50", round_, 1, limit=1)
         self.score("50", round_, 1, scorers={"province-50-secretary"})
         return round_

@@ -34,8 +34,27 @@ the ranking admin page as its chair, 30 timed runs after 3 warm-ups each.
 Figures only, no asserts.
 Targets from the issue: the whole round <= 10 min on 2 cores, ranking <= 300 ms.
 
+With ``--preset opc`` (issue #19, Benchmark) the round is the OTOP Product
+Champion grading: 20,000 entrants (no forum, no tambon quota); every district
+committee checks and forwards (finalize with no sheets, approve); each
+provincial committee's five members score parts A and B by batch entry
+(``sheets_fill``), four entrants in five above the threshold (42 of 70), so
+that 16,000 reach the centre; there the four subcommittees (one product type
+each) and the national committee (the fifth type) grade all three parts in
+panels of nine, by batch entry, in worker processes; the national committee
+finalizes and approves the one central ranking and its chair awards
+everyone (``ranking_award_all``, timed on its own). Before the centre grades,
+its pages are rendered through the Django test client as panel members, over
+distinct requests: the queue (list pages), the score page (nominations) and
+the batch grid (each member of each panel); after it grades, the national
+ranking page as the chair (3 runs). Page times are not part of the round's.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/otop_bench_opc \
+        .venv/bin/python bench/ladder.py --preset opc --reset [--sample F]
+
 The parts: ladder_setup.py (the bulk setup), ladder_round.py (the timed
-round) and ladder_ranking.py (the ranking-page committee).
+round), ladder_ranking.py (the ranking-page committee) and ladder_central.py
+(the OPC centre and its pages).
 """
 
 import argparse

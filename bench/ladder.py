@@ -34,8 +34,27 @@ the ranking admin page as its chair, 30 timed runs after 3 warm-ups each.
 Figures only, no asserts.
 Targets from the issue: the whole round <= 10 min on 2 cores, ranking <= 300 ms.
 
+With ``--preset opc`` (issue #19, Benchmark) the round is the OTOP Product
+Champion grading: 20,000 entrants (no forum, no tambon quota); every district
+committee checks and forwards (finalize with no sheets, approve); each
+provincial committee's five members score parts A and B by batch entry
+(``sheets_fill``), four entrants in five above the threshold (42 of 70), so
+that 16,000 reach the centre; there the four subcommittees (one product type
+each) and the national committee (the fifth type) grade all three parts in
+panels of nine, by batch entry, in worker processes; the national committee
+finalizes and approves the one central ranking and its chair awards
+everyone (``ranking_award_all``, timed on its own). Before the centre grades,
+its pages are rendered through the Django test client as panel members, over
+distinct requests: the queue (list pages), the score page (nominations) and
+the batch grid (each member of each panel); after it grades, the national
+ranking page as the chair (3 runs). Page times are not part of the round's.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/otop_bench_opc \
+        .venv/bin/python bench/ladder.py --preset opc --reset [--sample F]
+
 The parts: ladder_setup.py (the bulk setup), ladder_round.py (the timed
-round) and ladder_ranking.py (the ranking-page committee).
+round), ladder_ranking.py (the ranking-page committee) and ladder_central.py
+(the OPC centre and its pages).
 """
 
 import argparse
@@ -46,6 +65,13 @@ import time
 
 import ladder_round
 from common import ROOT, ensure_database, figure  # bench/common.py
+from ladder_central import (
+    rank_central_opc,
+    report_central_opc,
+    score_central_opc,
+    time_central_pages,
+)
+from ladder_central import time_ranking_page as time_central_ranking_page
 from ladder_ranking import (
     TARGET_P95_MS,
     bulk_sheets,
@@ -54,7 +80,7 @@ from ladder_ranking import (
     view_committee_setup,
 )
 from ladder_round import criteria_by_tier, play_tier, report_tier, scorers_by_committee
-from ladder_setup import CRITERIA, ROLES, YEAR, analyze, build, setup_state
+from ladder_setup import ROLES, YEAR, analyze, build, setup_state
 
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "otop.settings.local")
@@ -67,7 +93,27 @@ TARGET_ROUND_S = 600.0
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reset", action="store_true", help="drop the database first")
-    parser.add_argument("--nominations", type=int, default=16_000)
+    parser.add_argument(
+        "--preset",
+        choices=("ladder", "opc"),
+        default="ladder",
+        help="the round's plan: ladder (every tier scores and forwards its top "
+        "N) or opc (OTOP Product Champion grading: districts check, provinces "
+        "grade parts A/B against a threshold, the centre grades everyone in "
+        "five panels of nine and awards all; batch entry of scores)",
+    )
+    parser.add_argument(
+        "--nominations",
+        type=int,
+        help="submitted nominations (default 16,000; with --preset opc 20,000, "
+        "of which four in five pass the provinces: 16,000 at the centre)",
+    )
+    parser.add_argument(
+        "--page-requests",
+        type=int,
+        default=60,
+        help="--preset opc: distinct requests per central page timed",
+    )
     parser.add_argument(
         "--sample",
         type=float,
@@ -90,7 +136,11 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--warmups", type=int, default=3)
     args = parser.parse_args()
-    ladder_round.BATCH = args.batch  # forked workers inherit it
+    opc = args.preset == "opc"
+    if args.nominations is None:
+        args.nominations = 20_000 if opc else 16_000
+    ladder_round.BATCH = args.batch or opc  # forked workers inherit it
+    ladder_round.PRESET = args.preset
     if not 0 < args.sample <= 1:
         parser.error("--sample must be in (0, 1]")
 
@@ -110,7 +160,7 @@ def main() -> None:
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     started = time.perf_counter()
     call_command("migrate", verbosity=0)
-    state = setup_state(args.nominations)
+    state = setup_state(args.nominations, args.preset)
     if state == "dirty":
         print("the database holds a played or different round: starting again")
         connection.close()
@@ -121,7 +171,7 @@ def main() -> None:
         call_command("load_geography", stdout=io.StringIO())
     geography_s = time.perf_counter() - started
     if state == "missing":
-        build(args.nominations, args.seed)
+        build(args.nominations, args.seed, args.preset)
     else:
         print("setup: reusing the unplayed round already in the database")
 
@@ -138,30 +188,51 @@ def main() -> None:
         f"migrate + geography {geography_s:.1f} s"
     )
     round_ = Round.objects.get(year=YEAR)
+    plan = "; ".join(
+        f"{s.tier} {s.action}"
+        + (f" {s.parts}" if s.parts else "")
+        + (f" top {s.quota}" if s.advance == "quota" else "")
+        + (f" >= {s.threshold}" if s.advance == "threshold" else "")
+        for s in round_.plan.steps
+        if s.tier != "tambon"
+    )
     print(
-        f"round {round_.year}: {args.nominations:,} nominations, "
-        f"{len(CRITERIA)} criteria per tier, {len(ROLES)} scoring members per "
-        f"committee, amphoe_advance {round_.amphoe_advance}, province_advance "
-        f"{round_.province_advance}, sample {args.sample:g}"
+        f"round {round_.year} ({round_.preset}: {plan}): {args.nominations:,} "
+        f"nominations, {len(ROLES)} scoring members per district and provincial "
+        f"committee, sample {args.sample:g}, "
+        + ("batch entry (sheets_fill)" if ladder_round.BATCH else "sheet by sheet")
     )
 
     boards = scorers_by_committee()
     criteria = criteria_by_tier(round_)
     results = {}
+    pages_s = 0.0
     total_started = time.perf_counter()
     for tier in ("amphoe", "province", "central"):
+        if opc and tier == "central":
+            pages_started = time.perf_counter()
+            time_central_pages(round_, args.page_requests, args.warmups, args.seed)
+            pages_s += time.perf_counter() - pages_started
+            results[tier] = score_central_opc(round_, args.seed, args.workers)
+            pages_started = time.perf_counter()
+            time_central_ranking_page(round_, 3)
+            pages_s += time.perf_counter() - pages_started
+            results[tier] = rank_central_opc(round_, results[tier])
+            report_central_opc(results[tier])
+            figure("award all (ranking_award_all)", results[tier]["award_s"], "s")
+            continue
         results[tier] = play_tier(
             tier, round_, boards, criteria, args.sample, args.seed, args.workers
         )
         report_tier(tier, results[tier])
-    wall = time.perf_counter() - total_started
+    wall = time.perf_counter() - total_started - pages_s
     measured = sum(r["seconds"] for r in results.values())
     sheets = sum(r["sheets"] for r in results.values())
     awarded = Nomination.objects.filter(round=round_, state="awarded").count()
     print(
         f"round total: {measured:.1f} s through the services ({sheets:,.0f} sheets, "
         f"{sheets / measured:,.0f} sheets/s; wall {wall:.1f} s incl. "
-        f"fast-forwarding), {awarded} awarded"
+        f"fast-forwarding, without the page timings), {awarded} awarded"
     )
     if args.sample < 1:
         estimate = sum(r["estimate_s"] for r in results.values())
@@ -176,12 +247,15 @@ def main() -> None:
         f"({estimate / 60:.1f} min, {args.workers} worker processes)"
     )
     figure(
-        "whole round, " + ("batch entry" if args.batch else "sheet by sheet"),
+        f"whole round ({args.preset}), "
+        + ("batch entry" if ladder_round.BATCH else "sheet by sheet"),
         estimate / 60,
         "min",
         f"<= {TARGET_ROUND_S / 60:.0f}",
     )
 
+    if opc:
+        return
     round2, committee, rng = view_committee_setup(args.seed)
     boards = scorers_by_committee()
     board = boards[committee.pk]

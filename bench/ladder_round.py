@@ -9,7 +9,7 @@ import time
 from collections import defaultdict
 from decimal import Decimal
 
-from ladder_setup import USER_PREFIX
+from ladder_setup import OPC_PASSING, USER_PREFIX
 
 
 class Progress:
@@ -53,6 +53,29 @@ def criteria_by_tier(round_) -> dict[str, list]:
 
 
 BATCH = False  # set by --batch
+PRESET = "ladder"  # set by --preset
+
+
+def entrant_passes(nomination) -> bool:
+    """--preset opc: whether the provinces score the entrant above the
+    threshold — four in five, by the number in its product's name (bulk
+    setup's order), so that exactly OPC_PASSING of them reach the centre."""
+    index = int(nomination.product.name_th.rsplit("P", 1)[1])
+    return index % round(1 / (1 - OPC_PASSING)) != 0
+
+
+def points_for(nomination, criteria, rng) -> dict:
+    """A sheet's points: at random (the ladder, and the centre's grading,
+    from 3 to 10 per criterion), or, at an OPC province, from 7 to 10 for an
+    entrant that passes (49 or more of 70) and 0 to 5 for one that does not
+    (35 or less): the threshold of 42 decides the same on every sheet."""
+    if PRESET != "opc":
+        low, high = 0, 20
+    elif nomination.tier == "province":
+        low, high = (14, 20) if entrant_passes(nomination) else (0, 10)
+    else:
+        low, high = 6, 20
+    return {pk: Decimal(rng.randint(low, high)) / 2 for pk in criteria}
 
 
 def score_queue(committee, board, queue, criteria, rng, progress=None, label="") -> int:
@@ -68,15 +91,12 @@ def score_queue(committee, board, queue, criteria, rng, progress=None, label="")
             sheets_fill(
                 actor=member,
                 committee=committee,
-                entries={
-                    n.pk: {pk: Decimal(rng.randint(0, 20)) / 2 for pk in criteria}
-                    for n in queue
-                },
+                entries={n.pk: points_for(n, criteria, rng) for n in queue},
             )
             sheets += len(queue)
         else:
             for nomination in queue:
-                points = {pk: Decimal(rng.randint(0, 20)) / 2 for pk in criteria}
+                points = points_for(nomination, criteria, rng)
                 sheet_save(
                     actor=member, nomination=nomination, points=points, submit=True
                 )
@@ -87,20 +107,29 @@ def score_queue(committee, board, queue, criteria, rng, progress=None, label="")
 
 
 def fast_forward(committee, round_, rng) -> int:
-    """Not timed: forward a committee's quota at random and drop the rest, in
+    """Not timed: forward what the plan's rule would (a quota at random, a
+    threshold as the sheets would decide it, or all) and drop the rest, in
     bulk, so the next tier's queues keep their full size under --sample."""
-    from core.tiers import NEXT_TIER
     from selection.models import Nomination
     from selection.selectors import queue_for
 
-    ids = list(queue_for(committee, round_).order_by("pk").values_list("pk", flat=True))
-    rng.shuffle(ids)
-    quota = round_.advance_for(committee.tier)
-    Nomination.objects.filter(pk__in=ids[:quota]).update(
-        tier=NEXT_TIER[committee.tier], state="pending"
+    step = round_.plan.step(committee.tier)
+    queue = list(queue_for(committee, round_).order_by("pk").select_related("product"))
+    rng.shuffle(queue)
+    if step.advance == "quota":
+        going = queue[: step.quota]
+    elif step.advance == "threshold":
+        going = [n for n in queue if entrant_passes(n)]
+    else:
+        going = queue
+    ids = {n.pk for n in going}
+    Nomination.objects.filter(pk__in=ids).update(
+        tier=round_.plan.next_tier(committee.tier), state="pending"
     )
-    Nomination.objects.filter(pk__in=ids[quota:]).update(state="not_selected")
-    return len(ids)
+    Nomination.objects.filter(pk__in=[n.pk for n in queue if n.pk not in ids]).update(
+        state="not_selected"
+    )
+    return len(queue)
 
 
 def play_committees(tier: str, round_pk: int, committee_pks, seed: int) -> dict:
@@ -125,19 +154,23 @@ def play_committees(tier: str, round_pk: int, committee_pks, seed: int) -> dict:
         rng = random.Random(f"{seed}-{committee.pk}")  # noqa: S311 - repeatable
         board = boards[committee.pk]
         t0 = time.perf_counter()
-        queue = list(queue_for(committee, round_).order_by("pk"))
+        queue = list(
+            queue_for(committee, round_).order_by("pk").select_related("product")
+        )
         if not queue:
             continue
-        sheets = score_queue(
-            committee,
-            board,
-            queue,
-            criteria[tier],
-            rng,
-            progress,
-            f"{tier}: {int(stats['committees'])} committees, "
-            f"{int(stats['sheets']):,} sheets (pid {os.getpid()})",
-        )
+        sheets = 0
+        if round_.plan.scores(tier):  # an OPC district only checks
+            sheets = score_queue(
+                committee,
+                board,
+                queue,
+                criteria[tier],
+                rng,
+                progress,
+                f"{tier}: {int(stats['committees'])} committees, "
+                f"{int(stats['sheets']):,} sheets (pid {os.getpid()})",
+            )
         t1 = time.perf_counter()
         ranking = ranking_get(committee=committee, round_=round_)
         ranking = ranking_finalize(actor=board["secretary"], ranking=ranking)

@@ -28,6 +28,13 @@ CRITERIA = (
     + [("C", f"C{i}") for i in range(1, 4)]
 )
 ROLES = ("chair", "secretary", "member", "member", "member")
+# --preset opc: the centre grades in panels of nine (chair, secretary, seven
+# members): the four subcommittees, each given a product type as
+# devdata.dataset.constants.SUBCOMMITTEE_TYPES, and the national committee,
+# which grades the fifth type itself (one active subcommittee per kind).
+PANEL_ROLES = ("chair", "secretary", *["member"] * 7)
+OPC_THRESHOLD = 42  # of the 70 points of parts A and B (60 %)
+OPC_PASSING = 0.8  # entrants scored above the threshold: 20,000 → 16,000
 
 
 def analyze() -> None:
@@ -38,7 +45,7 @@ def analyze() -> None:
             cursor.execute("ANALYZE")
 
 
-def setup_state(nominations: int) -> str:
+def setup_state(nominations: int, preset: str = "ladder") -> str:
     """ "missing", "ready" (an unplayed setup of the same size) or "dirty"."""
     from committees.models import Committee
     from selection.models import Nomination, Ranking, Round, ScoreSheet
@@ -48,6 +55,7 @@ def setup_state(nominations: int) -> str:
     round_ = Round.objects.filter(year=YEAR).first()
     if (
         round_ is None
+        or round_.preset != preset
         or Round.objects.count() != 1
         or ScoreSheet.objects.exists()
         or Ranking.objects.exists()
@@ -71,23 +79,29 @@ def central_staff():
     return user
 
 
-def make_round(year: int):
-    from selection.models import Criterion, Tier
+def make_round(year: int, preset: str = "ladder"):
+    from selection.models import Criterion, preset_steps
     from selection.rounds import round_create, round_open
 
     staff = central_staff()
     round_ = round_create(
         actor=staff,
+        preset=preset,
+        steps=preset_steps(
+            preset,
+            amphoe_advance=AMPHOE_ADVANCE,
+            province_advance=PROVINCE_ADVANCE,
+            province_threshold=OPC_THRESHOLD,
+        ),
         year=year,
         title_th=f"การคัดสรร OTOP ปี {year + 543}",
         tambon_deadline=FAR,
         amphoe_deadline=FAR,
         province_deadline=FAR,
         central_deadline=FAR,
-        amphoe_advance=AMPHOE_ADVANCE,
-        province_advance=PROVINCE_ADVANCE,
     )
-    for tier in (Tier.AMPHOE, Tier.PROVINCE, Tier.CENTRAL):
+    plan = round_.plan
+    for tier in [t for t in plan.committee_tiers if plan.scores(t)]:
         Criterion.objects.bulk_create(
             Criterion(
                 round=round_,
@@ -99,6 +113,7 @@ def make_round(year: int):
                 order=i,
             )
             for i, (part, code) in enumerate(CRITERIA)
+            if part in plan.step(tier).parts
         )
     return round_open(actor=staff, round_=round_)
 
@@ -257,13 +272,33 @@ def bulk_nominations(
     return nominations
 
 
-def build(nominations: int, seed: int) -> None:
+def subcommittees():
+    """The four central subcommittees of --preset opc, each given its type."""
+    from committees.models import Committee, Tier
+    from devdata.dataset.constants import SUBCOMMITTEE_TYPES
+    from products.models import Category
+
+    committees = Committee.objects.bulk_create(
+        Committee(tier=Tier.CENTRAL, kind=kind, term_start=TERM_START)
+        for kind in SUBCOMMITTEE_TYPES
+    )
+    types = dict(Category.objects.filter(parent__isnull=True).values_list("code", "pk"))
+    Committee.product_types.through.objects.bulk_create(
+        Committee.product_types.through(
+            committee_id=c.pk, category_id=types[SUBCOMMITTEE_TYPES[c.kind]]
+        )
+        for c in committees
+    )
+    return committees
+
+
+def build(nominations: int, seed: int, preset: str = "ladder") -> None:
     from committees.models import Committee, Tier
     from communities.models import Amphoe, Province, Tambon
 
     rng = random.Random(seed)  # noqa: S311 - repeatable test data, not secrets
     started = time.perf_counter()
-    round_ = make_round(YEAR)
+    round_ = make_round(YEAR, preset)
     committees = Committee.objects.bulk_create(
         [
             Committee(tier=Tier.AMPHOE, amphoe_id=code, term_start=TERM_START)
@@ -275,7 +310,14 @@ def build(nominations: int, seed: int) -> None:
         ]
         + [Committee(tier=Tier.CENTRAL, term_start=TERM_START)]
     )
-    bulk_members([(c, ROLES) for c in committees])
+    if preset == "opc":
+        committees += subcommittees()
+    bulk_members(
+        [
+            (c, PANEL_ROLES if preset == "opc" and c.tier == Tier.CENTRAL else ROLES)
+            for c in committees
+        ]
+    )
     places = list(
         Tambon.objects.order_by("code").values_list("code", "amphoe_id", "province_id")
     )
@@ -291,7 +333,14 @@ def build(nominations: int, seed: int) -> None:
     )
     analyze()
     print(
-        f"setup (bulk, not part of the round): {len(committees):,} committees × "
-        f"{len(ROLES)} scoring members, {nominations:,} submitted nominations "
+        f"setup (bulk, not part of the round, preset {preset}): "
+        f"{len(committees):,} committees × {len(ROLES)} scoring members"
+        + (
+            f" (the {len(committees) - len(Committee.objects.exclude(tier='central'))}"
+            f" central panels × {len(PANEL_ROLES)})"
+            if preset == "opc"
+            else ""
+        )
+        + f", {nominations:,} submitted nominations "
         f"in {time.perf_counter() - started:.1f} s"
     )

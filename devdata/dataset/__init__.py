@@ -29,7 +29,12 @@ memory, as ``plan``'s records), ``writing`` and ``publishing``, all writing
 through ``bulk``. ``constants`` holds the sizes, shares and criteria.
 """
 
-from devdata.dataset.constants import PRODUCERS_PER_PRODUCT, STAFF_USERNAME, TAG
+from devdata.dataset.constants import (
+    OPC_PROVINCE_THRESHOLD,
+    PRODUCERS_PER_PRODUCT,
+    STAFF_USERNAME,
+    TAG,
+)
 from devdata.dataset.generate import dataset_generate
 from devdata.dataset.owned import (
     DatasetConflict,
@@ -44,6 +49,7 @@ from devdata.dataset.owned import (
 )
 
 __all__ = [
+    "OPC_PROVINCE_THRESHOLD",
     "PRODUCERS_PER_PRODUCT",
     "STAFF_USERNAME",
     "TAG",

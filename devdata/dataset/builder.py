@@ -9,11 +9,12 @@ from django.contrib.auth.hashers import make_password
 from tqdm import tqdm
 
 from communities.models import Tambon
-from devdata.dataset.constants import BANGKOK, TYPE_WEIGHTS
+from devdata.dataset.constants import BANGKOK, OPC_PROVINCE_THRESHOLD, TYPE_WEIGHTS
 from devdata.dataset.owned import DatasetConflict
 from devdata.dataset.plan import Board, Event, Place
 from devdata.words import FIRST_NAMES, SURNAMES
 from products.models import Category, Standard
+from selection.models import Preset
 
 
 def _at(day: dt.date, seconds: int = 0) -> dt.datetime:
@@ -35,12 +36,16 @@ class BuilderBase:
         amphoe_advance: int,
         province_advance: int,
         progress: bool,
+        preset: str = Preset.LADDER,
+        province_threshold: int = OPC_PROVINCE_THRESHOLD,
     ):
         self.n_products = products
         self.rng = random.Random(seed)  # noqa: S311 - repeatable test data
         self.year = year  # C.E., the round's fiscal year (October to September)
         self.amphoe_advance = amphoe_advance
         self.province_advance = province_advance
+        self.preset = preset
+        self.province_threshold = province_threshold
         self.progress = progress
         self.unusable = make_password(None)
         self.places = [

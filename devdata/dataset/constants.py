@@ -11,6 +11,13 @@ STAFF_USERNAME = "ds-central-staff"
 BATCH_SIZE = 5000
 PRODUCERS_PER_PRODUCT = 0.93  # ~93,000 producers for ~100,000 products
 NOMINATED_SHARE = 0.16  # ~16,000 of ~100,000 products enter the round
+# The OTOP Product Champion grading (--preset opc): every certified product a
+# producer enters goes in, no tambon quota; the share is chosen so that about
+# 16,000 of 100,000 products pass the provinces' threshold (the 2022 national
+# stage graded 16,084).
+OPC_NOMINATED_SHARE = 0.213
+# The provinces score parts A and B only: 70 points here, of which 60 % goes up.
+OPC_PROVINCE_THRESHOLD = 42
 CERTIFIED_SHARE = 0.85
 WITHDRAWN_SHARE = 0.01
 CONFLICT_SHARE = 0.01  # nominations where one member declares a conflict
@@ -34,6 +41,17 @@ CRITERIA = (
 )
 CRITERION_MAX = Decimal(10)
 PARTS = {"A": slice(0, 4), "B": slice(4, 7), "C": slice(7, 10)}
+
+# The central subcommittees of --preset opc and the product type each grades;
+# the national committee grades the fifth type itself (committees allow one
+# active subcommittee per kind, and there are four kinds).
+SUBCOMMITTEE_TYPES = {
+    "production": "FOOD",
+    "standards": "DRINK",
+    "marketing": "TEXTILE",
+    "administration": "HOUSEHOLD",
+}
+PANEL_SEATS = ["chair", "secretary", "member", "member", "member"]
 
 # Shares of the generated data --------------------------------------------------
 

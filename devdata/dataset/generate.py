@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.buddhist_era import fiscal_year, to_be
-from devdata.dataset.constants import STAFF_USERNAME
+from devdata.dataset.constants import OPC_PROVINCE_THRESHOLD, STAFF_USERNAME
 from devdata.dataset.ladder import LadderBuilder
 from devdata.dataset.owned import (
     DatasetConflict,
@@ -17,7 +17,7 @@ from devdata.dataset.people import PeopleBuilder
 from devdata.dataset.producers import ProducersBuilder
 from devdata.dataset.publishing import RegistryPublisher
 from devdata.dataset.writing import LadderWriter
-from selection.models import Tier
+from selection.models import Preset, Tier
 from selection.rounds import round_close
 
 
@@ -29,12 +29,18 @@ def dataset_generate(
     year: int | None = None,
     amphoe_advance: int = 5,
     province_advance: int = 10,
+    preset: str = Preset.LADDER,
+    province_threshold: int = OPC_PROVINCE_THRESHOLD,
     reset: bool = False,
     progress: bool = False,
 ) -> None:
     """Write the whole world in one transaction (nothing if it fails).
     ``year`` is the C.E. fiscal year of the finished round (default: the last
-    one); ``reset`` replaces an earlier dataset, which is refused otherwise."""
+    one); ``reset`` replaces an earlier dataset, which is refused otherwise.
+    ``preset`` is the round's plan: the ladder (quotas ``amphoe_advance`` and
+    ``province_advance``) or the OTOP Product Champion grading (the provinces
+    forward every nomination scoring ``province_threshold`` or more on parts
+    A and B)."""
     current = fiscal_year(timezone.localdate())
     year = year or current - 1
     if products < 1:
@@ -44,6 +50,8 @@ def dataset_generate(
             f"The round must be finished: choose a fiscal year before B.E. "
             f"{to_be(current)}."
         )
+    if preset not in (Preset.LADDER, Preset.OPC):
+        raise DatasetConflict(f"No preset {preset!r}: choose ladder or opc.")
     if dataset_present():
         if not reset:
             raise DatasetConflict(
@@ -59,6 +67,8 @@ def dataset_generate(
         amphoe_advance=amphoe_advance,
         province_advance=province_advance,
         progress=progress,
+        preset=preset,
+        province_threshold=province_threshold,
     ).run()
 
 

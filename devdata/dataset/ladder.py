@@ -7,20 +7,28 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from accounts.models import User
 from core.buddhist_era import to_be
-from core.tiers import next_tier
 from devdata.dataset.builder import BuilderBase, _at
 from devdata.dataset.constants import (
     CONFLICT_SHARE,
     CRITERIA,
     CRITERION_MAX,
     NOMINATED_SHARE,
+    OPC_NOMINATED_SHARE,
     STAFF_USERNAME,
     TAG,
     WITHDRAWN_SHARE,
     State,
 )
 from devdata.dataset.plan import Board, Entry, PlannedRanking, Row, Sheet
-from selection.models import Criterion, Preset, RankingEntry, Round, Tier, preset_steps
+from selection.models import (
+    Advance,
+    Criterion,
+    Preset,
+    RankingEntry,
+    Round,
+    Tier,
+    preset_steps,
+)
 from selection.rounds import round_create, round_open
 
 
@@ -40,6 +48,7 @@ class LadderBuilder(BuilderBase):
         dates = self.round_dates
         round_ = round_create(
             actor=staff,
+            preset=self.preset,
             year=self.year,
             title_th=f"การคัดสรรสุดยอดหนึ่งตำบล หนึ่งผลิตภัณฑ์ไทย ปี {to_be(self.year)}",
             title_en=f"OTOP Product Champion selection {self.year} {TAG}",
@@ -48,13 +57,17 @@ class LadderBuilder(BuilderBase):
             province_deadline=dates["province_deadline"],
             central_deadline=dates["central_deadline"],
             steps=preset_steps(
-                Preset.LADDER,
+                self.preset,
                 tambon_quota=TAMBON_QUOTA,
                 amphoe_advance=self.amphoe_advance,
                 province_advance=self.province_advance,
+                province_threshold=self.province_threshold,
             ),
         )
         Round.objects.filter(pk=round_.pk).update(created_at=_at(dates["opens"]))
+        self.plan = round_.plan
+        # Each scoring tier's criteria: those of the parts its step scores.
+        scoring = [t for t in self.plan.committee_tiers if self.plan.scores(t)]
         Criterion.objects.bulk_create(
             Criterion(
                 round=round_,
@@ -66,8 +79,9 @@ class LadderBuilder(BuilderBase):
                 max_points=CRITERION_MAX,
                 order=order,
             )
-            for tier in (Tier.AMPHOE, Tier.PROVINCE, Tier.CENTRAL)
+            for tier in scoring
             for order, (part, code, title_th, title_en) in enumerate(CRITERIA)
+            if part in self.plan.step(tier).parts
         )
         self.criteria = {
             tier: list(
@@ -75,7 +89,7 @@ class LadderBuilder(BuilderBase):
                 .order_by("order")
                 .values_list("pk", flat=True)
             )
-            for tier in (Tier.AMPHOE, Tier.PROVINCE, Tier.CENTRAL)
+            for tier in scoring
         }
         self.bands = sorted(
             round_.star_bands.values_list("min_score", "stars"), reverse=True
@@ -83,18 +97,20 @@ class LadderBuilder(BuilderBase):
         return round_open(actor=staff, round_=round_)
 
     def nominees(self) -> list[Entry]:
-        """About NOMINATED_SHARE of the products, certified ones only, at
-        most the tambon quota per tambon, submitted between the tambon forums
-        (November) and the tambon deadline."""
+        """About NOMINATED_SHARE of the products (OPC_NOMINATED_SHARE in an
+        OPC round), certified ones only, at most the plan's tambon quota per
+        tambon, submitted between the tambon forums (November) and the tambon
+        deadline."""
         rng = self.rng
-        quota = TAMBON_QUOTA
+        quota = self.plan.tambon_quota
         eligible = [i for i, ok in enumerate(self.product_certified) if ok]
         rng.shuffle(eligible)
-        wanted = round(self.n_products * NOMINATED_SHARE)
+        share = OPC_NOMINATED_SHARE if self.preset == Preset.OPC else NOMINATED_SHARE
+        wanted = round(self.n_products * share)
         chosen, per_tambon = [], defaultdict(int)
         for i in eligible:
             place = self.producer_place[self.product_producer[i]]
-            if per_tambon[place.code] < quota:
+            if quota is None or per_tambon[place.code] < quota:
                 per_tambon[place.code] += 1
                 chosen.append(i)
                 if len(chosen) == wanted:
@@ -134,14 +150,15 @@ class LadderBuilder(BuilderBase):
     TIER_BIAS = {Tier.AMPHOE: 0.0, Tier.PROVINCE: -1.5, Tier.CENTRAL: -3.0}  # stricter
 
     def climb(self, entries: list[Entry]) -> dict[str, list[PlannedRanking]]:
-        """Every committee scores its queue, finalizes and approves the
-        ranking; the top of each goes up; the centre awards all its queue."""
+        """Every committee scores its queue (or, where the plan has it only
+        check, scores nothing), finalizes and approves the ranking; what the
+        plan's advance rule picks goes up; the centre awards all its queue."""
         self.sheets: list[Sheet] = []
         # (member, producer index) → when the member declared the conflict.
         self.conflicts: dict[tuple[int, int], dt.datetime] = {}
         rankings = {}
         queue = [e for e in entries if e.state == State.PENDING]
-        for tier in (Tier.AMPHOE, Tier.PROVINCE, Tier.CENTRAL):
+        for tier in self.plan.committee_tiers:
             by_area: dict[str, list[Entry]] = defaultdict(list)
             for entry in queue:
                 area = {
@@ -164,29 +181,40 @@ class LadderBuilder(BuilderBase):
             ]
         return rankings
 
+    @property
+    def panels(self) -> dict[str, Board]:
+        return {b.type_code: b for b in self.boards.values() if b.type_code}
+
     def rank(self, board: Board, tier: str, queue: list[Entry]) -> PlannedRanking:
         rng = self.rng
+        step = self.plan.step(tier)
         first, last, finalized_from = (
             dt.date(self.year, month, day) for month, day in self.TIER_WINDOWS[tier]
         )
-        for entry in queue:
-            if board.ordinary and rng.random() < CONFLICT_SHARE:
-                member = rng.choice(board.ordinary)
-                producer = self.product_producer[entry.product]
-                self.conflicts.setdefault((member, producer), _at(first))
+        panels = self.panels if tier == Tier.CENTRAL else {}
+        panel_of = [
+            panels.get(self.product_leaf[e.product].parent.code, board) for e in queue
+        ]
+        if step.scores:
+            for entry, panel in zip(queue, panel_of, strict=True):
+                if panel.ordinary and rng.random() < CONFLICT_SHARE:
+                    member = rng.choice(panel.ordinary)
+                    producer = self.product_producer[entry.product]
+                    self.conflicts.setdefault((member, producer), _at(first))
+        criteria = [c for c in CRITERIA if c[0] in step.parts]
         rows = []
-        for entry in queue:
+        for entry, panel in zip(queue, panel_of, strict=True):
             producer = self.product_producer[entry.product]
-            scorers = [m for m in board.members if (m, producer) not in self.conflicts]
+            scorers = [m for m in panel.members if (m, producer) not in self.conflicts]
             sheets = []
-            for member in scorers:
-                level = entry.quality + board.bias[member] + self.TIER_BIAS[tier]
+            for member in scorers if step.scores else ():
+                level = entry.quality + panel.bias[member] + self.TIER_BIAS[tier]
                 halves = bytes(
                     min(20, max(0, round(2 * (level / 10 + rng.gauss(0, 0.8)))))
-                    for _criterion in CRITERIA
+                    for _criterion in criteria
                 )
                 sheets.append(
-                    Sheet(entry, tier, board, member, halves, self._moment(first, last))
+                    Sheet(entry, tier, panel, member, halves, self._moment(first, last))
                 )
             self.sheets += sheets
             n = len(sheets) or 1
@@ -207,19 +235,24 @@ class LadderBuilder(BuilderBase):
         )
         finalized = self._moment(finalized_from, finalized_from + dt.timedelta(days=3))
         approved = finalized + dt.timedelta(seconds=rng.randint(3600, 3 * 86400))
-        advance = {
-            Tier.AMPHOE: self.amphoe_advance,
-            Tier.PROVINCE: self.province_advance,
-        }.get(tier)
-        for position, row in enumerate(rows, start=1):
+        above = self.plan.next_tier(tier)
+        # As PlanStep.advancing (no per-type quotas here): a quota by position,
+        # a threshold (inclusive) by the mean, or all; the award tier takes
+        # all it approves.
+        if above is None:
+            goes_up = [True] * len(rows)
+        elif step.advance == Advance.QUOTA:
+            goes_up = [position <= step.quota for position in range(1, len(rows) + 1)]
+        else:
+            goes_up = step.advancing(rows)
+        for position, (row, goes) in enumerate(zip(rows, goes_up, strict=True), 1):
             entry = row.entry
-            goes = advance is None or position <= advance
             row.decision = (
                 RankingEntry.Decision.FORWARD
                 if goes
                 else RankingEntry.Decision.NOT_SELECTED
             )
-            if tier == Tier.CENTRAL:
+            if above is None:
                 entry.state = State.AWARDED
                 entry.final_score = row.mean_total
                 entry.stars = self.stars_for(row.mean_total)
@@ -227,8 +260,8 @@ class LadderBuilder(BuilderBase):
                     days=2, seconds=60 * position
                 )
             elif goes:
-                entry.tier = next_tier(tier)
-                if tier == Tier.PROVINCE:
+                entry.tier = above
+                if tier == Tier.PROVINCE and step.scores:
                     entry.provincial_score = row.mean_total
             else:
                 entry.state = State.NOT_SELECTED

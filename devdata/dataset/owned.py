@@ -155,6 +155,7 @@ def dataset_remove() -> None:
     _purge(CommitteeUserObjectPermission.objects.filter(content_object__in=committees))
     MembershipEvent.objects.filter(committee__in=committees).purge()
     _purge(Membership.objects.filter(committee__in=committees))
+    _purge(Committee.product_types.through.objects.filter(committee__in=committees))
     _purge(Committee.objects.filter(pk__in=committees))
     OfficerAssignmentEvent.objects.filter(assignment__user__in=users).purge()
     _purge(OfficerAssignment.objects.filter(user__in=users))

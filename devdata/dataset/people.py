@@ -24,9 +24,16 @@ from communities.models import (
 from core.buddhist_era import fiscal_year
 from devdata.dataset.builder import BuilderBase, _at
 from devdata.dataset.bulk import _bulk, _insert_rows
-from devdata.dataset.constants import STAFF_USERNAME, USER_PREFIX
+from devdata.dataset.constants import (
+    PANEL_SEATS,
+    STAFF_USERNAME,
+    SUBCOMMITTEE_TYPES,
+    USER_PREFIX,
+)
 from devdata.dataset.plan import Board
 from devdata.demo.data import CENTRAL_STAFF_APPS, CENTRAL_STAFF_RIGHTS
+from products.models import Category
+from selection.models import Preset
 
 
 class PeopleBuilder(BuilderBase):
@@ -42,6 +49,15 @@ class PeopleBuilder(BuilderBase):
         ):
             seats = ["chair", "secretary"] + ["member"] * self.rng.choice((2, 3))
             self.boards[f"{tier}:{code}"] = Board(tier=tier, area=code, seats=seats)
+        if self.preset == Preset.OPC:
+            for kind, type_code in SUBCOMMITTEE_TYPES.items():
+                self.boards[f"{CommitteeTier.CENTRAL}:{kind}"] = Board(
+                    tier=CommitteeTier.CENTRAL,
+                    area="",
+                    seats=list(PANEL_SEATS),
+                    kind=kind,
+                    type_code=type_code,
+                )
         total = 1 + len(amphoes) + sum(len(b.seats) for b in self.boards.values())
         bar = self._bar("people and committees", total, "users")
         staff = self.central_staff(bar)
@@ -128,6 +144,7 @@ class PeopleBuilder(BuilderBase):
         committees = [
             Committee(
                 tier=b.tier,
+                kind=b.kind,
                 amphoe_id=b.area if b.tier == CommitteeTier.AMPHOE else None,
                 province_id=b.area if b.tier == CommitteeTier.PROVINCE else None,
                 term_start=term_start,
@@ -137,10 +154,22 @@ class PeopleBuilder(BuilderBase):
             for b in boards
         ]
         _bulk(Committee, committees)
+        types = dict(
+            Category.objects.filter(parent__isnull=True).values_list("code", "pk")
+        )
+        Committee.product_types.through.objects.bulk_create(
+            Committee.product_types.through(
+                committee_id=c.pk, category_id=types[b.type_code]
+            )
+            for b, c in zip(boards, committees, strict=True)
+            if b.type_code
+        )
         seated = []  # (board, role, user)
         for board, committee in zip(boards, committees, strict=True):
             board.pk = committee.pk
             area = {"amphoe": "a", "province": "p"}.get(board.tier, "") + board.area
+            if board.kind != "main":
+                area = f"central-{board.kind}"
             for index, role in enumerate(board.seats):
                 # Seats 2, 3, 4 are member1, member2, member3.
                 seat = f"member{index - 1}" if role == "member" else role

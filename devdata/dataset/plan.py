@@ -36,6 +36,8 @@ class Board:
     tier: str
     area: str
     seats: list[str]  # roles: chair, secretary, member…
+    kind: str = "main"  # or a central subcommittee's kind
+    type_code: str = ""  # the product type a subcommittee grades
     pk: int = 0
     chair: int = 0
     secretary: int = 0
@@ -69,7 +71,9 @@ class Sheet:
     tier: str
     board: Board
     member: int
-    halves: bytes  # points per criterion, in half points (0-20)
+    # Points per criterion of the tier, in half points (0-20), in CRITERIA's
+    # order: a tier scoring parts A and B only has the first seven.
+    halves: bytes
     submitted_at: dt.datetime
 
     @property

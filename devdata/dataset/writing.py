@@ -9,7 +9,6 @@ from django.db import connection
 from django.utils.translation import gettext as _
 
 from committees.models import ConflictDeclaration
-from core.tiers import NEXT_TIER
 from devdata.dataset.builder import BuilderBase, _at
 from devdata.dataset.bulk import _bulk, _chunks, _insert_rows
 from devdata.dataset.constants import AWARD_NOTE, State
@@ -52,7 +51,7 @@ class LadderWriter(BuilderBase):
         for entry in entries:
             by_tambon[entry.place.code].append(entry)
         forums = {}
-        for code, chosen in by_tambon.items():
+        for code, chosen in by_tambon.items() if self.plan.forum_required else ():
             place = chosen[0].place
             held = dt.date(self.year - 1, 11, rng.randint(1, 30))
             names = " ".join(self.product_name[e.product] for e in chosen)
@@ -81,7 +80,7 @@ class LadderWriter(BuilderBase):
                     amphoe_code=entry.place.amphoe,
                     province_code=entry.place.province,
                     category_id=leaf.parent_id,
-                    forum=forums[entry.place.code],
+                    forum=forums.get(entry.place.code),
                     created_by_id=self.officers[entry.place.amphoe],
                     created_at=entry.created_at,
                     submitted_at=entry.submitted_at,
@@ -231,11 +230,21 @@ class LadderWriter(BuilderBase):
                 note=_("%(n)s nominations ranked") % {"n": len(r.rows)},
             )
         )
-        next_tier = NEXT_TIER
+        above = self.plan.next_tier(r.tier)
+        scores = self.plan.scores(r.tier)
         for position, row in enumerate(r.rows, start=1):
-            if r.tier == Tier.CENTRAL:
+            if above is None:
                 continue
             forwarded = row.decision == RankingEntry.Decision.FORWARD
+            # As services.advance: a checking tier's note says it passed.
+            note = (
+                _("Position %(position)s, mean %(mean)s")
+                % {"position": position, "mean": row.mean_total}
+                if scores
+                else _("Passed the check")
+                if forwarded
+                else ""
+            )
             self.events.append(
                 Event(
                     r.approved_at,
@@ -244,11 +253,10 @@ class LadderWriter(BuilderBase):
                     row.entry,
                     ranking=r,
                     before=(r.tier, State.PENDING),
-                    after=(next_tier[r.tier], State.PENDING)
+                    after=(above, State.PENDING)
                     if forwarded
                     else (r.tier, State.NOT_SELECTED),
-                    note=_("Position %(position)s, mean %(mean)s")
-                    % {"position": position, "mean": row.mean_total},
+                    note=note,
                 )
             )
         self.events.append(
@@ -261,7 +269,7 @@ class LadderWriter(BuilderBase):
                 after=("", Ranking.Status.APPROVED),
             )
         )
-        if r.tier == Tier.CENTRAL:
+        if above is None:
             for row in r.rows:
                 entry = row.entry
                 self.events.append(

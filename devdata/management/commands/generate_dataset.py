@@ -8,6 +8,7 @@ from django.db import connection
 from communities.models import Tambon
 from core.buddhist_era import from_be
 from devdata import dataset
+from selection.models import Preset
 
 FIRST_ROUND_BE = 2544  # OTOP began in B.E. 2544 (2001)
 
@@ -43,6 +44,23 @@ class Command(BaseCommand):
             help="nominations each provincial committee forwards (default 10)",
         )
         parser.add_argument(
+            "--preset",
+            choices=[Preset.LADDER, Preset.OPC],
+            default=Preset.LADDER,
+            help="the round's plan: ladder (forums, tambon quota, top N at each "
+            "tier) or opc (OTOP Product Champion grading: the district checks, "
+            "the province scores parts A and B against a threshold, the centre "
+            "grades every entrant in subcommittees by product type)",
+        )
+        parser.add_argument(
+            "--province-threshold",
+            type=int,
+            default=dataset.OPC_PROVINCE_THRESHOLD,
+            help="with --preset opc: the provinces forward every nomination "
+            "scoring this or more of the 70 points of parts A and B "
+            f"(default {dataset.OPC_PROVINCE_THRESHOLD})",
+        )
+        parser.add_argument(
             "--reset",
             action="store_true",
             help="replace an earlier dataset (only its own rows are removed)",
@@ -67,6 +85,8 @@ class Command(BaseCommand):
                 year=from_be(year) if year else None,
                 amphoe_advance=options["amphoe_advance"],
                 province_advance=options["province_advance"],
+                preset=options["preset"],
+                province_threshold=options["province_threshold"],
                 reset=options["reset"],
                 progress=verbose,
             )

@@ -73,9 +73,7 @@ def demo_remove() -> None:
         ProductEvent.objects.filter(product__in=products).purge()
         products.delete()
         registrations = ProducerRegistration.objects.filter(producer__in=producers)
-        ProducerRegistrationEvent.objects.filter(
-            registration__in=registrations
-        ).purge()
+        ProducerRegistrationEvent.objects.filter(registration__in=registrations).purge()
         registrations.delete()
         producers.delete()
         committee_ids = list(committees.values_list("pk", flat=True))

@@ -226,7 +226,7 @@ class LadderBuilder(BuilderBase):
                     mean_b=_q(sum((s.part("B") for s in sheets), Decimal(0)) / n),
                     mean_c=_q(sum((s.part("C") for s in sheets), Decimal(0)) / n),
                     sheet_count=len(sheets),
-                    expected=len(scorers),
+                    expected=len(scorers) if step.scores else 0,
                 )
             )
         # As selection.selectors.ranking_rows.

@@ -77,6 +77,12 @@ def ranking_rows(committee: Committee, round_: Round) -> list[RankedRow]:
             "product__producer", "category"
         )
     )
+    if not round_.plan.scores(committee.tier):
+        # A tier that only checks: no sheets to count, in submission order.
+        zero = Decimal("0.00")
+        rows = [RankedRow(n, zero, zero, zero, zero, 0, 0) for n in nominations]
+        rows.sort(key=ranking_key)
+        return rows
     routing = {}
     if committee.tier in NATIONAL_TIERS and not committee.is_subcommittee:
         routing = central_routing()

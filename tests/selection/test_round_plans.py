@@ -81,7 +81,7 @@ def district_world(round_, per_tambon=3, tambons=2):
 # The OTOP Product Champion grading --------------------------------------------------
 
 
-def test_an_opc_round_checks_grades_by_threshold_and_stars_everyone(geography):
+def test_an_opc_round_checks_grades_by_threshold_and_stars_everyone(geography, english):
     round_ = make_round(preset=Preset.OPC, province_threshold=60)
     # No forum, no tambon quota: five from one tambon all go in.
     district, names = district_world(round_, per_tambon=5, tambons=1)

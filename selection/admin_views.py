@@ -21,6 +21,7 @@ from core.workflow import REFUSALS, refusal_messages, refusal_text
 from selection.models import Part, Ranking, RankingEntry, Round
 from selection.resources import NominationEventResource, RankingResource
 from selection.selectors import (
+    award_preview,
     criteria_for,
     lower_tier_results,
     ranking_events,
@@ -224,9 +225,6 @@ def _ranking_post(request, ranking: Ranking) -> None:
             justification=request.POST.get("justification", ""),
         )
         messages.success(request, _("The entry is moved."))
-    elif do == "award_all":
-        count = ranking_award_all(actor=user, ranking=ranking)
-        messages.success(request, _("%(n)s nominations awarded.") % {"n": count})
     else:
         raise Http404
 
@@ -258,10 +256,37 @@ def ranking_view(model_admin, request, ranking: Ranking):
         "quota": overall,
         "type_quotas": type_quotas,
         "actions": actions,
+        "preview": award_preview(ranking) if "award_all" in actions else None,
         "events": ranking_events(ranking),
         "urls": ranking_urls(ranking),
     }
     return TemplateResponse(request, "admin/selection/ranking.html", context)
+
+
+def ranking_award_view(model_admin, request, ranking: Ranking):
+    """Award all, confirmed: the page shows how many nominations each star
+    band takes and awards on its POST (it cannot be undone)."""
+    page = ranking_urls(ranking)["page"]
+    if "award_all" not in ranking_actions(request.user, ranking):
+        messages.error(request, _("Stars cannot be awarded from this ranking now."))
+        return redirect(page)
+    if request.method == "POST":
+        try:
+            count = ranking_award_all(actor=request.user, ranking=ranking)
+        except REFUSALS as error:
+            messages.error(request, refusal_text(error))
+            return redirect(request.path)
+        messages.success(request, _("%(n)s nominations awarded.") % {"n": count})
+        return redirect(page)
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "opts": model_admin.model._meta,
+        "title": _("Award stars to every nomination of this ranking?"),
+        "ranking": ranking,
+        "preview": award_preview(ranking),
+        "urls": ranking_urls(ranking),
+    }
+    return TemplateResponse(request, "admin/selection/award_confirm.html", context)
 
 
 def ranking_export(ranking: Ranking, fmt: str):

@@ -19,7 +19,10 @@ from selection.selectors.queues import (
     scoring_committee_for,
 )
 from selection.selectors.rankings import (
+    AwardPreview,
+    BandCount,
     RankingLine,
+    award_preview,
     lower_tier_results,
     ranking_events,
     ranking_lines,
@@ -38,9 +41,12 @@ from selection.selectors.scoring import (
 )
 
 __all__ = [
+    "AwardPreview",
+    "BandCount",
     "RankedRow",
     "RankingLine",
     "annotate_queue",
+    "award_preview",
     "committee_for",
     "criteria_for",
     "events_visible_to",

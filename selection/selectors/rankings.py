@@ -5,7 +5,8 @@ a file."""
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 
 from accounts.models import User
 from committees.models import Committee, Kind
@@ -17,6 +18,7 @@ from selection.models import (
     Ranking,
     RankingEntry,
     Round,
+    StarBand,
 )
 from selection.selectors.queues import is_central_staff
 from selection.selectors.scoring import ranking_rows
@@ -212,4 +214,55 @@ def lower_tier_results(nomination: Nomination) -> QuerySet[RankingEntry]:
         .exclude(ranking__tier=nomination.tier)
         .select_related("ranking__committee", "ranking__round")
         .order_by("ranking__approved_at")
+    )
+
+
+# Awarding a whole central ranking ----------------------------------------------------
+
+
+@dataclass
+class BandCount:
+    stars: int
+    min_score: Decimal | None  # None: below every band (one star)
+    count: int
+
+    @property
+    def symbols(self) -> str:
+        return "★" * self.stars
+
+
+@dataclass
+class AwardPreview:
+    bands: list[BandCount]
+    total: int
+    unscored: int  # entries without a counted sheet: award all refuses
+
+
+def award_preview(ranking: Ranking) -> AwardPreview:
+    """How many of the ranking's nominations still to award fall in each of
+    the round's star bands, highest first: ``Round.stars_for`` done in SQL, one
+    grouped query over the entries (the bands a subquery), and the bands."""
+    band = StarBand.objects.filter(
+        round=ranking.round_id, min_score__lte=OuterRef("mean_total")
+    ).order_by("-min_score")
+    rows = (
+        RankingEntry.objects.filter(
+            ranking=ranking, nomination__state=Nomination.State.PENDING
+        )
+        .annotate(band_stars=Coalesce(Subquery(band.values("stars")[:1]), Value(1)))
+        .order_by()
+        .values("band_stars")
+        .annotate(n=Count("pk"), unscored=Count("pk", filter=Q(sheet_count=0)))
+    )
+    counts = {row["band_stars"]: row["n"] for row in rows}
+    unscored = sum(row["unscored"] for row in rows)
+    bands = [
+        BandCount(stars=stars, min_score=low, count=counts.pop(stars, 0))
+        for stars, low in StarBand.objects.filter(round=ranking.round_id)
+        .order_by("-min_score")
+        .values_list("stars", "min_score")
+    ]
+    bands += [BandCount(stars, None, n) for stars, n in sorted(counts.items())]
+    return AwardPreview(
+        bands=bands, total=sum(b.count for b in bands), unscored=unscored
     )

@@ -30,6 +30,7 @@ from selection.selectors import (
     lower_tier_results,
     ranking_events,
     ranking_lines,
+    ranking_page,
     ranking_quota,
 )
 from selection.services import (
@@ -251,12 +252,14 @@ def ranking_view(model_admin, request, ranking: Ranking):
         return redirect(ranking_urls(ranking)["page"])
     actions = ranking_actions(request.user, ranking)
     overall, type_quotas = ranking_quota(ranking)
+    page, lines = ranking_page(ranking, request.GET.get("p"))
     context = {
         **model_admin.admin_site.each_context(request),
         "opts": model_admin.model._meta,
         "title": str(ranking),
         "ranking": ranking,
-        "lines": ranking_lines(ranking),
+        "lines": lines,
+        "page": page,
         "quota": overall,
         "type_quotas": type_quotas,
         "actions": actions,

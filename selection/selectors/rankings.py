@@ -4,7 +4,9 @@ a file."""
 
 from dataclasses import dataclass
 from decimal import Decimal
+from types import SimpleNamespace
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
@@ -145,22 +147,69 @@ def ranking_lines(ranking: Ranking) -> list[RankingLine]:
             )
         ]
     else:
-        entries = ranking.entries.select_related(
-            "nomination__product__producer", "nomination__category"
-        ).order_by("position")
-        rows = [(entry.position, entry, entry) for entry in entries]
+        rows = [(entry.position, entry, entry) for entry in _entries(ranking)]
+    return _lines(ranking, rows, _marks(ranking, [row for _p, row, _e in rows]))
+
+
+# Lines per page of the ranking page (a national round ranks ~16,000).
+RANKING_PAGE = 100
+
+
+def ranking_page(ranking: Ranking, number) -> tuple[Page, list[RankingLine]]:
+    """One page of ranking_lines: a stored ranking reads only the page's
+    entries (and, where the tier forwards, the means that draw the quota
+    marks); an open one is ranked live and cut. The same queries for any
+    length."""
+    if ranking.status == Ranking.Status.OPEN:
+        page = Paginator(ranking_lines(ranking), RANKING_PAGE).get_page(number)
+        return page, list(page.object_list)
+    page = Paginator(_entries(ranking), RANKING_PAGE).get_page(number)
+    rows = [(entry.position, entry, entry) for entry in page.object_list]
+    marks = []
+    if _forwards(ranking):
+        light = [
+            SimpleNamespace(
+                nomination=SimpleNamespace(category_id=category), mean_total=mean
+            )
+            for category, mean in ranking.entries.order_by("position").values_list(
+                "nomination__category_id", "mean_total"
+            )
+        ]
+        marks = _marks(ranking, light)[page.start_index() - 1 : page.end_index()]
+    return page, _lines(ranking, rows, marks)
+
+
+def _entries(ranking: Ranking) -> QuerySet[RankingEntry]:
+    return ranking.entries.select_related(
+        "nomination__product__producer", "nomination__category"
+    ).order_by("position")
+
+
+def _forwards(ranking: Ranking) -> bool:
+    plan = ranking.round.plan
+    step, following = plan.step(ranking.tier), plan.next_tier(ranking.tier)
+    return step is not None and following is not None
+
+
+def _marks(ranking: Ranking, rows) -> list[bool]:
+    """Which rows (all of the ranking, in order) go up under the tier's rule."""
+    if not _forwards(ranking):
+        return []
+    step = ranking.round.plan.step(ranking.tier)
+    by_type = _type_quotas(ranking) if step.advance == "quota" else {}
+    return step.advancing(rows, by_type)
+
+
+def _lines(ranking: Ranking, rows, marks: list[bool]) -> list[RankingLine]:
     codes = {row.nomination.tambon_code for _p, row, _e in rows}
     tambons = {
         t.code: t
         for t in Tambon.objects.filter(code__in=codes).select_related("amphoe")
     }
-    plan = ranking.round.plan
-    step = plan.step(ranking.tier)
-    forwards = step is not None and plan.next_tier(ranking.tier) is not None
-    quota = step.advance == "quota" if forwards else False
+    step = ranking.round.plan.step(ranking.tier)
+    quota = _forwards(ranking) and step.advance == "quota"
     by_type = _type_quotas(ranking) if quota else {}
     overall = step.quota if quota else None
-    marks = step.advancing([row for _p, row, _e in rows], by_type) if forwards else []
     lines = []
     for (position, row, entry), within in zip(
         rows, marks or [False] * len(rows), strict=True

@@ -182,3 +182,19 @@ def test_only_the_chair_may_open_the_confirmation(centre, client):
         client.post(award_url(ranking))
     assert not Nomination.objects.filter(state="awarded").exists()
     assert Ranking.objects.get(pk=ranking.pk).status == "approved"
+
+
+def test_the_ranking_page_shows_one_page_of_entries(centre, client):
+    add_nominations(centre, 250)
+    ranking = approve_ranking(centre)
+    client.force_login(centre.national.chair)
+
+    first = client.get(ranking_url(ranking))
+    third = client.get(ranking_url(ranking), {"p": "3"})
+    junk = client.get(ranking_url(ranking), {"p": "abc"})
+    assert client.get(ranking_url(ranking), {"p": "\x00"}).status_code in (200, 400)
+
+    assert [line.position for line in first.context["lines"]] == list(range(1, 101))
+    assert [line.position for line in third.context["lines"]] == list(range(201, 251))
+    assert junk.status_code == 200 and junk.context["page"].number == 1
+    assert first.context["page"].paginator.count == 250

@@ -29,6 +29,21 @@ class Contact:
     language: str = "th"
 
 
+@dataclass(frozen=True)
+class Message:
+    """One occurrence to record: its key, who hears of it, and what it says."""
+
+    event_key: str
+    recipients: tuple
+    context: dict
+    link: str = ""
+
+
+# Keys per statement when many messages are written at once (well under the
+# SQLite and PostgreSQL limits on bound parameters).
+BATCH = 500
+
+
 def notify(
     *,
     event_type: str,
@@ -40,62 +55,99 @@ def notify(
     """Record the event for each recipient (in-app for users, email for
     everyone with an address who has not opted out). Idempotent per event key.
     Returns how many recipients were new."""
-    context = context or {}
-    users = {r.pk: r for r in recipients if isinstance(r, User) and r.is_active}
-    contacts = {
-        c.email.lower(): c for c in recipients if isinstance(c, Contact) and c.email
+    return notify_each(
+        event_type=event_type,
+        messages=[Message(event_key, tuple(recipients), context or {}, link)],
+    )
+
+
+def notify_each(*, event_type: str, messages: Iterable[Message]) -> int:
+    """``notify`` for many occurrences of one event type at once (a whole
+    ranking awarded, say): the same rows, written in a few statements per
+    batch of keys instead of a few per occurrence."""
+    messages = list(messages)
+    written, delivering = 0, False
+    for start in range(0, len(messages), BATCH):
+        created, deliveries = _notify_batch(event_type, messages[start : start + BATCH])
+        written, delivering = written + created, delivering or deliveries
+    if delivering:
+        transaction.on_commit(enqueue_delivery)
+    return written
+
+
+def _notify_batch(event_type: str, messages: list[Message]) -> tuple[int, bool]:
+    users_of = {
+        m.event_key: {
+            r.pk: r for r in m.recipients if isinstance(r, User) and r.is_active
+        }
+        for m in messages
     }
     created = Notification.objects.bulk_create(
         [
             Notification(
                 recipient=user,
                 event_type=event_type,
-                event_key=event_key,
-                context=context,
-                link=link,
+                event_key=m.event_key,
+                context=m.context,
+                link=m.link,
             )
-            for user in users.values()
+            for m in messages
+            for user in users_of[m.event_key].values()
         ],
         ignore_conflicts=True,
     )
-    notifications = {
-        n.recipient_id: n
-        for n in Notification.objects.filter(event_key=event_key, recipient__in=users)
-    }
-    opted_out = set(
-        EmailOptOut.objects.filter(user__in=users, event_type=event_type).values_list(
-            "user_id", flat=True
+    everyone = {pk for users in users_of.values() for pk in users}
+    if not everyone:
+        notifications = {}
+        opted_out = set()
+    else:
+        notifications = {
+            (n.event_key, n.recipient_id): n
+            for n in Notification.objects.filter(
+                event_key__in=list(users_of), recipient__in=everyone
+            )
+        }
+        opted_out = set(
+            EmailOptOut.objects.filter(
+                user__in=everyone, event_type=event_type
+            ).values_list("user_id", flat=True)
         )
-    )
-    deliveries = [
-        Delivery(
-            notification=notifications.get(user.pk),
-            event_type=event_type,
-            event_key=event_key,
-            recipient=user,
-            address=user.email,
-            language=user.preferred_language,
-            context=context,
-            link=link,
-        )
-        for user in users.values()
-        if user.email and user.pk not in opted_out
-    ] + [
-        Delivery(
-            event_type=event_type,
-            event_key=event_key,
-            address=contact.email,
-            language=contact.language,
-            context=context,
-            link=link,
-        )
-        for contact in contacts.values()
-        if contact.email.lower() not in {u.email.lower() for u in users.values()}
-    ]
+    deliveries = []
+    for m in messages:
+        users = users_of[m.event_key]
+        user_emails = {u.email.lower() for u in users.values()}
+        contacts = {
+            c.email.lower(): c
+            for c in m.recipients
+            if isinstance(c, Contact) and c.email
+        }
+        deliveries += [
+            Delivery(
+                notification=notifications.get((m.event_key, user.pk)),
+                event_type=event_type,
+                event_key=m.event_key,
+                recipient=user,
+                address=user.email,
+                language=user.preferred_language,
+                context=m.context,
+                link=m.link,
+            )
+            for user in users.values()
+            if user.email and user.pk not in opted_out
+        ] + [
+            Delivery(
+                event_type=event_type,
+                event_key=m.event_key,
+                address=contact.email,
+                language=contact.language,
+                context=m.context,
+                link=m.link,
+            )
+            for address, contact in contacts.items()
+            if address not in user_emails
+        ]
     Delivery.objects.bulk_create(deliveries, ignore_conflicts=True)
-    if deliveries:
-        transaction.on_commit(enqueue_delivery)
-    return len(created)
+    return len(created), bool(deliveries)
 
 
 def enqueue_delivery() -> None:

@@ -1,11 +1,14 @@
 """Custom admin pages of the ladder: the score sheet and the ranking. Each
 parses the POST, calls one service, and shows its refusal as a message."""
 
+import re
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -15,16 +18,19 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from committees.permissions import committees_for
+from communities.models import Province
 from core.exports import FORMATS, export_response
 from core.numbers import is_whole_number
 from core.workflow import REFUSALS, refusal_messages, refusal_text
 from selection.models import Part, Ranking, RankingEntry, Round
 from selection.resources import NominationEventResource, RankingResource
 from selection.selectors import (
+    award_preview,
     criteria_for,
     lower_tier_results,
     ranking_events,
     ranking_lines,
+    ranking_page,
     ranking_quota,
 )
 from selection.services import (
@@ -224,9 +230,6 @@ def _ranking_post(request, ranking: Ranking) -> None:
             justification=request.POST.get("justification", ""),
         )
         messages.success(request, _("The entry is moved."))
-    elif do == "award_all":
-        count = ranking_award_all(actor=user, ranking=ranking)
-        messages.success(request, _("%(n)s nominations awarded.") % {"n": count})
     else:
         raise Http404
 
@@ -249,19 +252,48 @@ def ranking_view(model_admin, request, ranking: Ranking):
         return redirect(ranking_urls(ranking)["page"])
     actions = ranking_actions(request.user, ranking)
     overall, type_quotas = ranking_quota(ranking)
+    page, lines = ranking_page(ranking, request.GET.get("p"))
     context = {
         **model_admin.admin_site.each_context(request),
         "opts": model_admin.model._meta,
         "title": str(ranking),
         "ranking": ranking,
-        "lines": ranking_lines(ranking),
+        "lines": lines,
+        "page": page,
         "quota": overall,
         "type_quotas": type_quotas,
         "actions": actions,
+        "preview": award_preview(ranking) if "award_all" in actions else None,
         "events": ranking_events(ranking),
         "urls": ranking_urls(ranking),
     }
     return TemplateResponse(request, "admin/selection/ranking.html", context)
+
+
+def ranking_award_view(model_admin, request, ranking: Ranking):
+    """Award all, confirmed: the page shows how many nominations each star
+    band takes and awards on its POST (it cannot be undone)."""
+    page = ranking_urls(ranking)["page"]
+    if "award_all" not in ranking_actions(request.user, ranking):
+        messages.error(request, _("Stars cannot be awarded from this ranking now."))
+        return redirect(page)
+    if request.method == "POST":
+        try:
+            count = ranking_award_all(actor=request.user, ranking=ranking)
+        except REFUSALS as error:
+            messages.error(request, refusal_text(error))
+            return redirect(request.path)
+        messages.success(request, _("%(n)s nominations awarded.") % {"n": count})
+        return redirect(page)
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "opts": model_admin.model._meta,
+        "title": _("Award stars to every nomination of this ranking?"),
+        "ranking": ranking,
+        "preview": award_preview(ranking),
+        "urls": ranking_urls(ranking),
+    }
+    return TemplateResponse(request, "admin/selection/award_confirm.html", context)
 
 
 def ranking_export(ranking: Ranking, fmt: str):
@@ -296,16 +328,42 @@ def events_export(queryset):
 
 # Scoring a whole queue at once ------------------------------------------------------
 
-SCORE_ALL_LIMIT = 100
+GRID_PER_PAGE = (25, 50)
+# The queue's filters the grid keeps: parameter → (field, the shape of a value).
+GRID_FILTERS = {
+    "category": ("category_id", r"\d{1,9}"),
+    "province": ("province_code", r"\d{2}"),
+    "amphoe": ("amphoe_code", r"\d{4}"),
+}
+
+
+def grid_query(params) -> str:
+    """The grid's filters out of a query string (the queue's links carry them)."""
+    return urlencode(
+        {name: params[name] for name in (*GRID_FILTERS, "per_page") if params.get(name)}
+    )
+
+
+def _grid_filter(queryset, params):
+    for name, (field, pattern) in GRID_FILTERS.items():
+        value = params.get(name)
+        if not value:
+            continue
+        if not re.fullmatch(pattern, value):
+            return queryset.none()
+        queryset = queryset.filter(**{field: value})
+    return queryset
 
 
 def score_all_view(model_admin, request):
-    """One table per sheet of criteria: a member enters the scores of many
-    nominations (a meeting's paper sheets, say) and submits them together
-    through sheets_fill (all or nothing)."""
+    """One table per sheet of criteria: a member enters the scores of one page
+    of their committee's queue (filtered by type, province or amphoe, as the
+    queue is) and submits them together through sheets_fill (all or
+    nothing). A page costs the same queries whatever the queue's length."""
     from collections import defaultdict
 
     from committees.selectors import conflicts_for
+    from products.models import Category
     from selection.models import Criterion, ScoreSheet
     from selection.selectors import queue_for
     from selection.services import sheets_fill
@@ -318,14 +376,24 @@ def score_all_view(model_admin, request):
     if not committees or round_ is None:
         messages.error(request, _("You have no committee queue to score."))
         return redirect(queue_url)
+    params = request.POST if request.method == "POST" else request.GET
     chosen = request.GET.get("committee") or request.POST.get("committee")
     committee = next((c for c in committees if str(c.pk) == chosen), committees[0])
-    queue = list(
-        queue_for(committee, round_)
-        .exclude(product__producer__in=conflicts_for(request.user))
-        .select_related("product__producer", "category")
-        .order_by("tambon_code", "pk")[:SCORE_ALL_LIMIT]
+    whole_queue = queue_for(committee, round_).exclude(
+        product__producer__in=conflicts_for(request.user)
     )
+    per_page = next(
+        (n for n in GRID_PER_PAGE if str(n) == params.get("per_page")),
+        GRID_PER_PAGE[0],
+    )
+    paginator = Paginator(
+        _grid_filter(whole_queue, params)
+        .select_related("product__producer", "category")
+        .order_by("province_code", "amphoe_code", "tambon_code", "pk"),
+        per_page,
+    )
+    page = paginator.get_page(params.get("p"))
+    queue = list(page.object_list)
     criteria = list(Criterion.objects.filter(round=round_, tier=committee.tier))
     existing = {
         (score.sheet.nomination_id, score.criterion_id): score.points
@@ -357,6 +425,8 @@ def score_all_view(model_admin, request):
             }
         )
 
+    filters = grid_query(params)
+    here = reverse("admin:selection_queuenomination_score_all")
     if request.method == "POST":
         entries, incomplete = {}, []
         for table in tables.values():
@@ -392,8 +462,14 @@ def score_all_view(model_admin, request):
                     request,
                     _("%(count)s score sheets submitted.") % {"count": len(entries)},
                 )
-                return redirect(queue_url)
+                if not page.has_next():
+                    return redirect(queue_url)
+                following = urlencode(
+                    {"committee": committee.pk, "p": page.next_page_number()}
+                )
+                return redirect(f"{here}?{filters}&{following}")
 
+    choices = whole_queue.order_by()
     context = {
         **model_admin.admin_site.each_context(request),
         "opts": model_admin.model._meta,
@@ -402,7 +478,17 @@ def score_all_view(model_admin, request):
         "committees": committees,
         "round": round_,
         "tables": list(tables.values()),
-        "limited": len(queue) == SCORE_ALL_LIMIT,
+        "page": page,
+        "per_page": per_page,
+        "per_page_choices": GRID_PER_PAGE,
+        "filters": filters,
+        "chosen": {name: params.get(name, "") for name in GRID_FILTERS},
+        "categories": Category.objects.filter(
+            pk__in=choices.values("category")
+        ).order_by("order", "code"),
+        "provinces": Province.objects.filter(
+            code__in=choices.values("province_code")
+        ).order_by("code"),
         "queue_url": queue_url,
     }
     return TemplateResponse(request, "admin/selection/score_all.html", context)

@@ -13,7 +13,7 @@ from committees.models import Committee, Membership, Role
 from committees.selectors import conflicts_for
 from communities.selectors import officers_of, officers_of_tambons
 from notifications.models import EventType
-from notifications.services import Contact, notify
+from notifications.services import Contact, Message, notify, notify_each
 from selection.models import (
     Nomination,
     NominationEvent,
@@ -133,23 +133,41 @@ def ranking_approved(ranking: Ranking, event: NominationEvent, next_committee_of
         )
 
 
-def nomination_awarded(nomination: Nomination):
+def _awarded(nomination: Nomination, officers) -> Message:
     producer = nomination.product.producer
-    recipients = list(officers_of(nomination.tambon_code))
+    recipients = list(officers)
     if producer.user_id and producer.user.is_active:
         recipients.append(producer.user)
     if producer.email:
         recipients.append(Contact(email=producer.email))
-    notify(
-        event_type=EventType.NOMINATION_AWARDED,
+    return Message(
         event_key=f"nomination:{nomination.pk}:awarded",
-        recipients=recipients,
+        recipients=tuple(recipients),
         context={
             **_about(nomination),
             "stars": nomination.stars,
             "score": str(nomination.final_score),
         },
         link=_officer_link(nomination),
+    )
+
+
+def nomination_awarded(nomination: Nomination):
+    notify_each(
+        event_type=EventType.NOMINATION_AWARDED,
+        messages=[_awarded(nomination, officers_of(nomination.tambon_code))],
+    )
+
+
+def nominations_awarded(nominations: list[Nomination]):
+    """nomination_awarded for a whole ranking: the same messages, the officers
+    read in one query and the rows written in batches. Load the nominations
+    with ``product__producer__tambon``, ``product__producer__user`` and
+    ``round``."""
+    officers = _officers_by_tambon({n.tambon_code for n in nominations})
+    notify_each(
+        event_type=EventType.NOMINATION_AWARDED,
+        messages=[_awarded(n, officers.get(n.tambon_code, [])) for n in nominations],
     )
 
 

@@ -1,5 +1,7 @@
 """The committee queue in the admin: the nominations a member scores."""
 
+import re
+
 from django.contrib import admin
 from django.shortcuts import redirect
 from django.urls import path, reverse
@@ -7,8 +9,11 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from communities.models import Amphoe
+from committees.models import Committee
+from committees.selectors import active_subcommittees
+from communities.models import Amphoe, Province
 from core.admin import NotFoundOutsideQuerysetMixin, ReadOnlyAdminMixin
+from core.tiers import NATIONAL_TIERS
 from products.models import Category
 from selection import admin_views
 from selection.admin.access import sees_committee_work
@@ -22,9 +27,66 @@ from selection.selectors import (
 # The committee queue ---------------------------------------------------------------
 
 
-class CategoryFilter(admin.SimpleListFilter):
+class CodeFilter(admin.SimpleListFilter):
+    """A filter on a code column: a value that is not a code of the right
+    shape shows nothing (never an error, whatever the query string holds)."""
+
+    field = ""
+    pattern = r"\d+"
+
+    def value(self):
+        value = super().value()
+        if value is None:
+            return None
+        return value if re.fullmatch(self.pattern, value) else ""
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value is None:
+            return queryset
+        if value == "":
+            return queryset.none()
+        return queryset.filter(**{self.field: value})
+
+
+class SubcommitteeFilter(CodeFilter):
+    """At the centre: the product types one subcommittee scores."""
+
+    title = _("subcommittee")
+    parameter_name = "subcommittee"
+
+    def lookups(self, request, model_admin):
+        central = (
+            model_admin.get_queryset(request)
+            .order_by()
+            .filter(tier__in=NATIONAL_TIERS)
+            .values("category")
+        )
+        return [
+            (c.pk, str(c))
+            for c in active_subcommittees()
+            .filter(
+                pk__in=Committee.product_types.through.objects.filter(
+                    category__in=central
+                ).values("committee")
+            )
+            .order_by("kind", "pk")
+        ]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value is None:
+            return queryset
+        types = Committee.product_types.through.objects.filter(
+            committee__in=active_subcommittees().filter(pk=value or None)
+        ).values("category_id")
+        return queryset.filter(tier__in=NATIONAL_TIERS, category__in=types)
+
+
+class CategoryFilter(CodeFilter):
     title = _("product type")
     parameter_name = "category"
+    field = "category_id"
 
     def lookups(self, request, model_admin):
         queue = model_admin.get_queryset(request)
@@ -35,43 +97,66 @@ class CategoryFilter(admin.SimpleListFilter):
             ).order_by("order", "code")
         ]
 
-    def queryset(self, request, queryset):
-        if self.value():
-            return queryset.filter(category_id=self.value())
-        return queryset
 
-
-class AmphoeFilter(admin.SimpleListFilter):
-    title = _("amphoe")
-    parameter_name = "amphoe"
+class ProvinceFilter(CodeFilter):
+    title = _("province")
+    parameter_name = "province"
+    field = "province_code"
+    pattern = r"\d{2}"
 
     def lookups(self, request, model_admin):
         queue = model_admin.get_queryset(request)
         return [
-            (a.code, a.name)
-            for a in Amphoe.objects.filter(
-                code__in=queue.order_by().values("amphoe_code")
-            )
+            (p.code, p.name)
+            for p in Province.objects.filter(
+                code__in=queue.order_by().values("province_code")
+            ).order_by("code")
         ]
 
-    def queryset(self, request, queryset):
-        if self.value():
-            return queryset.filter(amphoe_code=self.value())
-        return queryset
+
+# More amphoes than this and the list asks for a province first.
+AMPHOE_CHOICES = 40
+
+
+class AmphoeFilter(CodeFilter):
+    title = _("amphoe")
+    parameter_name = "amphoe"
+    field = "amphoe_code"
+    pattern = r"\d{4}"
+
+    def lookups(self, request, model_admin):
+        queue = model_admin.get_queryset(request).order_by()
+        province = request.GET.get(ProvinceFilter.parameter_name, "")
+        if re.fullmatch(ProvinceFilter.pattern, province):
+            queue = queue.filter(province_code=province)
+        amphoes = list(
+            Amphoe.objects.filter(code__in=queue.values("amphoe_code")).order_by(
+                "code"
+            )[: AMPHOE_CHOICES + 1]
+        )
+        if len(amphoes) > AMPHOE_CHOICES:
+            return []  # choose a province first
+        return [(a.code, a.name) for a in amphoes]
 
 
 class ScoredByMeFilter(admin.SimpleListFilter):
-    title = _("scored by me")
+    title = _("my score sheet")
     parameter_name = "scored"
 
     def lookups(self, request, model_admin):
-        return (("yes", _("Yes (submitted)")), ("no", _("No")))
+        return (
+            ("yes", _("Yes (submitted)")),
+            ("draft", _("Draft")),
+            ("no", _("No")),
+        )
 
     def queryset(self, request, queryset):
         if self.value() == "yes":
             return queryset.filter(my_status="submitted")
+        if self.value() == "draft":
+            return queryset.filter(my_status="draft")
         if self.value() == "no":
-            return queryset.exclude(my_status="submitted")
+            return queryset.filter(my_status__isnull=True)
         return queryset
 
 
@@ -83,6 +168,7 @@ class QueueNominationAdmin(
         "product_link",
         "producer",
         "area",
+        "province",
         "category",
         "tier",
         "my_total",
@@ -90,7 +176,14 @@ class QueueNominationAdmin(
         "sheets",
     )
     list_display_links = None
-    list_filter = (CategoryFilter, AmphoeFilter, ScoredByMeFilter)
+    list_filter = (
+        "tier",
+        SubcommitteeFilter,
+        CategoryFilter,
+        ProvinceFilter,
+        AmphoeFilter,
+        ScoredByMeFilter,
+    )
     ordering = ("tier", "province_code", "amphoe_code", "tambon_code", "pk")
     show_full_result_count = False
     actions = None
@@ -120,6 +213,13 @@ class QueueNominationAdmin(
             ),
             *super().get_urls(),
         ]
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "grid_query": admin_views.grid_query(request.GET),
+        }
+        return super().changelist_view(request, extra_context)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         # get_object answers None to junk ids and to nominations outside the
@@ -152,7 +252,15 @@ class QueueNominationAdmin(
     def area(self, obj):
         return f"{obj.tambon_name} · {obj.amphoe_name}"
 
-    @admin.display(description=_("my total"))
+    @admin.display(description=_("province"), ordering="province_code")
+    def province(self, obj):
+        return obj.province_name
+
+    @admin.display(description=_("product type"), ordering="category__order")
+    def category(self, obj):
+        return obj.category
+
+    @admin.display(description=_("my total"), ordering="my_total")
     def my_total(self, obj):
         if obj.my_total is None:
             return "—"
@@ -161,12 +269,14 @@ class QueueNominationAdmin(
             return total
         return format_html("{} ({})", total, gettext("draft"))
 
-    @admin.display(description=_("mean total"))
+    @admin.display(description=_("mean total"), ordering="mean_total")
     def mean(self, obj):
         if obj.conflicted or obj.mean_total is None:
             return "—"
         return f"{obj.mean_total:.2f}"
 
-    @admin.display(description=_("sheets submitted / expected"))
+    @admin.display(
+        description=_("sheets submitted / expected"), ordering="sheets_submitted"
+    )
     def sheets(self, obj):
         return f"{obj.sheets_submitted or 0} / {obj.sheets_expected or 0}"

@@ -112,6 +112,11 @@ class RankingAdmin(NotFoundOutsideQuerysetMixin, ReadOnlyAdminMixin, admin.Model
                 name="selection_ranking_export",
             ),
             path(
+                "<path:object_id>/award/",
+                view(self.award_view),
+                name="selection_ranking_award",
+            ),
+            path(
                 "<path:object_id>/print/",
                 view(self.print_view),
                 name="selection_ranking_print",
@@ -129,6 +134,11 @@ class RankingAdmin(NotFoundOutsideQuerysetMixin, ReadOnlyAdminMixin, admin.Model
 
     def export_view(self, request, object_id, fmt):
         return admin_views.ranking_export(self._get(request, object_id), fmt)
+
+    def award_view(self, request, object_id):
+        return admin_views.ranking_award_view(
+            self, request, self._get(request, object_id)
+        )
 
     def print_view(self, request, object_id):
         return admin_views.ranking_print(self, request, self._get(request, object_id))

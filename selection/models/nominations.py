@@ -131,6 +131,11 @@ class Nomination(models.Model):
                 fields=["round", "tier", "state", "province_code"],
                 name="nom_province_queue",
             ),
+            # The central queue of a subcommittee: its product types.
+            models.Index(
+                fields=["round", "tier", "state", "category"],
+                name="nom_type_queue",
+            ),
             # The officer's list and the tambon quota count.
             models.Index(fields=["round", "tambon_code"], name="nom_tambon"),
         ]

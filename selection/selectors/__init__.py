@@ -19,11 +19,15 @@ from selection.selectors.queues import (
     scoring_committee_for,
 )
 from selection.selectors.rankings import (
+    AwardPreview,
+    BandCount,
     RankingLine,
+    award_preview,
     lower_tier_results,
     ranking_events,
     ranking_lines,
     ranking_of,
+    ranking_page,
     ranking_quota,
     rankings_not_started,
     rankings_visible_to,
@@ -38,9 +42,12 @@ from selection.selectors.scoring import (
 )
 
 __all__ = [
+    "AwardPreview",
+    "BandCount",
     "RankedRow",
     "RankingLine",
     "annotate_queue",
+    "award_preview",
     "committee_for",
     "criteria_for",
     "events_visible_to",
@@ -54,6 +61,7 @@ __all__ = [
     "ranking_key",
     "ranking_lines",
     "ranking_of",
+    "ranking_page",
     "ranking_queue_for",
     "ranking_quota",
     "ranking_rows",

@@ -24,7 +24,7 @@ from committees.models import (
 )
 from committees.permissions import committees_for
 from committees.selectors import central_scorers_for, conflicts_for, subcommittee_types
-from communities.models import Amphoe, Tambon
+from communities.models import Amphoe, Province, Tambon
 from core import tiers
 from core.tiers import COMMITTEE_TIERS, NATIONAL_TIERS, committee_area
 from selection.models import (
@@ -181,6 +181,9 @@ def annotate_queue(queryset: QuerySet[Nomination], *, user: User):
         ),
         amphoe_name=Subquery(
             Amphoe.objects.filter(code=OuterRef("amphoe_code")).values(name)[:1]
+        ),
+        province_name=Subquery(
+            Province.objects.filter(code=OuterRef("province_code")).values(name)[:1]
         ),
         my_total=Subquery(mine.values("total")[:1], output_field=decimal),
         my_status=Subquery(mine.values("status")[:1]),

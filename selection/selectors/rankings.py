@@ -4,8 +4,11 @@ a file."""
 
 from dataclasses import dataclass
 from decimal import Decimal
+from types import SimpleNamespace
 
-from django.db.models import QuerySet
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 
 from accounts.models import User
 from committees.models import Committee, Kind
@@ -17,6 +20,7 @@ from selection.models import (
     Ranking,
     RankingEntry,
     Round,
+    StarBand,
 )
 from selection.selectors.queues import is_central_staff
 from selection.selectors.scoring import ranking_rows
@@ -143,22 +147,69 @@ def ranking_lines(ranking: Ranking) -> list[RankingLine]:
             )
         ]
     else:
-        entries = ranking.entries.select_related(
-            "nomination__product__producer", "nomination__category"
-        ).order_by("position")
-        rows = [(entry.position, entry, entry) for entry in entries]
+        rows = [(entry.position, entry, entry) for entry in _entries(ranking)]
+    return _lines(ranking, rows, _marks(ranking, [row for _p, row, _e in rows]))
+
+
+# Lines per page of the ranking page (a national round ranks ~16,000).
+RANKING_PAGE = 100
+
+
+def ranking_page(ranking: Ranking, number) -> tuple[Page, list[RankingLine]]:
+    """One page of ranking_lines: a stored ranking reads only the page's
+    entries (and, where the tier forwards, the means that draw the quota
+    marks); an open one is ranked live and cut. The same queries for any
+    length."""
+    if ranking.status == Ranking.Status.OPEN:
+        page = Paginator(ranking_lines(ranking), RANKING_PAGE).get_page(number)
+        return page, list(page.object_list)
+    page = Paginator(_entries(ranking), RANKING_PAGE).get_page(number)
+    rows = [(entry.position, entry, entry) for entry in page.object_list]
+    marks = []
+    if _forwards(ranking):
+        light = [
+            SimpleNamespace(
+                nomination=SimpleNamespace(category_id=category), mean_total=mean
+            )
+            for category, mean in ranking.entries.order_by("position").values_list(
+                "nomination__category_id", "mean_total"
+            )
+        ]
+        marks = _marks(ranking, light)[page.start_index() - 1 : page.end_index()]
+    return page, _lines(ranking, rows, marks)
+
+
+def _entries(ranking: Ranking) -> QuerySet[RankingEntry]:
+    return ranking.entries.select_related(
+        "nomination__product__producer", "nomination__category"
+    ).order_by("position")
+
+
+def _forwards(ranking: Ranking) -> bool:
+    plan = ranking.round.plan
+    step, following = plan.step(ranking.tier), plan.next_tier(ranking.tier)
+    return step is not None and following is not None
+
+
+def _marks(ranking: Ranking, rows) -> list[bool]:
+    """Which rows (all of the ranking, in order) go up under the tier's rule."""
+    if not _forwards(ranking):
+        return []
+    step = ranking.round.plan.step(ranking.tier)
+    by_type = _type_quotas(ranking) if step.advance == "quota" else {}
+    return step.advancing(rows, by_type)
+
+
+def _lines(ranking: Ranking, rows, marks: list[bool]) -> list[RankingLine]:
     codes = {row.nomination.tambon_code for _p, row, _e in rows}
     tambons = {
         t.code: t
         for t in Tambon.objects.filter(code__in=codes).select_related("amphoe")
     }
-    plan = ranking.round.plan
-    step = plan.step(ranking.tier)
-    forwards = step is not None and plan.next_tier(ranking.tier) is not None
-    quota = step.advance == "quota" if forwards else False
+    step = ranking.round.plan.step(ranking.tier)
+    quota = _forwards(ranking) and step.advance == "quota"
     by_type = _type_quotas(ranking) if quota else {}
     overall = step.quota if quota else None
-    marks = step.advancing([row for _p, row, _e in rows], by_type) if forwards else []
     lines = []
     for (position, row, entry), within in zip(
         rows, marks or [False] * len(rows), strict=True
@@ -212,4 +263,55 @@ def lower_tier_results(nomination: Nomination) -> QuerySet[RankingEntry]:
         .exclude(ranking__tier=nomination.tier)
         .select_related("ranking__committee", "ranking__round")
         .order_by("ranking__approved_at")
+    )
+
+
+# Awarding a whole central ranking ----------------------------------------------------
+
+
+@dataclass
+class BandCount:
+    stars: int
+    min_score: Decimal | None  # None: below every band (one star)
+    count: int
+
+    @property
+    def symbols(self) -> str:
+        return "★" * self.stars
+
+
+@dataclass
+class AwardPreview:
+    bands: list[BandCount]
+    total: int
+    unscored: int  # entries without a counted sheet: award all refuses
+
+
+def award_preview(ranking: Ranking) -> AwardPreview:
+    """How many of the ranking's nominations still to award fall in each of
+    the round's star bands, highest first: ``Round.stars_for`` done in SQL, one
+    grouped query over the entries (the bands a subquery), and the bands."""
+    band = StarBand.objects.filter(
+        round=ranking.round_id, min_score__lte=OuterRef("mean_total")
+    ).order_by("-min_score")
+    rows = (
+        RankingEntry.objects.filter(
+            ranking=ranking, nomination__state=Nomination.State.PENDING
+        )
+        .annotate(band_stars=Coalesce(Subquery(band.values("stars")[:1]), Value(1)))
+        .order_by()
+        .values("band_stars")
+        .annotate(n=Count("pk"), unscored=Count("pk", filter=Q(sheet_count=0)))
+    )
+    counts = {row["band_stars"]: row["n"] for row in rows}
+    unscored = sum(row["unscored"] for row in rows)
+    bands = [
+        BandCount(stars=stars, min_score=low, count=counts.pop(stars, 0))
+        for stars, low in StarBand.objects.filter(round=ranking.round_id)
+        .order_by("-min_score")
+        .values_list("stars", "min_score")
+    ]
+    bands += [BandCount(stars, None, n) for stars, n in sorted(counts.items())]
+    return AwardPreview(
+        bands=bands, total=sum(b.count for b in bands), unscored=unscored
     )

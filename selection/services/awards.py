@@ -1,6 +1,8 @@
 """Central awards: the central committee's chair awards stars from an approved
 central ranking, one nomination or the whole ranking at once."""
 
+from decimal import Decimal
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -10,7 +12,7 @@ from committees.permissions import can
 from core.tiers import AWARD_TIER
 from core.workflow import allow, require
 from selection import notify
-from selection.models import Nomination, Ranking, RankingEntry
+from selection.models import Nomination, NominationEvent, Ranking, RankingEntry
 from selection.selectors import committee_for
 from selection.services.rankings import _lock_ranking
 from selection.services.steps import _before_deadline, _event, _lock, _round_open
@@ -60,12 +62,7 @@ def nomination_award(*, actor: User, nomination: Nomination) -> Nomination:
         nomination=nomination,
         before=(AWARD_TIER, State.PENDING),
         after=(AWARD_TIER, State.AWARDED),
-        note=_("%(stars)s stars, score %(score)s (provincial %(provincial)s)")
-        % {
-            "stars": nomination.stars,
-            "score": nomination.final_score,
-            "provincial": nomination.provincial_score,
-        },
+        note=_award_note(nomination),
     )
     return nomination
 
@@ -87,13 +84,80 @@ def _check_award_all(actor: User, ranking: Ranking) -> None:
     _before_deadline(ranking.round, AWARD_TIER)
 
 
+def _award_note(nomination: Nomination) -> str:
+    return _("%(stars)s stars, score %(score)s (provincial %(provincial)s)") % {
+        "stars": nomination.stars,
+        "score": nomination.final_score,
+        "provincial": nomination.provincial_score,
+    }
+
+
+def stars_from_bands(bands: list[tuple[int, Decimal]], score: Decimal) -> int:
+    """Round.stars_for without a query: ``bands`` are (stars, min_score) of the
+    round, highest minimum first."""
+    return next((stars for stars, low in bands if low <= score), 1)
+
+
 @transaction.atomic
 def ranking_award_all(*, actor: User, ranking: Ranking) -> int:
+    """Award every pending nomination of an approved central ranking, as
+    nomination_award would one by one (the same stars, events and
+    notifications), in a number of statements that grows with the batches,
+    not the nominations. All or nothing."""
     ranking = _lock_ranking(ranking)
     _check_award_all(actor, ranking)
-    awarded = 0
-    for entry in ranking.entries.select_related("nomination").order_by("position"):
-        if entry.nomination.state == State.PENDING:
-            nomination_award(actor=actor, nomination=entry.nomination)
-            awarded += 1
-    return awarded
+    pending = ranking.entries.filter(nomination__state=State.PENDING)
+    locked = list(
+        Nomination.objects.select_for_update()
+        .filter(pk__in=pending.values("nomination_id"))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    entries = list(
+        pending.filter(nomination__in=locked)
+        .select_related(
+            "nomination__product__producer__tambon",
+            "nomination__product__producer__user",
+            "nomination__round",
+        )
+        .order_by("position")
+    )
+    require(
+        all(entry.sheet_count > 0 for entry in entries),
+        _("No score sheet counts for this nomination yet."),
+    )
+    bands = list(
+        ranking.round.star_bands.order_by("-min_score").values_list(
+            "stars", "min_score"
+        )
+    )
+    now = timezone.now()
+    nominations = []
+    for entry in entries:
+        nomination = entry.nomination
+        nomination.final_score = entry.mean_total
+        nomination.stars = stars_from_bands(bands, entry.mean_total)
+        nomination.state = State.AWARDED
+        nomination.awarded_at = now
+        nominations.append(nomination)
+    Nomination.objects.bulk_update(
+        nominations, ["final_score", "stars", "state", "awarded_at"], batch_size=1000
+    )
+    notify.nominations_awarded(nominations)
+    NominationEvent.objects.bulk_create(
+        [
+            NominationEvent(
+                nomination=nomination,
+                actor=actor,
+                action="awarded",
+                from_tier=AWARD_TIER,
+                from_state=State.PENDING,
+                to_tier=AWARD_TIER,
+                to_state=State.AWARDED,
+                note=_award_note(nomination),
+            )
+            for nomination in nominations
+        ],
+        batch_size=1000,
+    )
+    return len(nominations)

@@ -193,6 +193,9 @@ CASES: dict[str, Case] = {
         _rankings({"fmt": "csv"})
     ),
     "admin/selection/ranking/<path:object_id>/print/": Case(_rankings()),
+    "admin/selection/ranking/<path:object_id>/award/": Case(
+        _rankings(), post=DEFAULT_POST
+    ),
     RANKING_OF: Case(_rankings_by_committee(), post={**DEFAULT_POST, "do": "finalize"}),
     f"{RANKING_OF}export.<str:fmt>": Case(_rankings_by_committee({"fmt": "csv"})),
     f"{RANKING_OF}print/": Case(_rankings_by_committee()),

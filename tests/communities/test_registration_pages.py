@@ -136,6 +136,17 @@ def test_the_list_offers_each_role_its_moves(client, district, tambon_officer):
     assert ["apply"] in mine.values()
 
 
+def test_the_list_links_only_moves_that_have_a_page(client, district):
+    """Correcting a held registration is the admin's: no dead link to it here."""
+    held = registration_in(Status.APPROVED, district=district)
+    client.force_login(district)
+    response = client.get(LIST)
+
+    actions = {r["producer"].pk: r["actions"] for r in response.context["rows"]}
+    assert "correct" not in actions[held.producer_id]
+    assert "/registration/correct/" not in response.content.decode()
+
+
 def test_the_district_approves_from_its_page(client, district):
     applied = registration_in(Status.APPLIED, district=district)
     client.force_login(district)

@@ -4,10 +4,12 @@ count), the move pages, the producer form's existing registration, the admin."""
 import datetime as dt
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.utils.translation import gettext as _
 
 from communities.models import ProducerRegistration
 from communities.services import registration_apply
+from tests.accounts.factories import staff_with
 from tests.clock import TODAY
 from tests.communities.factories import officer_for, producer_data, tambon
 from tests.communities.registration_world import (
@@ -309,3 +311,21 @@ def test_the_admin_shows_the_trail_and_corrects_through_the_service(
     held.refresh_from_db()
     assert (held.number, held.valid_until) == ("ชม. 1/2569", dt.date(2028, 1, 31))
     assert held.events.first().action == "corrected"
+
+
+def test_the_admin_shows_a_looker_the_dates_in_be_and_no_correction_field(
+    client, district
+):
+    held = registration_in(Status.APPROVED, district=district)
+    looker = staff_with("approve_registration", "registrar")
+    looker.user_permissions.add(
+        Permission.objects.get(codename="view_producerregistration")
+    )
+    client.force_login(looker)
+
+    page = client.get(f"/admin/communities/producerregistration/{held.pk}/change/")
+
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert str(held.valid_until.year + 543) in text
+    assert "Note:" not in text

@@ -227,6 +227,13 @@ class ProducerRegistrationAdmin(
     def tambon(self, obj):
         return obj.producer.tambon
 
+    def get_fields(self, request, obj=None):
+        # Who may only look sees the registration, its dates in B.E., and not
+        # the correction form's empty "what was wrong".
+        if self.has_change_permission(request, obj):
+            return self.fields
+        return ("number", "status", "applied", "valid")
+
     def get_queryset(self, request):
         return (
             super()

@@ -199,9 +199,14 @@ def registration_list(request: HttpRequest) -> HttpResponse:
                 "producer": producer,
                 "registration": registration if registration.pk else None,
                 "valid": registration.is_valid_on(today),
-                "actions": registration_actions(
-                    request.user, registration, scope=scope
-                ),
+                # Correcting a number or an end date is the admin's (no page here).
+                "actions": [
+                    move
+                    for move in registration_actions(
+                        request.user, registration, scope=scope
+                    )
+                    if move in MOVES
+                ],
             }
         )
     return render(

@@ -3,6 +3,7 @@ bands, type quotas and documents, each saved through selection.rounds."""
 
 from django import forms
 from django.contrib import admin, messages
+from django.db import models
 from django.forms.models import BaseInlineFormSet
 from django.shortcuts import redirect
 from django.utils.translation import gettext
@@ -130,6 +131,16 @@ class PlanStepInline(DraftRoundInline):
     formset = PlanFormSet
     fields = PLAN_FIELDS
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        # Three letters and a score: narrow boxes keep the row on the screen.
+        if db_field.name == "parts":
+            kwargs["widget"] = forms.TextInput(attrs={"size": 4})
+        elif db_field.name == "threshold":
+            kwargs["widget"] = forms.TextInput(
+                attrs={"size": 6, "inputmode": "decimal"}
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
 
 class TypeQuotaInline(DraftRoundInline):
     model = TypeQuota
@@ -229,6 +240,11 @@ class RoundAdmin(BuddhistEraAdminMixin, NotFoundOutsideQuerysetMixin, admin.Mode
     )
     list_filter = ("status",)
     search_fields = ("title_th", "title_en")
+    # A handful of standards and product types: ticks read better than a
+    # multiple select and its untranslated "Hold down Control" hint.
+    formfield_overrides = {
+        models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}
+    }
 
     def get_readonly_fields(self, request, obj=None):
         # The preset is chosen when the round is created; its plan is then

@@ -4,10 +4,12 @@ count), the move pages, the producer form's existing registration, the admin."""
 import datetime as dt
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.utils.translation import gettext as _
 
 from communities.models import ProducerRegistration
 from communities.services import registration_apply
+from tests.accounts.factories import staff_with
 from tests.clock import TODAY
 from tests.communities.factories import officer_for, producer_data, tambon
 from tests.communities.registration_world import (
@@ -134,6 +136,17 @@ def test_the_list_offers_each_role_its_moves(client, district, tambon_officer):
     assert mine[applied.producer_id] == []
     assert theirs[applied.producer_id] == ["approve", "cancel"]
     assert ["apply"] in mine.values()
+
+
+def test_the_list_links_only_moves_that_have_a_page(client, district):
+    """Correcting a held registration is the admin's: no dead link to it here."""
+    held = registration_in(Status.APPROVED, district=district)
+    client.force_login(district)
+    response = client.get(LIST)
+
+    actions = {r["producer"].pk: r["actions"] for r in response.context["rows"]}
+    assert "correct" not in actions[held.producer_id]
+    assert "/registration/correct/" not in response.content.decode()
 
 
 def test_the_district_approves_from_its_page(client, district):
@@ -298,3 +311,21 @@ def test_the_admin_shows_the_trail_and_corrects_through_the_service(
     held.refresh_from_db()
     assert (held.number, held.valid_until) == ("ชม. 1/2569", dt.date(2028, 1, 31))
     assert held.events.first().action == "corrected"
+
+
+def test_the_admin_shows_a_looker_the_dates_in_be_and_no_correction_field(
+    client, district
+):
+    held = registration_in(Status.APPROVED, district=district)
+    looker = staff_with("approve_registration", "registrar")
+    looker.user_permissions.add(
+        Permission.objects.get(codename="view_producerregistration")
+    )
+    client.force_login(looker)
+
+    page = client.get(f"/admin/communities/producerregistration/{held.pk}/change/")
+
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert str(held.valid_until.year + 543) in text
+    assert "Note:" not in text

@@ -208,6 +208,12 @@ class RoundDocumentInline(admin.TabularInline):
         return _manages_rounds(request)
 
 
+ELIGIBILITY_FIELDS = (
+    "cutoff_date",
+    "require_registration",
+    "eligible_standards",
+    "eligible_types",
+)
 ROUND_FIELDS = (
     "year",
     "title_th",
@@ -248,8 +254,13 @@ class RoundAdmin(BuddhistEraAdminMixin, NotFoundOutsideQuerysetMixin, admin.Mode
 
     def get_readonly_fields(self, request, obj=None):
         # The preset is chosen when the round is created; its plan is then
-        # edited row by row (and fixed once the round opens).
-        return ("status",) if obj is None else ("status", "preset")
+        # edited row by row. Who may enter is fixed with the plan once the
+        # round opens (round_update refuses it then).
+        if obj is None:
+            return ("status",)
+        if "edit_reference" in round_actions(request.user, obj):
+            return ("status", "preset")
+        return ("status", "preset", *ELIGIBILITY_FIELDS)
 
     actions = ("open_round", "close_round", "copy_to_next_year")
 

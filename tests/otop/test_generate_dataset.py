@@ -6,7 +6,6 @@ reads back as stored."""
 import io
 import re
 from collections import Counter, defaultdict
-from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
@@ -38,28 +37,13 @@ from selection.models import (
     Tier,
 )
 from selection.selectors import ranking_rows, scoring_members
+from tests.otop.stars import STAR_BANDS, expected_stars
 
 PRODUCTS = 2000
 AMPHOE_ADVANCE = 1  # small quotas, so that they bite at 2,000 products
 PROVINCE_ADVANCE = 2
 State = Nomination.State
 Decision = RankingEntry.Decision
-# The star bands the dataset's round must carry (DESIGN.md §1), written out
-# here rather than read from the code under test: (stars, lowest score).
-STAR_BANDS = (
-    (5, Decimal("90.00")),
-    (4, Decimal("80.00")),
-    (3, Decimal("70.00")),
-    (2, Decimal("50.00")),
-    (1, Decimal("0.00")),
-)
-
-
-def expected_stars(score: Decimal) -> int:
-    """5★ from 90, 4★ 80–89.99, 3★ 70–79.99, 2★ 50–69.99, 1★ below 50."""
-    return next(stars for stars, lowest in STAR_BANDS if score >= lowest)
-
-
 pytestmark = pytest.mark.django_db
 
 

@@ -31,7 +31,7 @@ from selection.models import (
     Tier,
 )
 from selection.selectors import ranking_rows
-from tests.otop.test_generate_dataset import expected_stars
+from tests.otop.stars import expected_stars
 
 PRODUCTS = 2000
 THRESHOLD = 40  # of the 70 points of parts A and B

@@ -323,3 +323,13 @@ def test_a_round_is_typed_and_shown_in_buddhist_era_in_thai(client, district):
     created = Round.objects.get(year=year)
     assert created.tambon_deadline.isoformat() == f"{year}-01-31"
     assert created.central_deadline.isoformat() == f"{year}-04-30"
+
+
+def test_who_may_enter_is_read_only_once_the_round_opens(admin_client):
+    round_ = make_round()
+    page = admin_client.get(change_url(round_)).text
+    assert 'name="require_registration"' not in page
+    assert 'name="cutoff_date"' not in page
+    draft = draft_round(round_.year + 1)
+    page = admin_client.get(change_url(draft)).text
+    assert 'name="require_registration"' in page

@@ -157,8 +157,10 @@ class PlanStep(models.Model):
         if self.advance == Advance.QUOTA:
             return _("the top %(n)s") % {"n": self.quota}
         if self.advance == Advance.THRESHOLD:
+            score = self.threshold
+            whole = score == score.to_integral_value()
             return _("every nomination scoring %(score)s or more") % {
-                "score": self.threshold
+                "score": int(score) if whole else score.normalize()
             }
         return _("every nomination that passes")
 

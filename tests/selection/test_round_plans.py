@@ -334,6 +334,6 @@ def test_the_status_page_shows_the_road_of_this_rounds_plan(geography, client):
     assert route.count("<li") == 4
     assert "Check and forward (no scores)" in route
     assert "(parts A, B)" in route
-    assert "every nomination scoring 60.00 or more" in route
+    assert "every nomination scoring 60 or more" in route
     current = route.split('aria-current="step"', 1)[1].split("</li>", 1)[0]
     assert "District" in current and "here now" in current

@@ -17,6 +17,7 @@ import re
 import pytest
 from django.contrib.auth.models import Permission
 from django.utils import timezone, translation
+from django.utils.translation import ngettext
 from playwright.sync_api import expect
 
 from committees.models import Tier as CommitteeTier
@@ -365,8 +366,18 @@ def test_a_product_goes_from_the_tambon_to_the_public_registry(
     ladder.tier(province, "province", unread=2)
     chair = ladder.tier(central, "central", unread=2)
 
-    # 12. The central chair awards the stars.
-    chair.get_by_role("button", name=t("Award stars to all")).click()
+    # 12. The central chair awards the stars, after the preview by band and
+    #     a confirmation (awarding cannot be undone).
+    chair.get_by_role("link", name=t("Award stars to all…")).click()
+    expect(chair.locator(".ladder-warning")).to_be_visible()
+    shots(chair, "central chair confirms the award")
+    with translation.override("th"):
+        award = ngettext(
+            "Award stars to %(total)s nomination",
+            "Award stars to %(total)s nominations",
+            1,
+        ) % {"total": 1}
+    chair.get_by_role("button", name=award).click()
     message(chair, t("%(n)s nominations awarded.") % {"n": 1})
     shots(chair, "central chair awards stars")
 

@@ -4,7 +4,7 @@ the login table."""
 from django.utils import timezone
 
 from accounts.models import User
-from committees.models import Committee
+from committees.models import Committee, Kind
 from committees.models import Tier as CommitteeTier
 from communities.models import Producer
 from core.buddhist_era import fiscal_year, to_be
@@ -43,7 +43,7 @@ def stage_counts(round_: Round) -> dict[str, int]:
     for committee in Committee.objects.filter(
         is_active=True,
         tier__in=[t for t in scoring if t != CommitteeTier.CENTRAL],
-        kind="main",
+        kind=Kind.MAIN,
     ):
         complete |= {
             row.nomination.pk

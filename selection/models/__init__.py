@@ -34,6 +34,7 @@ from selection.models.rounds import (
     Round,
     StarBand,
     TypeQuota,
+    stars_from_bands,
 )
 from selection.models.nominations import Nomination, QueueNomination, TambonForum
 from selection.models.scoring import Score, ScoreSheet
@@ -78,4 +79,5 @@ __all__ = [
     "check_plan",
     "plan_problems",
     "preset_steps",
+    "stars_from_bands",
 ]

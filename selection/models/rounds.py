@@ -16,7 +16,7 @@ from core.tiers import COMMITTEE_TIERS, Tier
 from products.models import Category, Standard
 from selection.models.plans import Part, Plan, Preset, plan_of
 
-__all__ = ["Criterion", "Part", "Round", "StarBand", "TypeQuota"]
+__all__ = ["Criterion", "Part", "Round", "StarBand", "TypeQuota", "stars_from_bands"]
 
 
 class Round(models.Model):
@@ -149,10 +149,15 @@ class Round(models.Model):
         return step.quota if step is not None and step.advance == "quota" else None
 
     def stars_for(self, score: Decimal) -> int:
-        band = (
-            self.star_bands.filter(min_score__lte=score).order_by("-min_score").first()
-        )
-        return band.stars if band else 1
+        bands = self.star_bands.order_by("-min_score").values_list("stars", "min_score")
+        return stars_from_bands(bands, score)
+
+
+def stars_from_bands(bands, score: Decimal) -> int:
+    """The stars of the highest band ``score`` reaches (one below every band):
+    ``bands`` are a round's (stars, min_score), highest minimum first, so that
+    awarding many reads the bands once."""
+    return next((stars for stars, low in bands if low <= score), 1)
 
 
 class TypeQuota(models.Model):

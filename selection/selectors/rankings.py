@@ -15,6 +15,7 @@ from committees.models import Committee, Kind
 from committees.permissions import committees_for
 from communities.models import Tambon
 from selection.models import (
+    Advance,
     Nomination,
     NominationEvent,
     Ranking,
@@ -125,9 +126,8 @@ def _type_quotas(ranking: Ranking) -> dict[int, int]:
 def ranking_quota(ranking: Ranking) -> tuple[int | None, list]:
     """For the page: N overall and the per-type quotas as (category, N), when
     the plan forwards this tier's top N (none otherwise)."""
-    plan = ranking.round.plan
-    step = plan.step(ranking.tier)
-    if plan.next_tier(ranking.tier) is None or step is None or step.advance != "quota":
+    step = ranking.round.plan.step(ranking.tier)
+    if not _forwards(ranking) or step.advance != Advance.QUOTA:
         return None, []
     return step.quota, list(
         ranking.round.type_quotas.filter(tier=ranking.tier)
@@ -148,7 +148,7 @@ def ranking_lines(ranking: Ranking) -> list[RankingLine]:
         ]
     else:
         rows = [(entry.position, entry, entry) for entry in _entries(ranking)]
-    return _lines(ranking, rows, _marks(ranking, [row for _p, row, _e in rows]))
+    return _lines(ranking, rows, *_marks(ranking, [row for _p, row, _e in rows]))
 
 
 # Lines per page of the ranking page (a national round ranks ~16,000).
@@ -165,7 +165,7 @@ def ranking_page(ranking: Ranking, number) -> tuple[Page, list[RankingLine]]:
         return page, list(page.object_list)
     page = Paginator(_entries(ranking), RANKING_PAGE).get_page(number)
     rows = [(entry.position, entry, entry) for entry in page.object_list]
-    marks = []
+    marks, quota_line = [], None
     if _forwards(ranking):
         light = [
             SimpleNamespace(
@@ -175,8 +175,9 @@ def ranking_page(ranking: Ranking, number) -> tuple[Page, list[RankingLine]]:
                 "nomination__category_id", "mean_total"
             )
         ]
-        marks = _marks(ranking, light)[page.start_index() - 1 : page.end_index()]
-    return page, _lines(ranking, rows, marks)
+        marks, quota_line = _marks(ranking, light)
+        marks = marks[page.start_index() - 1 : page.end_index()]
+    return page, _lines(ranking, rows, marks, quota_line)
 
 
 def _entries(ranking: Ranking) -> QuerySet[RankingEntry]:
@@ -191,25 +192,27 @@ def _forwards(ranking: Ranking) -> bool:
     return step is not None and following is not None
 
 
-def _marks(ranking: Ranking, rows) -> list[bool]:
-    """Which rows (all of the ranking, in order) go up under the tier's rule."""
+def _marks(ranking: Ranking, rows) -> tuple[list[bool], int | None]:
+    """Which rows (all of the ranking, in order) go up under the tier's rule,
+    and the position after which the page draws the quota line (a quota
+    without per-type quotas only)."""
     if not _forwards(ranking):
-        return []
+        return [], None
     step = ranking.round.plan.step(ranking.tier)
-    by_type = _type_quotas(ranking) if step.advance == "quota" else {}
-    return step.advancing(rows, by_type)
+    quota = step.advance == Advance.QUOTA
+    by_type = _type_quotas(ranking) if quota else {}
+    line = step.quota if quota and not by_type else None
+    return step.advancing(rows, by_type), line
 
 
-def _lines(ranking: Ranking, rows, marks: list[bool]) -> list[RankingLine]:
+def _lines(
+    ranking: Ranking, rows, marks: list[bool], quota_line: int | None
+) -> list[RankingLine]:
     codes = {row.nomination.tambon_code for _p, row, _e in rows}
     tambons = {
         t.code: t
         for t in Tambon.objects.filter(code__in=codes).select_related("amphoe")
     }
-    step = ranking.round.plan.step(ranking.tier)
-    quota = _forwards(ranking) and step.advance == "quota"
-    by_type = _type_quotas(ranking) if quota else {}
-    overall = step.quota if quota else None
     lines = []
     for (position, row, entry), within in zip(
         rows, marks or [False] * len(rows), strict=True
@@ -236,9 +239,7 @@ def _lines(ranking: Ranking, rows, marks: list[bool]) -> list[RankingLine]:
                 justification=entry.justification if entry else "",
                 entry=entry,
                 within_quota=within,
-                quota_line_after=not by_type
-                and overall is not None
-                and position == overall,
+                quota_line_after=position == quota_line,
             )
         )
     return lines

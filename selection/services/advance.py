@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from core.tiers import Tier
 from core.workflow import require
-from selection.models import Nomination, Ranking, RankingEntry
+from selection.models import Advance, Nomination, Ranking, RankingEntry
 from selection.services.steps import _event
 
 State = Nomination.State
@@ -40,7 +40,7 @@ def advance_from(
             entry.decision = RankingEntry.Decision.FORWARD
         return
     type_quotas = {}
-    if step.advance == "quota":
+    if step.advance == Advance.QUOTA:
         type_quotas = dict(
             ranking.round.type_quotas.filter(tier=ranking.tier).values_list(
                 "category_id", "advance"

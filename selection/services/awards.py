@@ -1,8 +1,6 @@
 """Central awards: the central committee's chair awards stars from an approved
 central ranking, one nomination or the whole ranking at once."""
 
-from decimal import Decimal
-
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,7 +10,13 @@ from committees.permissions import can
 from core.tiers import AWARD_TIER
 from core.workflow import allow, require
 from selection import notify
-from selection.models import Nomination, NominationEvent, Ranking, RankingEntry
+from selection.models import (
+    Nomination,
+    NominationEvent,
+    Ranking,
+    RankingEntry,
+    stars_from_bands,
+)
 from selection.selectors import committee_for
 from selection.services.rankings import _lock_ranking
 from selection.services.steps import _before_deadline, _event, _lock, _round_open
@@ -90,12 +94,6 @@ def _award_note(nomination: Nomination) -> str:
         "score": nomination.final_score,
         "provincial": nomination.provincial_score,
     }
-
-
-def stars_from_bands(bands: list[tuple[int, Decimal]], score: Decimal) -> int:
-    """Round.stars_for without a query: ``bands`` are (stars, min_score) of the
-    round, highest minimum first."""
-    return next((stars for stars, low in bands if low <= score), 1)
 
 
 @transaction.atomic

@@ -15,7 +15,7 @@ from communities.models import Tambon
 from core.tiers import BY_CODE
 from core.workflow import allow, require
 from selection import notify
-from selection.models import Nomination, Ranking, RankingEntry, Round
+from selection.models import Nomination, Ranking, RankingEntry, Round, StepAction
 from selection.selectors import RankedRow, committee_for, ranking_rows
 from selection.services.advance import advance_from
 from selection.services.steps import (
@@ -174,7 +174,7 @@ def _positions_count(ranking: Ranking) -> bool:
     """Whether a place in the ranking decides anything: a tier that ranks and
     forwards its top N (the secretary may then move an entry, with a reason)."""
     step = ranking.round.plan.step(ranking.tier)
-    return step is not None and step.action == "rank"
+    return step is not None and step.action == StepAction.RANK
 
 
 def _check_reopen(actor: User, ranking: Ranking) -> None:

@@ -39,9 +39,9 @@ Champion grading: 20,000 entrants (no forum, no tambon quota); every district
 committee checks and forwards (finalize with no sheets, approve); each
 provincial committee's five members score parts A and B by batch entry
 (``sheets_fill``), four entrants in five above the threshold (42 of 70), so
-that 16,000 reach the centre; there the four subcommittees (one product type
-each) and the national committee (the fifth type) grade all three parts in
-panels of nine, by batch entry, in worker processes; the national committee
+that 16,000 reach the centre; there the five grading subcommittees (one per
+product type) grade all three parts in panels of nine, by batch entry, in
+worker processes; the national committee
 finalizes and approves the one central ranking and its chair awards
 everyone (``ranking_award_all``, timed on its own). Before the centre grades,
 its pages are rendered through the Django test client as panel members, over

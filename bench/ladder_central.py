@@ -1,6 +1,5 @@
 """The OPC benchmark's centre (``bench/ladder.py --preset opc``): the five
-grading panels (four subcommittees, each given a product type, and the
-national committee for the fifth) score their queues with batch entry in
+grading subcommittees (one per product type) score their queues with batch entry in
 worker processes, the national committee finalizes and approves the one
 central ranking and its chair awards everyone; and the central pages,
 rendered through the Django test client as panel members at 16,000."""

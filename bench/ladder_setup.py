@@ -29,9 +29,9 @@ CRITERIA = (
 )
 ROLES = ("chair", "secretary", "member", "member", "member")
 # --preset opc: the centre grades in panels of nine (chair, secretary, seven
-# members): the four subcommittees, each given a product type as
-# devdata.dataset.constants.SUBCOMMITTEE_TYPES, and the national committee,
-# which grades the fifth type itself (one active subcommittee per kind).
+# members): the five grading subcommittees, one per product type as
+# devdata.dataset.constants.GRADING_TYPES; the national committee finalizes,
+# approves and awards.
 PANEL_ROLES = ("chair", "secretary", *["member"] * 7)
 OPC_THRESHOLD = 42  # of the 70 points of parts A and B (60 %)
 OPC_PASSING = 0.8  # entrants scored above the threshold: 20,000 → 16,000
@@ -273,21 +273,26 @@ def bulk_nominations(
 
 
 def subcommittees():
-    """The four central subcommittees of --preset opc, each given its type."""
-    from committees.models import Committee, Tier
-    from devdata.dataset.constants import SUBCOMMITTEE_TYPES
+    """The five grading subcommittees of --preset opc, one per product type,
+    named as committee_create names them."""
+    from committees.models import Committee, Kind, Tier, grading_names
+    from devdata.dataset.constants import GRADING_TYPES
     from products.models import Category
 
+    types = {t.code: t for t in Category.objects.filter(parent__isnull=True)}
     committees = Committee.objects.bulk_create(
-        Committee(tier=Tier.CENTRAL, kind=kind, term_start=TERM_START)
-        for kind in SUBCOMMITTEE_TYPES
-    )
-    types = dict(Category.objects.filter(parent__isnull=True).values_list("code", "pk"))
-    Committee.product_types.through.objects.bulk_create(
-        Committee.product_types.through(
-            committee_id=c.pk, category_id=types[SUBCOMMITTEE_TYPES[c.kind]]
+        Committee(
+            tier=Tier.CENTRAL,
+            kind=Kind.GRADING,
+            term_start=TERM_START,
+            name_th=grading_names([types[code]])[0],
+            name_en=grading_names([types[code]])[1],
         )
-        for c in committees
+        for code in GRADING_TYPES
+    )
+    Committee.product_types.through.objects.bulk_create(
+        Committee.product_types.through(committee_id=c.pk, category_id=types[code].pk)
+        for c, code in zip(committees, GRADING_TYPES, strict=True)
     )
     return committees
 

@@ -33,6 +33,11 @@ class Kind(models.TextChoices):
     PRODUCTION = "production", _("Production promotion subcommittee")
     MARKETING = "marketing", _("Marketing promotion subcommittee")
     STANDARDS = "standards", _("Standards and quality development subcommittee")
+    # A panel that grades the entries of the product types it is given (the
+    # OTOP Product Champion grading has one per product-type group). Unlike
+    # the four standing subcommittees, several are active at once: they are
+    # told apart by their product types, one active grader per type.
+    GRADING = "grading", _("Grading subcommittee")
 
 
 class Role(models.TextChoices):
@@ -161,7 +166,7 @@ class Committee(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["kind"],
-                condition=Q(is_active=True, tier=Tier.CENTRAL),
+                condition=Q(is_active=True, tier=Tier.CENTRAL) & ~Q(kind=Kind.GRADING),
                 name="one_active_central_committee_per_kind",
                 violation_error_message=_(
                     "There is already an active central committee of this kind; "
@@ -237,7 +242,23 @@ SUBCOMMITTEE_NAMES = {
         "OTOP Standards and Quality Development Subcommittee",
         "คณะอนุกรรมการด้านการพัฒนามาตรฐานและคุณภาพผลิตภัณฑ์ หนึ่งตำบล หนึ่งผลิตภัณฑ์",
     ),
+    Kind.GRADING: (
+        "OTOP Product Grading Subcommittee",
+        "คณะอนุกรรมการพิจารณาคัดสรรผลิตภัณฑ์ หนึ่งตำบล หนึ่งผลิตภัณฑ์",
+    ),
 }
+
+
+def grading_names(types) -> tuple[str, str]:
+    """(Thai, English) names of a grading subcommittee given ``types``: the
+    customary name followed by the product types it grades."""
+    english, thai = SUBCOMMITTEE_NAMES[Kind.GRADING]
+    if not types:
+        return thai, english
+    return (
+        f"{thai} ประเภท{' '.join(t.name_th for t in types)}",
+        f"{english}: {', '.join(t.name_en for t in types)}",
+    )
 
 
 def _amphoe_word(name_th: str) -> str:

@@ -31,7 +31,10 @@ ROLE_WORDS = {
 
 
 class CommitteeWidget(widgets.Widget):
-    """``amphoe:5001`` → the active district committee of amphoe 5001."""
+    """``amphoe:5001`` → the active district committee of amphoe 5001;
+    ``central`` the national committee, ``central:<kind>`` a standing
+    subcommittee, ``central:grading:<type code>`` the grading subcommittee
+    given that product type."""
 
     def clean(self, value, row=None, **kwargs):
         text = str(value or "").strip()
@@ -40,13 +43,18 @@ class CommitteeWidget(widgets.Widget):
         if info is None or not info.has_committee:
             lookup = None
         elif info.committee_area is None:
-            # ``central`` is the national committee, ``central:<kind>`` a subcommittee
-            lookup = {"kind": code or Kind.MAIN}
+            kind, _sep, type_code = code.partition(":")
+            lookup = {"kind": kind or Kind.MAIN}
+            if kind == Kind.GRADING:
+                lookup["product_types__code"] = type_code.upper()
         else:
             lookup = {info.committee_area: code}
         if lookup is None or (info.committee_area and not code):
             raise ValueError(
-                _("Write the committee as amphoe:<code>, province:<code> or central.")
+                _(
+                    "Write the committee as amphoe:<code>, province:<code>, "
+                    "central, central:<kind> or central:grading:<product type>."
+                )
             )
         committee = Committee.objects.filter(
             tier=tier, is_active=True, **lookup
@@ -58,6 +66,9 @@ class CommitteeWidget(widgets.Widget):
     def render(self, value, obj=None, **kwargs):
         if value is None:
             return ""
+        if value.kind == Kind.GRADING:
+            first = value.product_types.order_by("order", "code").first()
+            return f"{value.tier}:{value.kind}:{first.code if first else ''}"
         if value.is_subcommittee:
             return f"{value.tier}:{value.kind}"
         return f"{value.tier}:{value.area_code}" if value.area_code else value.tier

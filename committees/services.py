@@ -22,6 +22,7 @@ from committees.models import (
     MembershipEvent,
     Role,
     Tier,
+    grading_names,
 )
 from committees.selectors import active_subcommittees
 from communities.models import Amphoe, Producer, Province
@@ -69,10 +70,16 @@ def committee_create(
     committee.full_clean()
     types = list(product_types)
     _check_product_types(committee, types)
+    if committee.kind == Kind.GRADING and not (name_th or name_en):
+        committee.name_th, committee.name_en = grading_names(_in_order(types))
     committee.save()
     if types:
         committee.product_types.set(types)
     return committee
+
+
+def _in_order(types: Iterable[Category]) -> list[Category]:
+    return sorted(types, key=lambda t: (t.order, t.code))
 
 
 # What committee_update may change: tier, area and kind are fixed at creation.
@@ -96,11 +103,19 @@ def committee_update(*, actor: User, committee: Committee, **fields) -> Committe
         raise TypeError(f"Cannot change {sorted(fixed)}")
     types = fields.pop("product_types", None)
     committee = Committee.objects.select_for_update().get(pk=committee.pk)
+    named_by_types = committee.kind == Kind.GRADING and (
+        committee.name_th,
+        committee.name_en,
+    ) == grading_names(_in_order(committee.product_types.all()))
     for name, value in fields.items():
         setattr(committee, name, value)
-    committee.full_clean()
     if types is not None:
         types = list(types)
+        if named_by_types and not {"name_th", "name_en"} & set(fields):
+            # The names said which types it grades: they follow the types.
+            committee.name_th, committee.name_en = grading_names(_in_order(types))
+    committee.full_clean()
+    if types is not None:
         _check_product_types(committee, types)
     elif fields.get("is_active") and committee.is_subcommittee:
         _check_product_types(committee, list(committee.product_types.all()))
@@ -124,6 +139,15 @@ def _check_product_types(committee: Committee, types: list[Category]) -> None:
     say the last rule (the flag lives on the committee, the type on the M2M
     table), so the active central committees are locked while it is checked."""
     if not types:
+        if committee.kind == Kind.GRADING and committee.is_active:
+            raise ValidationError(
+                {
+                    "product_types": _(
+                        "A grading subcommittee grades the product types it is "
+                        "given: choose at least one."
+                    )
+                }
+            )
         return
     if committee.tier != Tier.CENTRAL or not committee.is_subcommittee:
         raise ValidationError(

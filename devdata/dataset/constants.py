@@ -42,15 +42,9 @@ CRITERIA = (
 CRITERION_MAX = Decimal(10)
 PARTS = {"A": slice(0, 4), "B": slice(4, 7), "C": slice(7, 10)}
 
-# The central subcommittees of --preset opc and the product type each grades;
-# the national committee grades the fifth type itself (committees allow one
-# active subcommittee per kind, and there are four kinds).
-SUBCOMMITTEE_TYPES = {
-    "production": "FOOD",
-    "standards": "DRINK",
-    "marketing": "TEXTILE",
-    "administration": "HOUSEHOLD",
-}
+# The central grading subcommittees of --preset opc: one per product type, as
+# the OTOP Product Champion grading splits the centre's work by product group.
+GRADING_TYPES = ("FOOD", "DRINK", "TEXTILE", "HOUSEHOLD", "HERBAL")
 PANEL_SEATS = ["chair", "secretary", "member", "member", "member"]
 
 # Shares of the generated data --------------------------------------------------

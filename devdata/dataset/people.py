@@ -12,8 +12,10 @@ from committees.models import (
     ROLE_PERMISSIONS,
     Committee,
     CommitteeUserObjectPermission,
+    Kind,
     Membership,
     MembershipEvent,
+    grading_names,
 )
 from committees.models import Tier as CommitteeTier
 from communities.models import (
@@ -25,9 +27,9 @@ from core.buddhist_era import fiscal_year
 from devdata.dataset.builder import BuilderBase, _at
 from devdata.dataset.bulk import _bulk, _insert_rows
 from devdata.dataset.constants import (
+    GRADING_TYPES,
     PANEL_SEATS,
     STAFF_USERNAME,
-    SUBCOMMITTEE_TYPES,
     USER_PREFIX,
 )
 from devdata.dataset.plan import Board
@@ -50,12 +52,12 @@ class PeopleBuilder(BuilderBase):
             seats = ["chair", "secretary"] + ["member"] * self.rng.choice((2, 3))
             self.boards[f"{tier}:{code}"] = Board(tier=tier, area=code, seats=seats)
         if self.preset == Preset.OPC:
-            for kind, type_code in SUBCOMMITTEE_TYPES.items():
-                self.boards[f"{CommitteeTier.CENTRAL}:{kind}"] = Board(
+            for type_code in GRADING_TYPES:
+                self.boards[f"{CommitteeTier.CENTRAL}:grading:{type_code}"] = Board(
                     tier=CommitteeTier.CENTRAL,
                     area="",
                     seats=list(PANEL_SEATS),
-                    kind=kind,
+                    kind=Kind.GRADING,
                     type_code=type_code,
                 )
         total = 1 + len(amphoes) + sum(len(b.seats) for b in self.boards.values())
@@ -141,10 +143,18 @@ class PeopleBuilder(BuilderBase):
         term_start = self.round_dates["opens"]
         term_end = dt.date(max(self.year + 1, fiscal_year(timezone.localdate())), 9, 30)
         boards = list(self.boards.values())
+        types = {t.code: t for t in Category.objects.filter(parent__isnull=True)}
+        named = {
+            b.type_code: grading_names([types[b.type_code]])
+            for b in boards
+            if b.type_code
+        }
         committees = [
             Committee(
                 tier=b.tier,
                 kind=b.kind,
+                name_th=named[b.type_code][0] if b.type_code else "",
+                name_en=named[b.type_code][1] if b.type_code else "",
                 amphoe_id=b.area if b.tier == CommitteeTier.AMPHOE else None,
                 province_id=b.area if b.tier == CommitteeTier.PROVINCE else None,
                 term_start=term_start,
@@ -154,12 +164,9 @@ class PeopleBuilder(BuilderBase):
             for b in boards
         ]
         _bulk(Committee, committees)
-        types = dict(
-            Category.objects.filter(parent__isnull=True).values_list("code", "pk")
-        )
         Committee.product_types.through.objects.bulk_create(
             Committee.product_types.through(
-                committee_id=c.pk, category_id=types[b.type_code]
+                committee_id=c.pk, category_id=types[b.type_code].pk
             )
             for b, c in zip(boards, committees, strict=True)
             if b.type_code
@@ -168,8 +175,8 @@ class PeopleBuilder(BuilderBase):
         for board, committee in zip(boards, committees, strict=True):
             board.pk = committee.pk
             area = {"amphoe": "a", "province": "p"}.get(board.tier, "") + board.area
-            if board.kind != "main":
-                area = f"central-{board.kind}"
+            if board.type_code:
+                area = f"central-{board.type_code.lower()}"
             for index, role in enumerate(board.seats):
                 # Seats 2, 3, 4 are member1, member2, member3.
                 seat = f"member{index - 1}" if role == "member" else role

@@ -108,6 +108,54 @@ def test_one_active_central_committee_per_kind(central_staff):
     assert subcommittee(Kind.STANDARDS, actor=central_staff).is_active
 
 
+def test_grading_subcommittees_are_many_one_per_product_type(central_staff):
+    """The OTOP Product Champion grading splits the centre's work by product
+    type: five grading subcommittees active at once, told apart by their
+    types, each named after what it grades."""
+    graders = {
+        code: subcommittee(Kind.GRADING, code, actor=central_staff)
+        for code in ("FOOD", "DRINK", "TEXTILE", "HOUSEHOLD", "HERBAL")
+    }
+
+    assert all(c.is_active and c.is_subcommittee for c in graders.values())
+    assert {
+        Category.objects.get(pk=pk).code: c.pk for pk, c in central_routing().items()
+    } == {code: c.pk for code, c in graders.items()}
+    assert graders["FOOD"].name_th == (
+        "คณะอนุกรรมการพิจารณาคัดสรรผลิตภัณฑ์ หนึ่งตำบล หนึ่งผลิตภัณฑ์ ประเภทอาหาร"
+    )
+    with translation.override("en"):
+        assert graders["HERBAL"].name == (
+            "OTOP Product Grading Subcommittee: Non-food herbal products"
+        )
+    # Still one grader per type, and a grader grades something.
+    with pytest.raises(ValidationError, match="already scored by"):
+        subcommittee(Kind.GRADING, "FOOD", actor=central_staff)
+    with pytest.raises(ValidationError, match="choose at least one"):
+        subcommittee(Kind.GRADING, actor=central_staff)
+    with pytest.raises(ValidationError, match="choose at least one"):
+        committee_update(
+            actor=central_staff, committee=graders["DRINK"], product_types=[]
+        )
+    assert Committee.objects.filter(kind=Kind.GRADING).count() == 5
+
+
+def test_a_grading_subcommittees_names_follow_its_types_unless_typed(central_staff):
+    food = subcommittee(Kind.GRADING, "FOOD", actor=central_staff)
+
+    food = committee_update(
+        actor=central_staff,
+        committee=food,
+        product_types=[_type("DRINK"), _type("FOOD")],
+    )
+    assert food.name_en == "OTOP Product Grading Subcommittee: Food, Drinks"
+    committee_update(actor=central_staff, committee=food, name_en="Panel 1")
+    food = committee_update(
+        actor=central_staff, committee=food, product_types=[_type("FOOD")]
+    )
+    assert food.name_en == "Panel 1"
+
+
 def test_product_types_are_top_level_and_only_for_subcommittees(central_staff):
     national = central_committee(actor=central_staff)
 
@@ -154,6 +202,13 @@ def test_the_membership_import_names_subcommittees_by_kind(central_staff):
     assert widget.clean("central:production") == production
     assert widget.render(production) == "central:production"
     assert widget.render(national) == "central"
+    drink = subcommittee(Kind.GRADING, "DRINK", actor=central_staff)
+    herbal = subcommittee(Kind.GRADING, "HERBAL", actor=central_staff)
+    assert widget.clean("central:grading:drink") == drink
+    assert widget.clean("central:grading:HERBAL") == herbal
+    assert widget.render(drink) == "central:grading:DRINK"
+    with pytest.raises(ValueError, match="No active committee"):
+        widget.clean("central:grading:TEXTILE")
 
 
 def test_the_committee_pages_show_the_kind_and_the_types(client, db):

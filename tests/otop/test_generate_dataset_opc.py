@@ -17,7 +17,7 @@ from committees.models import Committee, Kind
 from committees.selectors import central_routing
 from devdata.dataset import dataset_fingerprint, dataset_rounds
 from devdata.dataset.constants import OPC_NOMINATED_SHARE
-from products.models import Certification
+from products.models import Category, Certification
 from selection.models import (
     Criterion,
     Nomination,
@@ -175,7 +175,14 @@ def test_the_centre_grades_by_type_in_subcommittees_and_stars_everyone(world):
     national = Committee.objects.get(tier="central", kind=Kind.MAIN)
     at_centre = nominations().filter(tier=Tier.CENTRAL)
 
-    assert len({c.pk for c in routing.values()}) == 4
+    # Five grading subcommittees, one per product type: the national
+    # committee grades none itself, it finalizes and awards.
+    graders = {c.pk: c for c in routing.values()}
+    assert len(graders) == 5
+    assert {c.kind for c in graders.values()} == {Kind.GRADING}
+    assert set(routing) == set(
+        Category.objects.filter(parent__isnull=True).values_list("pk", flat=True)
+    )
     assert at_centre.exists()
     assert not at_centre.exclude(state=State.AWARDED).exists()
     for sheet in ScoreSheet.objects.filter(

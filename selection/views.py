@@ -364,7 +364,8 @@ def nomination_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         nomination,
         nomination_submit,
-        _("Submitted to the district committee."),
+        _("Submitted to %(committee)s.")
+        % {"committee": nomination.round.plan.entry_committee},
     )
 
 

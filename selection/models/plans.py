@@ -165,6 +165,14 @@ class PlanStep(models.Model):
         return _("every nomination that passes")
 
 
+# Who a tambon's submission goes to, by the plan's first committee tier.
+ENTRY_COMMITTEE = {
+    Tier.AMPHOE: _("the district committee"),
+    Tier.PROVINCE: _("the provincial committee"),
+    Tier.CENTRAL: _("the national committee"),
+}
+
+
 @dataclass(frozen=True)
 class Plan:
     """A round's steps in the tier table's order, with the questions the
@@ -194,6 +202,11 @@ class Plan:
     def entry_tier(self) -> str:
         """Where a tambon's submission goes: the first committee tier."""
         return self.committee_tiers[0]
+
+    @property
+    def entry_committee(self):
+        """The committee a submission goes to, as a sentence names it."""
+        return ENTRY_COMMITTEE[self.entry_tier]
 
     @property
     def award_tier(self) -> str:

@@ -292,7 +292,10 @@ def test_a_product_goes_from_the_tambon_to_the_public_registry(
     officer.get_by_role("link", name=PRODUCT).click()
     officer.get_by_role("link", name=t("Nominate for the selection")).click()
     officer.get_by_role("button", name=t("Nominate for the selection")).click()
-    officer.get_by_role("button", name=t("Submit to the district committee")).click()
+    officer.get_by_role(
+        "button",
+        name=t("Submit to %(committee)s") % {"committee": t("the district committee")},
+    ).click()
     expect(officer.locator("#status")).to_contain_text(t("Waiting for the committee"))
     nomination_url = officer.url
     shots(officer, "officer nomination submitted")

@@ -63,7 +63,11 @@ def test_officer_pages_work_on_a_phone(browser, live_server, chiang_rai, shots):
     page.locator("#nomination-link").tap()
     expect(page).to_have_url(re.compile(r"/officer/nominations/\d+/$"))
     expect(
-        page.get_by_role("button", name=t("Submit to the district committee"))
+        page.get_by_role(
+            "button",
+            name=t("Submit to %(committee)s")
+            % {"committee": t("the district committee")},
+        )
     ).to_be_visible()
     fits_the_screen(page)
     shots(page, "phone nomination page")

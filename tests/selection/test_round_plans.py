@@ -337,3 +337,25 @@ def test_the_status_page_shows_the_road_of_this_rounds_plan(geography, client):
     assert "every nomination scoring 60 or more" in route
     current = route.split('aria-current="step"', 1)[1].split("</li>", 1)[0]
     assert "District" in current and "here now" in current
+
+
+def test_the_officer_is_told_the_committee_the_plan_submits_to(geography, client):
+    """A plan without districts sends a tambon's nomination straight to its
+    provincial committee: the page and its message say so."""
+    steps = [s for s in preset_steps(Preset.OPC) if s["tier"] != "amphoe"]
+    round_ = make_round(steps=steps)
+    tambon = Tambon.objects.filter(province_id=PROVINCE).order_by("code").first()
+    officer = make_officer(tambon.code)
+    product = complete_product(officer, tambon.code, "น้ำพริกเผา")
+    nomination = nomination_create(actor=officer, round_=round_, product=product)
+    client.force_login(officer)
+    client.cookies["django_language"] = "en"
+
+    page = client.get(f"/officer/nominations/{nomination.pk}/").text
+    assert "Submit to the provincial committee" in page
+    assert "district committee" not in page
+
+    response = client.post(f"/officer/nominations/{nomination.pk}/submit/", follow=True)
+    assert "Submitted to the provincial committee." in response.text
+    nomination.refresh_from_db()
+    assert nomination.tier == Tier.PROVINCE

@@ -19,7 +19,25 @@ from selection.models import Round
 Status = ProducerRegistration.Status
 
 
+class Reason(str):
+    """A reason in the user's language that knows what it is about
+    (``registration``, ``standards`` or ``type``), so a page can link to
+    where it is put right."""
+
+    kind = ""
+
+    def __new__(cls, text: str, kind: str) -> "Reason":
+        reason = super().__new__(cls, text)
+        reason.kind = kind
+        return reason
+
+
 def _registration_reason(round_: Round, registration) -> str | None:
+    text = _registration_text(round_, registration)
+    return Reason(text, "registration") if text else None
+
+
+def _registration_text(round_: Round, registration) -> str | None:
     day = round_.cutoff
     if registration is None:
         return _("The producer is not registered as an OTOP producer.")
@@ -38,13 +56,14 @@ def _registration_reason(round_: Round, registration) -> str | None:
 def _standards_reason(round_: Round, standards: list, held: set[int]) -> str | None:
     if not standards or held & {s.pk for s in standards}:
         return None
-    return _(
+    text = _(
         "The product has no certificate of %(standards)s valid on the round's "
         "cut-off date %(day)s."
     ) % {
         "standards": _(" or ").join(str(s) for s in standards),
         "day": format_date(round_.cutoff),
     }
+    return Reason(text, "standards")
 
 
 def _type_reason(types: list, product: Product) -> str | None:
@@ -54,10 +73,11 @@ def _type_reason(types: list, product: Product) -> str | None:
     top = category.parent if category.parent_id else category
     if top.pk in {t.pk for t in types}:
         return None
-    return _("This round does not take %(type)s products; it takes %(types)s.") % {
+    text = _("This round does not take %(type)s products; it takes %(types)s.") % {
         "type": top,
         "types": ", ".join(str(t) for t in types),
     }
+    return Reason(text, "type")
 
 
 def ineligibility(round_: Round, products: Iterable[Product]) -> dict[int, list[str]]:

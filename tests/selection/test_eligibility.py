@@ -262,3 +262,26 @@ def test_the_officer_sees_which_products_may_enter_and_why_not(world, client):
     assert "The producer is not registered as an OTOP producer." in page
     assert 'id="nominate-button"' not in page
     assert not Nomination.objects.exists()  # looking writes nothing
+
+
+def test_each_reason_links_to_where_it_is_put_right(world, client):
+    # Unregistered, and its only certificate is of a standard the round
+    # does not list: one link to the registration, one to the certificates.
+    out = complete_product(world["officer"], TAMBON, "ผ้าทอ", category="TEXTILE-SILK")
+    out.certifications.update(standard=Standard.objects.get(code="TIS"))
+    client.force_login(world["officer"])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+    for url in (
+        "/officer/nominations/new/",
+        f"/officer/nominations/new/?product={out.pk}",
+    ):
+        page = client.get(url).text
+        assert "/officer/producers/registrations/?q=" in page
+        assert f"/officer/products/{out.pk}/edit/" in page
+        assert "See the producer's registration" in page
+
+    ok = eligible_product(world, "เข้าได้")
+    page = client.get(f"/officer/nominations/new/?product={ok.pk}").text
+    assert "/officer/producers/registrations/?q=" not in page
+    assert "you submit it to the district committee" in page

@@ -9,7 +9,9 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 PYTEST_ARGS ?=
 # `make test` runs the suite in this many pytest-xdist workers (auto: one per
-# CPU this process may use); TEST_WORKERS=0 runs it in this one process.
+# CPU this process may use); TEST_WORKERS=0 runs it in this one process. Tests
+# are dealt one by one (xdist's --dist load), never a file at a time: each
+# worker must run its transactional tests last (see README, Development).
 TEST_WORKERS ?= auto
 
 .DEFAULT_GOAL := help

@@ -8,13 +8,18 @@ MANAGE := $(BIN)/python manage.py
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 PYTEST_ARGS ?=
+# `make test` runs the suite in this many pytest-xdist workers (auto: one per
+# CPU this process may use); TEST_WORKERS=0 runs it in this one process. Tests
+# are dealt one by one (xdist's --dist load), never a file at a time: each
+# worker must run its transactional tests last (see README, Development).
+TEST_WORKERS ?= auto
 
 .DEFAULT_GOAL := help
 .PHONY: help run test e2e setup lint format messages clean worker beat services bench
 
 help:
 	@echo "make run    set up .venv, migrate, load the geography and the demo world, serve http://$(HOST):$(PORT)"
-	@echo "make test   set up .venv and run the whole test suite (SQLite)"
+	@echo "make test   set up .venv and run the whole test suite (SQLite, in parallel)"
 	@echo "make e2e    browser tests in Chromium (needs chromium; npm ci for axe-core)"
 	@echo "make lint   ruff check and format check"
 	@echo "make services  web + Celery worker + beat (needs CELERY_BROKER_URL, e.g. Redis)"
@@ -49,7 +54,7 @@ run: setup
 
 # pytest exits 5 when it collects no tests; that is not a failure of the code.
 test: $(VENV)/.installed-dev
-	$(BIN)/pytest $(PYTEST_ARGS) || { rc=$$?; [ $$rc -eq 5 ] && echo "pytest: no tests collected" || exit $$rc; }
+	$(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS) || { rc=$$?; [ $$rc -eq 5 ] && echo "pytest: no tests collected" || exit $$rc; }
 
 # Browser tests (tests/e2e, marked e2e, left out of `make test`): Playwright
 # drives Debian's Chromium (apt-get install chromium; E2E_CHROMIUM=... for

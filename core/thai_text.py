@@ -19,8 +19,8 @@ from django.utils.safestring import SafeData, SafeString, mark_safe
 THAI = re.compile("[\u0e00-\u0e7f]")
 
 # Words of product and producer names that PyThaiNLP's dictionary lacks and
-# mis-segments without ("ผ้า|ครา|มลาย|ขิด").
-CRAFT_WORDS = (
+# mis-segments without ("ผ้า|ครา|มลาย|ขิด"), and craft villages known by name.
+EXTRA_WORDS = (
     "ลายขิด",
     "ผ้าคราม",
     "ย้อมคราม",
@@ -34,6 +34,7 @@ CRAFT_WORDS = (
     "มะเม่า",
     "สครับ",
     "แม่สลอง",
+    "บ่อสร้าง",
 )
 
 
@@ -53,7 +54,7 @@ def _dictionary():
         for area in (*provinces, *amphoes, *tambons)
         if area.name_th and not THAI.sub("", area.name_th)  # "ปอภาร (ปอพาน)": no
     }
-    return Trie(thai_words() | places | set(CRAFT_WORDS))
+    return Trie(thai_words() | places | set(EXTRA_WORDS))
 
 
 @lru_cache(maxsize=20_000)

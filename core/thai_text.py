@@ -11,6 +11,7 @@ where the line may break.
 """
 
 import re
+import threading
 from functools import lru_cache
 
 from django.utils.html import conditional_escape, escape
@@ -38,11 +39,28 @@ EXTRA_WORDS = (
 )
 
 
-@lru_cache(maxsize=1)
+_building = threading.Lock()
+
+
 def _dictionary():
-    """PyThaiNLP's words, the place names and the craft words, as newmm's trie
-    (built once per process: about two seconds)."""
+    with _building:  # built once, even when a request and warm_up() race
+        return _build_dictionary()
+
+
+def warm_up() -> threading.Thread:
+    """Build the dictionary in the background, so that the first page with
+    Thai names in a new web process does not wait for it (otop/wsgi.py)."""
+    thread = threading.Thread(target=_dictionary, name="thai-dictionary", daemon=True)
+    thread.start()
+    return thread
+
+
+@lru_cache(maxsize=1)
+def _build_dictionary():
+    """PyThaiNLP's words, the place names and the extra words, as newmm's trie
+    (built once per process: three seconds or so)."""
     import geothai
+    import pythainlp.tokenize  # noqa: F401 (its circular imports break when two threads race)
     from pythainlp.corpus import thai_words
     from pythainlp.util import Trie
 
@@ -61,9 +79,9 @@ def _dictionary():
 def thai_words(text: str) -> tuple[str, ...]:
     """``text`` split into words and the runs between them (spaces, Latin,
     digits); a fragment that is no word ("ซ์", "น") stays with the word before."""
+    dictionary = _dictionary()  # first: it imports PyThaiNLP under the lock
     from pythainlp.tokenize import word_tokenize
 
-    dictionary = _dictionary()
     words: list[str] = []
     for token in word_tokenize(
         text, engine="newmm", custom_dict=dictionary, keep_whitespace=True

@@ -10,7 +10,7 @@ from django.contrib import admin
 from django.template import Context, Template
 from django.utils.safestring import SafeData, mark_safe
 
-from core.thai_text import thai_words, thai_wrap
+from core.thai_text import thai_words, thai_wrap, warm_up
 from selection.models import QueueNomination
 from tests.communities.factories import ProducerFactory
 from tests.products.factories import ProductFactory
@@ -96,3 +96,11 @@ def test_the_scoring_queue_columns_break_between_words():
         WORD.format("ห้วยยาง") + " · " + WORD.format("หางดง")
     )
     assert queue.province(nomination) == WORD.format("เชียงใหม่")
+
+
+def test_a_web_process_builds_the_dictionary_in_the_background():
+    """otop/wsgi.py warms the dictionary up so that no visitor waits for it."""
+    thread = warm_up()
+    thread.join(timeout=120)
+    assert not thread.is_alive()
+    assert thai_words("ห้วยยาง") == ("ห้วยยาง",)

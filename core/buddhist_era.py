@@ -11,6 +11,9 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 BE_OFFSET = 543
+# Joins a day to its month and a time to "น." so that a line never ends between
+# them ("31 | กรกฎาคม", "05:28 | น."); files (CSV, XLSX) ask for plain spaces.
+NBSP = "\u00a0"
 
 THAI_MONTHS_SHORT = (
     "ม.ค.",
@@ -108,8 +111,11 @@ def format_date(
     value: dt.date | dt.datetime | str | None,
     style: str = "short",
     language: str | None = None,
+    *,
+    joined: bool = True,
 ) -> str:
-    """``24 พ.ย. 2569`` / ``24 พฤศจิกายน 2569`` in Thai, ``24 Nov 2026`` in English."""
+    """``24 พ.ย. 2569`` / ``24 พฤศจิกายน 2569`` in Thai, ``24 Nov 2026`` in English;
+    the day and its month joined by a no-break space unless ``joined`` is off."""
     if value is None:
         return ""
     day = _local_date(value)
@@ -119,19 +125,26 @@ def format_date(
     else:
         months = ENGLISH_MONTHS_LONG if style == "long" else ENGLISH_MONTHS_SHORT
     year = to_be(day.year) if thai else day.year
-    return f"{day.day} {months[day.month - 1]} {year}"
+    space = NBSP if joined else " "
+    return f"{day.day}{space}{months[day.month - 1]} {year}"
 
 
 def format_datetime(
-    value: dt.datetime | None, style: str = "short", language: str | None = None
+    value: dt.datetime | None,
+    style: str = "short",
+    language: str | None = None,
+    *,
+    joined: bool = True,
 ) -> str:
-    """``24 พ.ย. 2569 14:05 น.`` in Thai, ``24 Nov 2026 14:05`` in English."""
+    """``24 พ.ย. 2569 14:05 น.`` in Thai, ``24 Nov 2026 14:05`` in English; the
+    day and its month, the time and "น." joined unless ``joined`` is off."""
     if value is None:
         return ""
     local = timezone.localtime(value) if timezone.is_aware(value) else value
-    date_part = format_date(local, style, language)
+    date_part = format_date(local, style, language, joined=joined)
     if uses_buddhist_era(language):
-        return f"{date_part} {local:%H:%M} น."
+        space = NBSP if joined else " "
+        return f"{date_part} {local:%H:%M}{space}น."
     return f"{date_part} {local:%H:%M}"
 
 

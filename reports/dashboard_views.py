@@ -286,7 +286,7 @@ def _late_dataset(late: list[LateCommittee]) -> tablib.Dataset:
                     item.committee.name,
                     item.tier_label,
                     item.committee.area_code,
-                    format_date(item.deadline),
+                    format_date(item.deadline, joined=False),
                     item.days_late,
                     item.ranking_label,
                     item.pending,

@@ -86,9 +86,18 @@ def _summary(book, report: NationalReport) -> None:
     _row(sheet, [_("Status"), round_.get_status_display()])
     for tier in Tier.values:
         label = Round._meta.get_field(f"{tier}_deadline").verbose_name
-        _row(sheet, [str(label).capitalize(), format_date(round_.deadline_for(tier))])
-    _row(sheet, [_("Report made"), format_datetime(report.generated_at)])
-    _row(sheet, [_("Certificates valid on"), format_date(report.certificates_on)])
+        _row(
+            sheet,
+            [
+                str(label).capitalize(),
+                format_date(round_.deadline_for(tier), joined=False),
+            ],
+        )
+    _row(sheet, [_("Report made"), format_datetime(report.generated_at, joined=False)])
+    _row(
+        sheet,
+        [_("Certificates valid on"), format_date(report.certificates_on, joined=False)],
+    )
     _row(sheet, [])
     _row(sheet, [_("Definitions")], bold=True)
     for text in DEFINITIONS:

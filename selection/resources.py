@@ -72,7 +72,7 @@ class NominationEventResource(SafeExportResource):
         )
 
     def dehydrate_at(self, event) -> str:
-        return format_datetime(event.at)
+        return format_datetime(event.at, joined=False)
 
     def dehydrate_product(self, event) -> str:
         return str(event.nomination.product) if event.nomination_id else ""

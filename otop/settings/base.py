@@ -91,7 +91,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "notifications.context_processors.bell",
             ],
-            "builtins": ["core.templatetags.thai_dates"],
+            "builtins": ["core.templatetags.thai_dates", "core.templatetags.thai_text"],
         },
     },
 ]
@@ -191,6 +191,7 @@ CONTENT_SECURITY_POLICY = {
         "script-src": [SELF],
         "style-src": [SELF],
         "img-src": [SELF, "data:"],
+        "font-src": [SELF],  # the shipped Thai face, never a font CDN
         "object-src": [NONE],
         "base-uri": [SELF],
         "form-action": [SELF],
@@ -203,6 +204,29 @@ CONTENT_SECURITY_POLICY = {
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "core.staticfiles.PackageFilesFinder",
+]
+# Static files served from installed packages (core/staticfiles.py): the Thai
+# typeface, Sarabun (OFL-1.1), from the fontpkg-sarabun wheel, as the faces
+# static/css/fonts.css declares, with its licence beside them.
+STATIC_PACKAGE_FILES = {
+    "fonts/sarabun": (
+        "fontpkg_sarabun",
+        {
+            "Sarabun-Regular.ttf": "files/Sarabun-Regular.ttf",
+            "Sarabun-Italic.ttf": "files/Sarabun-Italic.ttf",
+            "Sarabun-SemiBold.ttf": "files/Sarabun-SemiBold.ttf",
+            "Sarabun-Bold.ttf": "files/Sarabun-Bold.ttf",
+            "OFL.txt": "LICENSE",
+        },
+    ),
+}
+# WhiteNoise knows woff and woff2 but would serve .ttf as application/octet-stream,
+# and types a file by its own name: fonts/sarabun/OFL.txt is the package's LICENSE.
+WHITENOISE_MIMETYPES = {".ttf": "font/ttf", "license": "text/plain"}
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "media")
 # Uploaded spreadsheets waiting to be imported: never served. Web and Celery

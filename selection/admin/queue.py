@@ -13,6 +13,7 @@ from committees.models import Committee
 from committees.selectors import active_subcommittees
 from communities.models import Amphoe, Province
 from core.admin import NotFoundOutsideQuerysetMixin, ReadOnlyAdminMixin
+from core.thai_text import thai_wrap
 from core.tiers import NATIONAL_TIERS
 from products.models import Category
 from selection import admin_views
@@ -238,23 +239,25 @@ class QueueNominationAdmin(
         if obj.conflicted:
             return format_html(
                 '{} <strong class="errornote-inline">({})</strong>',
-                obj.product,
+                thai_wrap(obj.product),
                 gettext("conflict of interest"),
             )
         url = reverse("admin:selection_queuenomination_score", args=[obj.pk])
-        return format_html('<a href="{}">{}</a>', url, obj.product)
+        return format_html('<a href="{}">{}</a>', url, thai_wrap(obj.product))
 
     @admin.display(description=_("producer"))
     def producer(self, obj):
-        return obj.product.producer
+        return thai_wrap(obj.product.producer)
 
     @admin.display(description=_("area"))
     def area(self, obj):
-        return f"{obj.tambon_name} · {obj.amphoe_name}"
+        return format_html(
+            "{} · {}", thai_wrap(obj.tambon_name), thai_wrap(obj.amphoe_name)
+        )
 
     @admin.display(description=_("province"), ordering="province_code")
     def province(self, obj):
-        return obj.province_name
+        return thai_wrap(obj.province_name)
 
     @admin.display(description=_("product type"), ordering="category__order")
     def category(self, obj):

@@ -22,7 +22,7 @@ def test_my_committees_lists_role_term_and_fellow_members(client, geography):
 
     assert "คณะทำงานขับเคลื่อน OTOP อำเภอเมืองเชียงใหม่" in page
     assert "กรรมการ" in page and chair.get_full_name() in page
-    assert "1 ต.ค. 2568" in page  # the term, in B.E.
+    assert "1\u00a0ต.ค. 2568" in page  # the term, in B.E.
 
 
 def test_my_committees_has_an_empty_state(client, db):
@@ -65,7 +65,7 @@ def test_the_admin_shows_terms_in_be_and_the_history_in_thai(
     ]
 
     for page in pages:
-        assert "1 ต.ค. 2568" in page  # the term starts, in B.E.
+        assert "1\u00a0ต.ค. 2568" in page  # the term starts, in B.E.
         assert "ตุลาคม 2025" not in page  # as Django's own date format shows it
     for form in pages[:1]:  # the term typed in B.E. too
         assert 'value="01/10/2568"' in form and "01/10/2025" not in form

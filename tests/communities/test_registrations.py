@@ -457,4 +457,4 @@ def test_the_reminder_message_reads_in_thai(district, tambon_officer, client):
 
     page = client.get("/inbox/").content.decode()
 
-    assert "31 ม.ค. 2570" in page
+    assert "31\u00a0ม.ค. 2570" in page

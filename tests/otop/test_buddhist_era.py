@@ -13,16 +13,16 @@ BANGKOK = ZoneInfo("Asia/Bangkok")
 
 def test_thai_short_and_long_dates_use_the_buddhist_era(thai):
     day = dt.date(2026, 11, 24)
-    assert format_date(day) == "24 พ.ย. 2569"
-    assert format_date(day, "long") == "24 พฤศจิกายน 2569"
+    assert format_date(day) == "24\u00a0พ.ย. 2569"
+    assert format_date(day, "long") == "24\u00a0พฤศจิกายน 2569"
     assert display_year(day) == 2569
     assert display_year(2026) == 2569
 
 
 def test_english_dates_use_the_common_era(english):
     day = dt.date(2026, 11, 24)
-    assert format_date(day) == "24 Nov 2026"
-    assert format_date(day, "long") == "24 November 2026"
+    assert format_date(day) == "24\u00a0Nov 2026"
+    assert format_date(day, "long") == "24\u00a0November 2026"
     assert display_year(2026) == 2026
 
 
@@ -30,10 +30,22 @@ def test_english_dates_use_the_common_era(english):
     ("instant", "thai", "english"),
     [
         # 16:59 UTC on 31 Dec is 23:59 in Bangkok: still the old year.
-        (dt.datetime(2026, 12, 31, 16, 59, tzinfo=UTC), "31 ธ.ค. 2569", "31 Dec 2026"),
+        (
+            dt.datetime(2026, 12, 31, 16, 59, tzinfo=UTC),
+            "31\u00a0ธ.ค. 2569",
+            "31\u00a0Dec 2026",
+        ),
         # 17:00 UTC on 31 Dec is midnight in Bangkok: the new year has begun.
-        (dt.datetime(2026, 12, 31, 17, 0, tzinfo=UTC), "1 ม.ค. 2570", "1 Jan 2027"),
-        (dt.datetime(2027, 1, 1, 0, 0, tzinfo=BANGKOK), "1 ม.ค. 2570", "1 Jan 2027"),
+        (
+            dt.datetime(2026, 12, 31, 17, 0, tzinfo=UTC),
+            "1\u00a0ม.ค. 2570",
+            "1\u00a0Jan 2027",
+        ),
+        (
+            dt.datetime(2027, 1, 1, 0, 0, tzinfo=BANGKOK),
+            "1\u00a0ม.ค. 2570",
+            "1\u00a0Jan 2027",
+        ),
     ],
 )
 def test_the_year_boundary_falls_at_midnight_in_bangkok(instant, thai, english):
@@ -49,8 +61,30 @@ def test_year_of_an_aware_datetime_is_its_bangkok_year():
 
 def test_datetimes_show_bangkok_time():
     instant = dt.datetime(2026, 11, 24, 7, 5, tzinfo=UTC)
-    assert format_datetime(instant, language="th") == "24 พ.ย. 2569 14:05 น."
-    assert format_datetime(instant, language="en") == "24 Nov 2026 14:05"
+    assert format_datetime(instant, language="th") == "24\u00a0พ.ย. 2569 14:05\u00a0น."
+    assert format_datetime(instant, language="en") == "24\u00a0Nov 2026 14:05"
+
+
+def test_a_day_keeps_its_month_and_a_time_its_unit_on_one_line(thai):
+    """No-break spaces join "31 กรกฎาคม" and "05:28 น." in the filters' output;
+    the month and the year, the date and the time may still part."""
+    template = Template("{{ day|be_date:'long' }} / {{ instant|be_datetime }}")
+    instant = dt.datetime(2026, 7, 30, 22, 28, tzinfo=UTC)  # 05:28 in Bangkok
+    rendered = template.render(
+        Context({"day": dt.date(2026, 7, 31), "instant": instant})
+    )
+    assert rendered == "31\u00a0กรกฎาคม 2569 / 31\u00a0ก.ค. 2569 05:28\u00a0น."
+
+
+def test_files_get_plain_spaces():
+    """CSV and XLSX cells are text to search and sort, not lines to wrap."""
+    instant = dt.datetime(2026, 11, 24, 7, 5, tzinfo=UTC)
+    assert format_datetime(instant, language="th", joined=False) == (
+        "24 พ.ย. 2569 14:05 น."
+    )
+    assert format_date(instant, "long", language="th", joined=False) == (
+        "24 พฤศจิกายน 2569"
+    )
 
 
 def test_fiscal_year_starts_in_october():
@@ -65,13 +99,15 @@ def test_template_filters_follow_the_active_language(thai):
         "| {{ missing|be_date }}"
     )
     context = Context({"day": dt.date(2026, 11, 24), "year": 2026, "missing": None})
-    assert template.render(context) == "24 พ.ย. 2569 | 24 พฤศจิกายน 2569 | 2569 | "
+    assert template.render(context) == (
+        "24\u00a0พ.ย. 2569 | 24\u00a0พฤศจิกายน 2569 | 2569 | "
+    )
 
 
 def test_template_filters_in_english(english):
     template = Template("{{ day|be_date }} {{ year|be_year }}")
     rendered = template.render(Context({"day": dt.date(2026, 11, 24), "year": 2026}))
-    assert rendered == "24 Nov 2026 2026"
+    assert rendered == "24\u00a0Nov 2026 2026"
 
 
 @pytest.mark.parametrize(("typed", "stored"), [("2569", 2026), ("2026", 2026)])
@@ -126,8 +162,8 @@ def test_date_widget_shows_common_era_in_english(english):
 
 
 def test_iso_text_is_read_as_a_date(thai):
-    assert format_date("2026-11-24") == "24 พ.ย. 2569"
-    assert format_date("2026-12-31T17:30:00+00:00") == "1 ม.ค. 2570"
+    assert format_date("2026-11-24") == "24\u00a0พ.ย. 2569"
+    assert format_date("2026-12-31T17:30:00+00:00") == "1\u00a0ม.ค. 2570"
 
 
 def test_an_empty_date_renders_as_nothing(thai):

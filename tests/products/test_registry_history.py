@@ -70,7 +70,7 @@ def test_the_product_page_lists_its_entries_newest_first(client, officer, produc
         assert f'href="/registry/{entry.number}/"' in row
         assert f"<td>{entry.round_year + 543}</td>" in row  # B.E. in the Thai UI
         assert ">" + "★" * entry.stars + "<" in row
-    assert "24 พ.ย. 2568" in rows[0]  # published, in B.E.
+    assert "24\u00a0พ.ย. 2568" in rows[0]  # published, in B.E.
     assert "badge-error" in rows[1] and "badge-error" not in rows[0] + rows[2]
 
 

@@ -18,6 +18,11 @@ COFFEE = "กาแฟดอยช้างคั่วกลาง"
 LIST = "/registry/"
 
 
+def _text(response) -> str:
+    """The page without its tags: Thai names are marked up word by word."""
+    return re.sub("<[^>]+>", "", response.content.decode())
+
+
 def listed(client, params: str = "") -> list[str]:
     response = client.get(f"{LIST}?{params}")
     assert response.status_code == 200
@@ -43,8 +48,9 @@ def test_anonymous_visitor_sees_the_published_entries(client, published):
 
     assert response.status_code == 200
     html = response.content.decode()
+    text = _text(response)
     for entry in published:
-        assert entry.name_th in html
+        assert entry.name_th in text
         assert entry.number in html
         assert f"/registry/{entry.number}/" in html
     assert "★" in html
@@ -264,11 +270,11 @@ def test_list_answers_from_the_cache_until_the_registry_changes(client, publishe
     with CaptureQueriesContext(connection) as queries:
         again = client.get(f"{LIST}?province=50")
     assert len(queries) == 1  # the registry's stamp: the page itself is cached
-    assert COFFEE in again.content.decode()
+    assert COFFEE in _text(again)
 
     revoke(published.get(name_th=COFFEE))
     response = client.get(f"{LIST}?province=50")
-    assert COFFEE not in response.content.decode()
+    assert COFFEE not in _text(response)
     assert response.context["page"].paginator.count == 2
 
 

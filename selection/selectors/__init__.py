@@ -15,6 +15,7 @@ from selection.selectors.queues import (
     member_committees,
     nomination_queue_for,
     queue_for,
+    queue_scope,
     ranking_queue_for,
     scoring_committee_for,
 )
@@ -57,6 +58,7 @@ __all__ = [
     "member_committees",
     "nomination_queue_for",
     "queue_for",
+    "queue_scope",
     "ranking_events",
     "ranking_key",
     "ranking_lines",

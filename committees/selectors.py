@@ -1,4 +1,4 @@
-from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, When
+from django.db.models import Case, IntegerField, Q, QuerySet, When
 
 from accounts.models import User
 from committees.models import Committee, ConflictDeclaration, Kind, Membership, Tier
@@ -10,9 +10,11 @@ def conflicts_for(user: User) -> QuerySet[Producer]:
     """Producers ``user`` may not score: declared conflicts, producers linked
     to the user's own account, and producers in tambons the user serves as
     officer. One query; usable as a subquery (``producer__in=``)."""
-    declared = ConflictDeclaration.objects.filter(user=user, producer=OuterRef("pk"))
+    # The declarations as a set (not a correlated EXISTS per producer): the
+    # whole list of conflicts is then one pass over the producers.
+    declared = ConflictDeclaration.objects.filter(user=user).values("producer")
     return Producer.objects.filter(
-        Q(Exists(declared)) | Q(user=user) | Q(tambon__in=tambons_managed_by(user))
+        Q(pk__in=declared) | Q(user=user) | Q(tambon__in=tambons_managed_by(user))
     )
 
 

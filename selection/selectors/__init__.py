@@ -37,9 +37,11 @@ from selection.selectors.scoring import (
     RankedRow,
     criteria_for,
     mean_scores,
+    ranked_keys,
     ranking_key,
     ranking_rows,
     scoring_members,
+    with_nominations,
 )
 
 __all__ = [
@@ -59,6 +61,7 @@ __all__ = [
     "nomination_queue_for",
     "queue_for",
     "queue_scope",
+    "ranked_keys",
     "ranking_events",
     "ranking_key",
     "ranking_lines",
@@ -71,4 +74,5 @@ __all__ = [
     "rankings_visible_to",
     "scoring_committee_for",
     "scoring_members",
+    "with_nominations",
 ]

@@ -43,7 +43,13 @@ def _is_central(request, action: str, model: str) -> bool:
 
 
 def _is_member(request) -> bool:
-    return committees_for(request.user, "view_committee").exists()
+    # Asked by every committee admin for the sidebar of every admin page:
+    # once a request.
+    if not hasattr(request, "_committees_is_member"):
+        request._committees_is_member = committees_for(
+            request.user, "view_committee"
+        ).exists()
+    return request._committees_is_member
 
 
 class MembershipDates:

@@ -1,4 +1,4 @@
-from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, When
+from django.db.models import Case, IntegerField, Q, QuerySet, When
 
 from accounts.models import User
 from committees.models import Committee, ConflictDeclaration, Kind, Membership, Tier
@@ -10,10 +10,43 @@ def conflicts_for(user: User) -> QuerySet[Producer]:
     """Producers ``user`` may not score: declared conflicts, producers linked
     to the user's own account, and producers in tambons the user serves as
     officer. One query; usable as a subquery (``producer__in=``)."""
-    declared = ConflictDeclaration.objects.filter(user=user, producer=OuterRef("pk"))
+    # The declarations as a set (not a correlated EXISTS per producer): the
+    # whole list of conflicts is then one pass over the producers.
+    declared = ConflictDeclaration.objects.filter(user=user).values("producer")
     return Producer.objects.filter(
-        Q(Exists(declared)) | Q(user=user) | Q(tambon__in=tambons_managed_by(user))
+        Q(pk__in=declared) | Q(user=user) | Q(tambon__in=tambons_managed_by(user))
     )
+
+
+def conflicts_of(users) -> dict[int, set[int]]:
+    """conflicts_for of several users at once, as ids: user id → the ids of
+    the producers they may not score. Three queries whatever the number of
+    users (a ranking asks it for every member of every panel), each on an
+    index; the same sets as ``conflicts_for(user)`` (tests hold them equal)."""
+    users = list(users)
+    found: dict[int, set[int]] = {user.pk: set() for user in users}
+    pks = list(found)
+    pairs = [
+        *ConflictDeclaration.objects.filter(user__in=pks).values_list(
+            "user_id", "producer_id"
+        ),
+        *Producer.objects.filter(user__in=pks).values_list("user_id", "pk"),
+    ]
+    officers = []  # tambons_managed_by: none for the inactive, all for superusers
+    for user in users:
+        if not (user.is_authenticated and user.is_active):
+            continue
+        if user.is_superuser:  # rare: their own query
+            found[user.pk] |= set(conflicts_for(user).values_list("pk", flat=True))
+        else:
+            officers.append(user.pk)
+    pairs += Producer.objects.filter(
+        tambon__tambonuserobjectpermission__user__in=officers,
+        tambon__tambonuserobjectpermission__permission__codename="manage_tambon",
+    ).values_list("tambon__tambonuserobjectpermission__user", "pk")
+    for user_id, producer_id in pairs:
+        found[user_id].add(producer_id)
+    return found
 
 
 def is_conflicted(user: User, producer: Producer) -> bool:

@@ -379,9 +379,12 @@ def score_all_view(model_admin, request):
     params = request.POST if request.method == "POST" else request.GET
     chosen = request.GET.get("committee") or request.POST.get("committee")
     committee = next((c for c in committees if str(c.pk) == chosen), committees[0])
-    whole_queue = queue_for(committee, round_).exclude(
-        product__producer__in=conflicts_for(request.user)
-    )
+    # The member's conflicts are read once (usually none): the queue's own
+    # queries then need no pass over every producer.
+    conflicted = list(conflicts_for(request.user).values_list("pk", flat=True))
+    whole_queue = queue_for(committee, round_)
+    if conflicted:
+        whole_queue = whole_queue.exclude(product__producer__in=conflicted)
     per_page = next(
         (n for n in GRID_PER_PAGE if str(n) == params.get("per_page")),
         GRID_PER_PAGE[0],

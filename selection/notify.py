@@ -12,6 +12,7 @@ from django.utils import timezone
 from committees.models import Committee, Membership, Role
 from committees.selectors import conflicts_for
 from communities.selectors import officers_of, officers_of_tambons
+from core.tiers import committee_area
 from notifications.models import EventType
 from notifications.services import Contact, Message, notify, notify_each
 from selection.models import (
@@ -99,7 +100,9 @@ def ranking_finalized(ranking: Ranking, event: NominationEvent):
 
 def ranking_approved(ranking: Ranking, event: NominationEvent, next_committee_of):
     """The next tier's committees hear what now waits for them; the officers
-    hear how each of their nominations fared."""
+    hear how each of their nominations fared (the officers' messages in a few
+    statements; ``next_committee_of`` asked once per area, as committee_for
+    depends on nothing else)."""
     entries = list(
         ranking.entries.select_related(
             "nomination__product__producer__tambon", "nomination__round"
@@ -108,21 +111,29 @@ def ranking_approved(ranking: Ranking, event: NominationEvent, next_committee_of
     base = {"committee": str(ranking.committee), "round": ranking.round.title_th}
     officers = _officers_by_tambon({e.nomination.tambon_code for e in entries})
     waiting: dict[int, tuple] = {}
+    committees: dict[tuple, object] = {}  # the next committee, by area
+    messages = []
     for entry in entries:
         nomination = entry.nomination
         outcome = entry.decision
-        notify(
-            event_type=EventType.RANKING_APPROVED,
-            event_key=f"ranking:{ranking.pk}:approved:{nomination.pk}",
-            recipients=officers.get(nomination.tambon_code, []),
-            context={**base, **_about(nomination), "outcome": outcome},
-            link=_officer_link(nomination),
+        messages.append(
+            Message(
+                event_key=f"ranking:{ranking.pk}:approved:{nomination.pk}",
+                recipients=tuple(officers.get(nomination.tambon_code, [])),
+                context={**base, **_about(nomination), "outcome": outcome},
+                link=_officer_link(nomination),
+            )
         )
         if outcome == "forward":
-            committee = next_committee_of(nomination)
+            where = committee_area(nomination.tier, nomination)
+            area = (nomination.tier, tuple(sorted((where or {}).items())))
+            if area not in committees:
+                committees[area] = next_committee_of(nomination)
+            committee = committees[area]
             if committee is not None:
                 count = waiting.get(committee.pk, (committee, 0))[1] + 1
                 waiting[committee.pk] = (committee, count)
+    notify_each(event_type=EventType.RANKING_APPROVED, messages=messages)
     for committee, count in waiting.values():
         notify(
             event_type=EventType.RANKING_APPROVED,

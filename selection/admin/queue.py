@@ -3,6 +3,8 @@
 import re
 
 from django.contrib import admin
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -21,11 +23,21 @@ from selection.admin.access import sees_committee_work
 from selection.models import (
     QueueNomination,
 )
-from selection.selectors import (
-    nomination_queue_for,
-)
+from selection.selectors import annotate_queue, queue_scope
 
 # The committee queue ---------------------------------------------------------------
+
+
+class KeysFirstPaginator(Paginator):
+    """Pages a queue by its keys first: the page's rows are those whose ids
+    a subquery picks in the list's order (computing only the columns it is
+    sorted or filtered by, over an index where it can), so the rows skipped
+    to reach page N are never given their other columns. Still one query."""
+
+    def _get_page(self, object_list, number, paginator):
+        if isinstance(object_list, QuerySet):
+            object_list = self.object_list.filter(pk__in=object_list.values("pk"))
+        return super()._get_page(object_list, number, paginator)
 
 
 class CodeFilter(admin.SimpleListFilter):
@@ -58,8 +70,7 @@ class SubcommitteeFilter(CodeFilter):
 
     def lookups(self, request, model_admin):
         central = (
-            model_admin.get_queryset(request)
-            .order_by()
+            model_admin.queue_scope(request)
             .filter(tier__in=NATIONAL_TIERS)
             .values("category")
         )
@@ -90,12 +101,12 @@ class CategoryFilter(CodeFilter):
     field = "category_id"
 
     def lookups(self, request, model_admin):
-        queue = model_admin.get_queryset(request)
+        queue = model_admin.queue_scope(request)
         return [
             (c.pk, str(c))
-            for c in Category.objects.filter(
-                pk__in=queue.order_by().values("category")
-            ).order_by("order", "code")
+            for c in Category.objects.filter(pk__in=queue.values("category")).order_by(
+                "order", "code"
+            )
         ]
 
 
@@ -106,11 +117,11 @@ class ProvinceFilter(CodeFilter):
     pattern = r"\d{2}"
 
     def lookups(self, request, model_admin):
-        queue = model_admin.get_queryset(request)
+        queue = model_admin.queue_scope(request)
         return [
             (p.code, p.name)
             for p in Province.objects.filter(
-                code__in=queue.order_by().values("province_code")
+                code__in=queue.values("province_code")
             ).order_by("code")
         ]
 
@@ -126,7 +137,7 @@ class AmphoeFilter(CodeFilter):
     pattern = r"\d{4}"
 
     def lookups(self, request, model_admin):
-        queue = model_admin.get_queryset(request).order_by()
+        queue = model_admin.queue_scope(request)
         province = request.GET.get(ProvinceFilter.parameter_name, "")
         if re.fullmatch(ProvinceFilter.pattern, province):
             queue = queue.filter(province_code=province)
@@ -190,8 +201,20 @@ class QueueNominationAdmin(
     actions = None
     list_per_page = 50
 
+    def queue_scope(self, request):
+        """The queue's rows without its columns, for the filters' choices:
+        built once a request (the user's committees read once)."""
+        if not hasattr(request, "_queue_scope"):
+            request._queue_scope = queue_scope(
+                user=request.user, model=QueueNomination
+            ).order_by()
+        return request._queue_scope
+
     def get_queryset(self, request):
-        return nomination_queue_for(user=request.user, model=QueueNomination)
+        return annotate_queue(self.queue_scope(request), user=request.user)
+
+    def get_paginator(self, request, queryset, per_page, **kwargs):
+        return KeysFirstPaginator(queryset, per_page, **kwargs)
 
     def has_module_permission(self, request):
         return sees_committee_work(request)

@@ -136,6 +136,13 @@ class Nomination(models.Model):
                 fields=["round", "tier", "state", "category"],
                 name="nom_type_queue",
             ),
+            # The committee queue's pages in the admin's order (tier, area,
+            # id): a page is read off the index, not sorted out of the queue.
+            models.Index(
+                fields=["tier", "province_code", "amphoe_code", "tambon_code", "id"],
+                condition=Q(state="pending"),
+                name="nom_pending_queue_order",
+            ),
             # The officer's list and the tambon quota count.
             models.Index(fields=["round", "tambon_code"], name="nom_tambon"),
         ]

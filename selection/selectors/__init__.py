@@ -15,6 +15,7 @@ from selection.selectors.queues import (
     member_committees,
     nomination_queue_for,
     queue_for,
+    queue_scope,
     ranking_queue_for,
     scoring_committee_for,
 )
@@ -36,9 +37,11 @@ from selection.selectors.scoring import (
     RankedRow,
     criteria_for,
     mean_scores,
+    ranked_keys,
     ranking_key,
     ranking_rows,
     scoring_members,
+    with_nominations,
 )
 
 __all__ = [
@@ -57,6 +60,8 @@ __all__ = [
     "member_committees",
     "nomination_queue_for",
     "queue_for",
+    "queue_scope",
+    "ranked_keys",
     "ranking_events",
     "ranking_key",
     "ranking_lines",
@@ -69,4 +74,5 @@ __all__ = [
     "rankings_visible_to",
     "scoring_committee_for",
     "scoring_members",
+    "with_nominations",
 ]

@@ -108,16 +108,6 @@ def _area_of(committees: QuerySet[Committee], tier: str, field: str) -> Q:
     return Q(**{f"{field}__in": committees.filter(tier=tier).values(area)})
 
 
-def _in_committee_areas(committees: QuerySet[Committee], prefix: str = "") -> Q:
-    """Nominations waiting at the tier and in the area of one of ``committees``."""
-    visible = Q(**{f"{prefix}tier__in": NATIONAL_TIERS}) & _central_scope(
-        committees, prefix
-    )
-    for tier, field in tiers.nomination_areas(prefix).items():
-        visible |= Q(**{f"{prefix}tier": tier}) & _area_of(committees, tier, field)
-    return visible
-
-
 def _central_scope(committees: QuerySet[Committee], prefix: str = "") -> Q:
     """Central nominations a member of ``committees`` sees: all of them for the
     national committee, their product types for a subcommittee."""
@@ -137,14 +127,52 @@ def nomination_queue_for(
     """The nominations waiting for the committees ``user`` sits on (every
     committee tier at once, open rounds only), annotated with what the queue
     shows so the list costs the same number of queries for any length."""
+    return annotate_queue(queue_scope(user=user, model=model), user=user)
+
+
+def queue_scope(
+    *, user: User, model: type[Nomination] = Nomination
+) -> QuerySet[Nomination]:
+    """nomination_queue_for without its columns: the rows only (for counts
+    and the filters' choices). The user's committees are read first (one
+    query) and their areas written into the filter as values, so the queue's
+    query is a plain indexed filter, not a nest of permission subqueries."""
     queryset = model.objects.filter(
         state=State.PENDING,
         round__status=Round.Status.OPEN,
         tier__in=COMMITTEE_TIERS,
     )
-    if not is_central_staff(user):
-        queryset = queryset.filter(_in_committee_areas(member_committees(user)))
-    return annotate_queue(queryset, user=user)
+    if is_central_staff(user):
+        return queryset
+    return queryset.filter(_member_scope(user))
+
+
+def _member_scope(user: User) -> Q:
+    """The nominations at each tier in the areas of the user's committees
+    (member_committees, read in one query); at the centre all of them for a
+    national committee member, a subcommittee's product types otherwise."""
+    areas: dict[str, set] = {tier: set() for tier in tiers.nomination_areas()}
+    fields = sorted({tiers.BY_CODE[tier].committee_area for tier in areas})
+    national, types = False, set()
+    for tier, kind, category, *codes in member_committees(user).values_list(
+        "tier", "kind", "product_types", *fields
+    ):
+        if tier in NATIONAL_TIERS:
+            national = national or kind == Kind.MAIN
+            if category is not None:
+                types.add(category)
+        elif tier in areas:
+            area = dict(zip(fields, codes, strict=True))
+            areas[tier].add(area[tiers.BY_CODE[tier].committee_area])
+    visible = Q(pk__in=[])
+    if national:
+        visible |= Q(tier__in=NATIONAL_TIERS)
+    elif types:
+        visible |= Q(tier__in=NATIONAL_TIERS, category__in=sorted(types))
+    for tier, field in tiers.nomination_areas().items():
+        if areas[tier]:
+            visible |= Q(tier=tier, **{f"{field}__in": sorted(areas[tier])})
+    return visible
 
 
 def _aggregate(function: str, field: str) -> Func:
@@ -199,7 +227,9 @@ def annotate_queue(queryset: QuerySet[Nomination], *, user: User):
             scorers.annotate(n=_aggregate("COUNT", "pk")).values("n")[:1],
             output_field=IntegerField(),
         ),
-        conflicted=Exists(conflicts_for(user).filter(pk=OuterRef("product__producer"))),
+        # Through the producer's products, so the queue's own query needs no
+        # join to the product (its count and its page of ids stay plain).
+        conflicted=Exists(conflicts_for(user).filter(products=OuterRef("product"))),
     )
 
 

@@ -24,7 +24,7 @@ from selection.models import (
     StarBand,
 )
 from selection.selectors.queues import is_central_staff
-from selection.selectors.scoring import ranking_rows
+from selection.selectors.scoring import ranked_keys, ranking_rows, with_nominations
 
 
 def rankings_visible_to(user: User) -> QuerySet[Ranking]:
@@ -161,8 +161,15 @@ def ranking_page(ranking: Ranking, number) -> tuple[Page, list[RankingLine]]:
     marks); an open one is ranked live and cut. The same queries for any
     length."""
     if ranking.status == Ranking.Status.OPEN:
-        page = Paginator(ranking_lines(ranking), RANKING_PAGE).get_page(number)
-        return page, list(page.object_list)
+        # Ranked from ids and numbers; only the page's nominations are loaded.
+        rows = ranked_keys(ranking.committee, ranking.round)
+        marks, quota_line = _marks(ranking, rows)
+        page = Paginator(rows, RANKING_PAGE).get_page(number)
+        start = page.start_index() - 1 if rows else 0
+        shown = with_nominations(list(page.object_list))
+        marks = marks[start : start + len(shown)]
+        lines = [(position, row, None) for position, row in enumerate(shown, start + 1)]
+        return page, _lines(ranking, lines, marks, quota_line)
     page = Paginator(_entries(ranking), RANKING_PAGE).get_page(number)
     rows = [(entry.position, entry, entry) for entry in page.object_list]
     marks, quota_line = [], None

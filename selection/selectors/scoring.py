@@ -3,6 +3,7 @@ score, and the committee's queue ranked by the means of their sheets."""
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Exists, OuterRef, Q
@@ -10,7 +11,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from committees.models import Committee, Membership
-from committees.selectors import central_routing, conflicts_for
+from committees.selectors import central_routing, conflicts_of
 from core.tiers import NATIONAL_TIERS
 from products.models import Category
 from selection.models import Criterion, Nomination, Round, ScoreSheet
@@ -67,16 +68,52 @@ def scoring_members(committee: Committee) -> list[User]:
     )
 
 
+@dataclass(frozen=True)
+class NominationKey:
+    """What ranking a nomination reads of it: ranked_keys carries this in
+    ``RankedRow.nomination`` instead of the whole nomination."""
+
+    pk: int
+    category_id: int | None
+    producer_id: int
+    submitted_at: datetime | None
+
+
 def ranking_rows(committee: Committee, round_: Round) -> list[RankedRow]:
     """The committee's queue ranked as DESIGN.md §3 says: by the mean over the
     submitted sheets of members without a conflict; ties by part C, then part
     B, then the earlier submission. At the centre each nomination's sheets and
     expected count come from the committee that scores its product type."""
-    nominations = list(
-        ranking_queue_for(committee, round_).select_related(
+    rows = ranked_keys(committee, round_)
+    with_nominations(rows)
+    return rows
+
+
+def with_nominations(rows: list[RankedRow]) -> list[RankedRow]:
+    """Put the nominations (with product, producer and type) into rows of
+    ranked_keys, in one query: a page's rows, say, not the whole ranking."""
+    nominations = {
+        n.pk: n
+        for n in Nomination.objects.select_related(
             "product__producer", "category"
+        ).filter(pk__in=[row.nomination.pk for row in rows])
+    }
+    for row in rows:
+        row.nomination = nominations[row.nomination.pk]
+    return rows
+
+
+def ranked_keys(committee: Committee, round_: Round) -> list[RankedRow]:
+    """ranking_rows with a NominationKey for each nomination: the ranking of
+    a national queue (16,000) reads ids and numbers only (a few queries, no
+    model instances), so a page or a finalize need not load every nomination."""
+    queue = ranking_queue_for(committee, round_)
+    nominations = [
+        NominationKey(*row)
+        for row in queue.values_list(
+            "pk", "category_id", "product__producer_id", "submitted_at"
         )
-    )
+    ]
     if not round_.plan.scores(committee.tier):
         # A tier that only checks: no sheets to count, in submission order.
         zero = Decimal("0.00")
@@ -94,44 +131,28 @@ def ranking_rows(committee: Committee, round_: Round) -> list[RankedRow]:
         panels[sub.pk] = scoring_members(sub)
     panel_ids = {pk: {m.pk for m in panel} for pk, panel in panels.items()}
     members = list({m.pk: m for panel in panels.values() for m in panel}.values())
-    conflicted = {
-        member.pk: set(
-            conflicts_for(member)
-            .filter(pk__in=[n.product.producer_id for n in nominations])
-            .values_list("pk", flat=True)
-        )
-        for member in members
-    }
+    conflicted = conflicts_of(members)
     sheets = defaultdict(list)
-    for sheet in ScoreSheet.objects.filter(
-        nomination__in=[n.pk for n in nominations],
+    for nomination_id, member_id, *points in ScoreSheet.objects.filter(
+        nomination__in=queue.values("pk"),
         tier=committee.tier,
         status=ScoreSheet.Status.SUBMITTED,
-    ).only("nomination_id", "member_id", "total", "part_a", "part_b", "part_c"):
-        sheets[sheet.nomination_id].append(sheet)
+    ).values_list("nomination_id", "member_id", "total", "part_a", "part_b", "part_c"):
+        sheets[nomination_id].append((member_id, points))
     rows = []
     for nomination in nominations:
-        producer = nomination.product.producer_id
+        producer = nomination.producer_id
         scorers = scorers_of[nomination.pk]
+        panel = panel_ids[scorers]
         counted = [
-            s
-            for s in sheets[nomination.pk]
-            if producer not in conflicted.get(s.member_id, set())
-            and s.member_id in panel_ids[scorers]
+            points
+            for member_id, points in sheets[nomination.pk]
+            if member_id in panel and producer not in conflicted[member_id]
         ]
-        expected = sum(1 for m in panels[scorers] if producer not in conflicted[m.pk])
-        mean_total, mean_a, mean_b, mean_c = mean_scores(counted)
-        rows.append(
-            RankedRow(
-                nomination=nomination,
-                mean_total=mean_total,
-                mean_a=mean_a,
-                mean_b=mean_b,
-                mean_c=mean_c,
-                sheet_count=len(counted),
-                expected=expected,
-            )
-        )
+        expected = sum(1 for m in panel if producer not in conflicted[m])
+        n = len(counted) or 1
+        means = [_q(sum((p[i] for p in counted), Decimal(0)) / n) for i in range(4)]
+        rows.append(RankedRow(nomination, *means, len(counted), expected))
     rows.sort(key=ranking_key)
     return rows
 

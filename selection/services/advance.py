@@ -5,13 +5,19 @@ score threshold, where a score equal to the threshold goes up; or every
 nomination that passed the tier's check). The others are marked not
 selected, each with its event, all in the approval's transaction."""
 
+from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.tiers import Tier
 from core.workflow import require
-from selection.models import Advance, Nomination, Ranking, RankingEntry
-from selection.services.steps import _event
+from selection.models import (
+    Advance,
+    Nomination,
+    NominationEvent,
+    Ranking,
+    RankingEntry,
+)
 
 State = Nomination.State
 
@@ -30,11 +36,13 @@ def advance_from(
     above = plan.next_tier(ranking.tier)
     for entry in entries:
         nomination = nominations[entry.nomination_id]
-        require(
-            (nomination.tier, nomination.state) == (ranking.tier, State.PENDING),
-            _("%(product)s is no longer waiting at this tier.")
-            % {"product": nomination.product},
-        )
+        if (nomination.tier, nomination.state) != (ranking.tier, State.PENDING):
+            # The message reads the product: only for the one refused.
+            require(
+                False,
+                _("%(product)s is no longer waiting at this tier.")
+                % {"product": nomination.product},
+            )
     if above is None:  # the award tier: approval opens the way to stars
         for entry in entries:
             entry.decision = RankingEntry.Decision.FORWARD
@@ -46,6 +54,7 @@ def advance_from(
                 "category_id", "advance"
             )
         )
+    forwarded, dropped, events = [], [], []
     for entry, goes in zip(entries, step.advancing(entries, type_quotas), strict=True):
         nomination = nominations[entry.nomination_id]
         before = (nomination.tier, nomination.state)
@@ -55,11 +64,12 @@ def advance_from(
             if ranking.tier == Tier.PROVINCE and step.scores:
                 nomination.provincial_score = entry.mean_total
             action = "forwarded"
+            forwarded.append(nomination.pk)
         else:
             entry.decision = RankingEntry.Decision.NOT_SELECTED
             nomination.state = State.NOT_SELECTED
             action = "not_selected"
-        nomination.save(update_fields=["tier", "state", "provincial_score"])
+            dropped.append(nomination.pk)
         note = (
             _("Position %(position)s, mean %(mean)s")
             % {"position": entry.position, "mean": entry.mean_total}
@@ -68,12 +78,33 @@ def advance_from(
             if goes
             else ""
         )
-        _event(
-            actor=actor,
-            action=action,
-            nomination=nomination,
-            ranking=ranking,
-            before=before,
-            after=(nomination.tier, nomination.state),
-            note=note,
+        events.append(
+            NominationEvent(
+                nomination=nomination,
+                ranking=ranking,
+                actor=actor,
+                action=action,
+                from_tier=before[0],
+                from_state=before[1],
+                to_tier=nomination.tier,
+                to_state=nomination.state,
+                note=note,
+            )
         )
+    # A few statements for the whole ranking, not one save and one event per
+    # nomination: a province forwards hundreds, the centre thousands.
+    going = Nomination.objects.filter(pk__in=forwarded)
+    if ranking.tier == Tier.PROVINCE and step.scores:
+        going.update(
+            tier=above,
+            state=State.PENDING,
+            provincial_score=Subquery(
+                RankingEntry.objects.filter(
+                    ranking=ranking, nomination=OuterRef("pk")
+                ).values("mean_total")[:1]
+            ),
+        )
+    else:
+        going.update(tier=above, state=State.PENDING)
+    Nomination.objects.filter(pk__in=dropped).update(state=State.NOT_SELECTED)
+    NominationEvent.objects.bulk_create(events, batch_size=1000)

@@ -2,6 +2,8 @@
 moved with a reason, reopened or approved by the chair; approval forwards the
 top of it to the next tier."""
 
+from collections import defaultdict
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Subquery
@@ -16,7 +18,12 @@ from core.tiers import BY_CODE
 from core.workflow import allow, require
 from selection import notify
 from selection.models import Nomination, Ranking, RankingEntry, Round, StepAction
-from selection.selectors import RankedRow, committee_for, ranking_rows
+from selection.selectors import (
+    RankedRow,
+    committee_for,
+    ranked_keys,
+    with_nominations,
+)
 from selection.services.advance import advance_from
 from selection.services.steps import (
     _before_deadline,
@@ -52,6 +59,8 @@ def _lock_ranking(ranking: Ranking) -> Ranking:
 
 
 def _quorum_problems(ranking: Ranking, rows: list[RankedRow]) -> list[str]:
+    """The rows short of sheets, as the refusal names them (rows of
+    ranked_keys: the short ones' products are read here, in one query)."""
     round_ = ranking.round
     short = []
     for row in rows:
@@ -60,16 +69,19 @@ def _quorum_problems(ranking: Ranking, rows: list[RankedRow]) -> list[str]:
             if round_.quorum == Round.Quorum.ALL
             else min(round_.quorum_minimum, row.expected)
         )
-        if row.expected == 0:
-            # Nobody may score it (every scorer conflicted, or a subcommittee
-            # given its type has no members): never ranked unscored.
-            short.append(
-                _("%(product)s (no member can score it)")
-                % {"product": row.nomination.product}
-            )
-        elif row.sheet_count < needed:
-            short.append(f"{row.nomination.product} ({row.sheet_count}/{needed})")
-    return short
+        if row.expected == 0 or row.sheet_count < needed:
+            short.append((row, needed))
+    if not short:
+        return []
+    with_nominations([row for row, _needed in short])
+    return [
+        # Nobody may score it (every scorer conflicted, or a subcommittee
+        # given its type has no members): never ranked unscored.
+        _("%(product)s (no member can score it)") % {"product": row.nomination.product}
+        if row.expected == 0
+        else f"{row.nomination.product} ({row.sheet_count}/{needed})"
+        for row, needed in short
+    ]
 
 
 def _check_finalize(actor: User, ranking: Ranking) -> None:
@@ -90,7 +102,9 @@ def _check_finalize(actor: User, ranking: Ranking) -> None:
 def ranking_finalize(*, actor: User, ranking: Ranking) -> Ranking:
     ranking = _lock_ranking(ranking)
     _check_finalize(actor, ranking)
-    rows = ranking_rows(ranking.committee, ranking.round)
+    # Ids and numbers: the entries need no nomination loaded (16,000 at the
+    # centre).
+    rows = ranked_keys(ranking.committee, ranking.round)
     require(bool(rows), _("There is nothing to rank."))
     scores = ranking.round.plan.scores(ranking.tier)
     short = _quorum_problems(ranking, rows) if scores else []
@@ -102,7 +116,7 @@ def ranking_finalize(*, actor: User, ranking: Ranking) -> Ranking:
     RankingEntry.objects.bulk_create(
         RankingEntry(
             ranking=ranking,
-            nomination=row.nomination,
+            nomination_id=row.nomination.pk,
             position=position,
             mean_total=row.mean_total,
             mean_a=row.mean_a,
@@ -271,7 +285,13 @@ def ranking_approve(*, actor: User, ranking: Ranking) -> Ranking:
         )
     }
     advance_from(actor=actor, ranking=ranking, entries=entries, nominations=nominations)
-    RankingEntry.objects.bulk_update(entries, ["decision"])
+    # One UPDATE per decision: bulk_update's CASE over thousands of entries
+    # costs the square of their number on PostgreSQL.
+    decided = defaultdict(list)
+    for entry in entries:
+        decided[entry.decision].append(entry.pk)
+    for decision, pks in decided.items():
+        RankingEntry.objects.filter(pk__in=pks).update(decision=decision)
     ranking.status = Ranking.Status.APPROVED
     ranking.approved_by, ranking.approved_at = actor, timezone.now()
     ranking.save(update_fields=["status", "approved_by", "approved_at"])

@@ -12,7 +12,7 @@ from committees.models import (
     Tier,
 )
 from committees.permissions import can, committees_for, limit_to_committee_areas
-from committees.selectors import conflicts_for, is_conflicted
+from committees.selectors import conflicts_for, conflicts_of, is_conflicted
 from committees.services import conflict_declare
 from communities.models import Amphoe, Producer, Province, Tambon
 from communities.services import assignment_grant
@@ -193,3 +193,31 @@ def test_conflicts_for_is_one_query(producers, django_assert_num_queries):
     conflict_declare(actor=member, producer=producers["500101"], reason="เป็นสมาชิกกลุ่ม")
     with django_assert_num_queries(1):
         list(conflicts_for(member))
+
+
+def test_conflicts_of_many_users_are_each_ones_conflicts_for(
+    producers, central_staff, django_assert_max_num_queries
+):
+    declared, own, officer, superuser, inactive, clean = (
+        UserFactory() for _ in range(6)
+    )
+    conflict_declare(actor=declared, producer=producers["500101"], reason="ญาติ")
+    Producer.objects.filter(pk=producers["500203"].pk).update(user=own)
+    assignment_grant(
+        actor=central_staff, user=officer, tambon=Tambon.objects.get(pk="100101")
+    )
+    superuser.is_superuser = True
+    superuser.save()
+    conflict_declare(actor=inactive, producer=producers["100101"], reason="ญาติ")
+    inactive.is_active = False
+    inactive.save()
+    users = [declared, own, officer, superuser, inactive, clean]
+
+    with django_assert_max_num_queries(4):  # 3, and one for the superuser
+        found = conflicts_of(users)
+
+    assert found == {
+        u.pk: set(conflicts_for(u).values_list("pk", flat=True)) for u in users
+    }
+    assert found[officer.pk] == {producers["100101"].pk}
+    assert found[clean.pk] == set()

@@ -69,8 +69,9 @@ class PackageFilesFinder(BaseFinder):
         for storage in self.storages:
             for name in storage.files:
                 static_path = f"{storage.prefix}/{name}"
+                # WhiteNoise lists with None (no patterns), collectstatic a list.
                 if storage.exists(name) and not matches_patterns(
-                    static_path, ignore_patterns
+                    static_path, ignore_patterns or ()
                 ):
                     yield name, storage
 

@@ -152,3 +152,17 @@ def test_a_missing_package_or_file_is_a_system_check_error():
         assert finder.find("fonts/sarabun/Moved.ttf") is None
         assert list(finder.list([])) == []
     assert errors == {"core.E001", "core.E002"}
+
+
+def test_whitenoise_lists_the_faces_from_the_finders(tmp_path):
+    """WhiteNoise (production, and runserver with finders) lists every
+    finder's files with no ignore patterns (None) when it starts."""
+    from whitenoise.middleware import WhiteNoiseMiddleware
+
+    names = {name for name, _storage in PackageFilesFinder().list(None)}
+    assert "Sarabun-Regular.ttf" in {Path(name).name for name in names}
+    with override_settings(
+        STATIC_ROOT=tmp_path, WHITENOISE_USE_FINDERS=True, WHITENOISE_AUTOREFRESH=False
+    ):
+        middleware = WhiteNoiseMiddleware(get_response=lambda request: None)
+    assert any("Sarabun-Regular.ttf" in url for url in middleware.files)

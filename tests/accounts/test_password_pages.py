@@ -162,6 +162,7 @@ def test_the_reset_email_cannot_be_switched_off_in_the_settings(client, somchai,
 def test_a_signed_in_user_changes_the_password(client, somchai):
     client.force_login(somchai)
 
+    page = client.get("/inbox/").content.decode()
     form = client.get("/accounts/password_change/").content.decode()
     response = client.post(
         "/accounts/password_change/",
@@ -172,6 +173,7 @@ def test_a_signed_in_user_changes_the_password(client, somchai):
         },
     )
 
+    assert 'href="/accounts/password_change/"' in page
     assert "เปลี่ยนรหัสผ่าน" in form and "css/site.css" in form
     assert response.status_code == 302
     assert response["Location"] == "/accounts/password_change/done/"

@@ -1,8 +1,12 @@
 import secrets
 
 from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -35,3 +39,15 @@ def superuser_ensure(*, username: str = "admin") -> tuple[User, str | None]:
         username=username, email="", password=password, display_name=username
     )
     return user, password
+
+
+def password_reset_path(*, user: User) -> str:
+    """The page where ``user`` sets a new password: Django's token, valid
+    for PASSWORD_RESET_TIMEOUT and spent once the password changes."""
+    return reverse(
+        "password_reset_confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
 from django.conf import settings
+from django.core.exceptions import BadRequest
 from django.core.handlers.wsgi import WSGIRequest
 from django.core.signals import got_request_exception
 from django.db import InterfaceError, OperationalError
@@ -18,6 +19,7 @@ from django.middleware.locale import LocaleMiddleware
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
+from django.utils.functional import Promise
 
 logger = logging.getLogger(__name__)
 
@@ -149,6 +151,40 @@ def refuse(request: HttpRequest, refusal: Refusal) -> HttpResponse:
     title_th, title_en = refusal.title
     content = render_to_string("400.html", {"title_th": title_th, "title_en": title_en})
     return HttpResponseBadRequest(content)
+
+
+class BadRequestPageMiddleware:
+    """A view that refuses a query value (``raise BadRequest(message)``, e.g.
+    ``/plans/?round=abc``) answers with the portal's 400 page naming what was
+    wrong, Thai first, with DEBUG on as well as off (Django's own handling
+    shows its debug page, or a page without the reason). Only BadRequest: a
+    SuspiciousOperation's message is not for visitors."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception):
+        if not isinstance(exception, BadRequest) or is_api(request):
+            return None
+        return refuse(request, Refusal(_both_languages(exception), str(exception)))
+
+
+def _both_languages(exception: BadRequest) -> tuple[str, str]:
+    """The refusal's message in Thai and in English: both when the view gave
+    a lazy translation, else the message as given and the general words."""
+    message = exception.args[0] if exception.args else None
+    if isinstance(message, Promise):
+        with translation.override("th"):
+            thai = str(message)
+        with translation.override("en"):
+            english = str(message)
+        return thai, english
+    if message and translation.get_language() == "en":
+        return "คำขอไม่ถูกต้อง", str(message)
+    return (str(message) if message else "คำขอไม่ถูกต้อง"), "The request is not valid."
 
 
 # The API's answers --------------------------------------------------------------------

@@ -17,7 +17,8 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from notifications.models import Delivery
+from accounts.services import password_reset_path
+from notifications.models import Delivery, EventType
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +48,14 @@ def _absolute(link: str) -> str:
     if not link or link.startswith("http"):
         return link
     return settings.SITE_URL.rstrip("/") + link
+
+
+def _link_of(delivery: Delivery) -> str:
+    """A password-reset link signs its holder in, so it is made as the email
+    goes out and never stored in the outbox."""
+    if delivery.event_type == EventType.PASSWORD_RESET:
+        return password_reset_path(user=delivery.recipient)
+    return delivery.link
 
 
 def deliveries_send_due(*, limit: int | None = None) -> int:
@@ -81,7 +90,10 @@ def _send_next(connection) -> int | None:
         delivery.attempts += 1
         try:
             subject, text, html = render(
-                delivery.event_type, delivery.context, delivery.link, delivery.language
+                delivery.event_type,
+                delivery.context,
+                _link_of(delivery),
+                delivery.language,
             )
             message = EmailMultiAlternatives(
                 subject,

@@ -35,6 +35,12 @@ class EventType(models.TextChoices):
         "registration_renewal_due",
         _("An OTOP producer registration is due for renewal"),
     )
+    PASSWORD_RESET = "password_reset", _("You asked to reset your password")
+
+
+# Sent by email only and always: no inbox item, no opting out (a password
+# reset is asked for by someone who cannot sign in).
+EMAIL_ONLY = frozenset({EventType.PASSWORD_RESET})
 
 
 class Notification(models.Model):

@@ -8,14 +8,22 @@ Sending is ``notifications.delivery``'s, run by the Celery tasks.
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from notifications.models import Delivery, EmailOptOut, EventType, Notification
+from notifications.models import (
+    EMAIL_ONLY,
+    Delivery,
+    EmailOptOut,
+    EventType,
+    Notification,
+)
 from notifications.tasks import deliver_due
 
 logger = logging.getLogger(__name__)
@@ -150,6 +158,55 @@ def _notify_batch(event_type: str, messages: list[Message]) -> tuple[int, bool]:
     return len(created), bool(deliveries)
 
 
+def email_queue(
+    *, event_type: str, event_key: str, recipient: User, context: dict | None = None
+) -> bool:
+    """Put one email to ``recipient`` in the outbox, with no inbox item and
+    whatever their email settings (EMAIL_ONLY events). Idempotent per event
+    key: returns False when that key was queued for the address already."""
+    if event_type not in EMAIL_ONLY:
+        raise ValueError(f"{event_type} is sent through notify()")
+    if not (recipient.is_active and recipient.email):
+        return False
+    _, created = Delivery.objects.get_or_create(
+        event_key=event_key,
+        address=recipient.email,
+        channel=Delivery.Channel.EMAIL,
+        defaults={
+            "event_type": event_type,
+            "recipient": recipient,
+            "language": recipient.preferred_language,
+            "context": context or {},
+        },
+    )
+    if created:
+        transaction.on_commit(enqueue_delivery)
+    return created
+
+
+# One reset email per person per window: the form cannot flood a mailbox,
+# and a second request inside the window waits for the first email.
+PASSWORD_RESET_WINDOW = timedelta(minutes=10)
+
+
+@transaction.atomic
+def password_reset_email(*, user: User) -> bool:
+    """Queue the password-reset email of ``user``. The link with its token
+    is made when the email is sent (notifications.delivery), so the outbox
+    row holds no secret and a retry after a lost worker still works."""
+    window = int(timezone.now().timestamp() // PASSWORD_RESET_WINDOW.total_seconds())
+    return email_queue(
+        event_type=EventType.PASSWORD_RESET,
+        event_key=f"password_reset:{user.pk}:{window}",
+        recipient=user,
+        context={
+            "username": user.get_username(),
+            "name": user.get_short_name(),
+            "valid_days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
+        },
+    )
+
+
 def enqueue_delivery() -> None:
     """Ask a worker to send what is due; if the broker is down the rows wait
     for the sweeper, so nothing is lost."""
@@ -196,7 +253,7 @@ def email_preferences_set(*, user: User, email_on: Iterable[str]) -> None:
         [
             EmailOptOut(user=user, event_type=event_type)
             for event_type in EventType.values
-            if event_type not in wanted
+            if event_type not in wanted and event_type not in EMAIL_ONLY
         ],
         ignore_conflicts=True,
     )

@@ -7,7 +7,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from notifications.models import EmailOptOut, EventType, Notification
+from notifications.models import EMAIL_ONLY, EmailOptOut, EventType, Notification
 from notifications.services import (
     email_preferences_set,
     notification_mark_read,
@@ -60,5 +60,9 @@ def email_settings(request: HttpRequest) -> HttpResponse:
             "event_type", flat=True
         )
     )
-    choices = [(value, label, value not in off) for value, label in EventType.choices]
+    choices = [
+        (value, label, value not in off)
+        for value, label in EventType.choices
+        if value not in EMAIL_ONLY
+    ]
     return render(request, "notifications/settings.html", {"choices": choices})

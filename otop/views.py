@@ -1,7 +1,8 @@
 from django.conf import settings
+from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
@@ -10,6 +11,7 @@ from django.views.i18n import set_language
 
 from accounts.services import user_set_language
 from otop import health
+from otop.navigation import work_page
 from registry.selectors import registry_summary
 
 
@@ -26,6 +28,13 @@ def home(request: HttpRequest) -> HttpResponse:
             default_storage.url(entry.thumbnail) if entry.thumbnail else ""
         )
     return render(request, "home.html", {"now": timezone.now(), "registry": summary})
+
+
+@login_required
+@require_safe
+def start(request: HttpRequest) -> HttpResponse:
+    """Where login leads (LOGIN_REDIRECT_URL): the user's own work page."""
+    return redirect(work_page(request.user))
 
 
 @never_cache

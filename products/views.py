@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -76,7 +77,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 "incomplete": row["total"] - row["complete"],
             }
         )
-    return render(request, "officer/dashboard.html", {"page": page, "rows": rows})
+    # A TemplateResponse: the selection app adds what waits for the officer
+    # in the round (selection.views.officer_home).
+    return TemplateResponse(
+        request, "officer/dashboard.html", {"page": page, "rows": rows}
+    )
 
 
 def filtered_products(request: HttpRequest):

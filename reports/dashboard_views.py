@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from core.buddhist_era import format_date, to_be
@@ -58,7 +59,7 @@ def _chosen_round(request: HttpRequest, rounds: list[Round]) -> Round | None:
     if not value:
         return default_round(rounds)
     if not (is_whole_number(value) and len(value) == 4):
-        raise BadRequest(_("Round must be a B.E. year, e.g. 2569."))
+        raise BadRequest(gettext_lazy("Round must be a B.E. year, e.g. 2569."))
     for round_ in rounds:
         if to_be(round_.year) == int(value):
             return round_

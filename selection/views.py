@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -19,6 +20,7 @@ from communities.selectors import tambons_managed_by
 from core.numbers import is_whole_number
 from core.tiers import AREA_TIERS
 from core.workflow import InvalidTransition
+from products import views as product_views
 from products.selectors import products_visible_to
 from selection.eligibility import ineligibility_of
 from selection.forms import (
@@ -89,6 +91,56 @@ def _decorate(nominations, tambons: dict[str, Tambon]) -> None:
     for nomination in nominations:
         nomination.badge = STATE_BADGES.get(nomination.state, "")
         nomination.tambon = tambons.get(nomination.tambon_code)
+
+
+# The officer's home ----------------------------------------------------------------
+
+
+@login_required
+def officer_home(request: HttpRequest) -> HttpResponse:
+    """The officer's tambons (products.views.dashboard) with what waits in
+    the open round: nominations returned for revision, each with the reason
+    and the day it must be resubmitted by, and the round's deadlines."""
+    response = product_views.dashboard(request)
+    round_ = open_round()
+    returned = []
+    if round_ is not None:
+        returned = list(
+            _nominations_for(request.user)
+            .filter(round=round_, tier=Tier.TAMBON, state=State.RETURNED)
+            .select_related("product")
+            .order_by("tambon_code", "pk")
+        )
+        for nomination in returned:
+            nomination.resubmit_by = round_.deadline_for(
+                nomination.returned_from or Tier.TAMBON
+            )
+    response.context_data.update(
+        {
+            "round": round_,
+            "returned": returned,
+            "deadlines": _deadlines(round_) if round_ is not None else [],
+            "today": timezone.localdate(),
+        }
+    )
+    return response
+
+
+def _deadlines(round_: Round) -> list[dict]:
+    """The round's tier deadlines still to come, the next one first."""
+    today = timezone.localdate()
+    rows = []
+    for tier in round_.plan.tiers:
+        deadline = round_.deadline_for(tier)
+        if deadline >= today:
+            rows.append(
+                {
+                    "what": Round._meta.get_field(f"{tier}_deadline").verbose_name,
+                    "date": deadline,
+                    "days": (deadline - today).days,
+                }
+            )
+    return rows
 
 
 # List ------------------------------------------------------------------------------

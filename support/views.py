@@ -35,19 +35,28 @@ def _rounds() -> list[Round]:
 
 
 def _chosen_round(request: HttpRequest, rounds: list[Round]) -> Round | None:
-    """``?round=<B.E. year>``; by default the latest open round, else the
-    latest. A malformed year is a 400, an unknown one a 404."""
+    """``?round=<B.E. year>``; by default the latest round with plans the
+    user may see, else the latest open round, else the latest. A malformed
+    year is a 400, an unknown one a 404."""
     value = request.GET.get("round", "").strip()
     if not value:
+        with_plans = set(
+            SupportPlan.objects.filter(
+                committee__in=budget_committees_visible_to(request.user)
+            ).values_list("round", flat=True)
+        )
+        planned = [r for r in rounds if r.pk in with_plans]
         open_rounds = [r for r in rounds if r.status == Round.Status.OPEN]
-        return (open_rounds or rounds or [None])[0]
+        return (planned or open_rounds or rounds or [None])[0]
     if not (is_whole_number(value) and len(value) == 4):
-        raise BadRequest(_("Round must be a B.E. year, e.g. 2569."))
+        raise BadRequest(ROUND_NOT_A_YEAR)
     for round_ in rounds:
         if round_.year_be == int(value):
             return round_
     raise Http404(_("No round in that year."))
 
+
+ROUND_NOT_A_YEAR = gettext_lazy("Round must be a B.E. year, e.g. 2569.")
 
 PLAN_CHOICES = {
     "all": gettext_lazy("All plans, drafts included"),
@@ -60,14 +69,14 @@ def _approved_only(request: HttpRequest) -> bool:
     on) or ``?plans=approved`` (what the national report counts)."""
     plans = request.GET.get("plans", "all")
     if plans not in PLAN_CHOICES:
-        raise BadRequest(_("Unknown choice of plans."))
+        raise BadRequest(gettext_lazy("Unknown choice of plans."))
     return plans == "approved"
 
 
 def _chosen_by(request: HttpRequest) -> str:
     by = request.GET.get("by", "committee")
     if by not in BY:
-        raise BadRequest(_("Unknown grouping."))
+        raise BadRequest(gettext_lazy("Unknown grouping."))
     return by
 
 

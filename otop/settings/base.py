@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "core.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "core.middleware.BadRequestPageMiddleware",  # a view's BadRequest: the 400 page
     # Last: turns a login that axes refused into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -90,6 +91,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "notifications.context_processors.bell",
+                "otop.navigation.menu",
             ],
             "builtins": ["core.templatetags.thai_dates", "core.templatetags.thai_text"],
         },
@@ -144,7 +146,7 @@ ANONYMOUS_USER_NAME = None
 GUARDIAN_RAISE_403 = True
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "start"  # each role's own work page (otop.navigation)
 LOGOUT_REDIRECT_URL = "home"
 
 # Login throttling (django-axes): five failures for one username from one

@@ -8,6 +8,7 @@ ranking pages). Nothing here writes, and nothing here imports the services.
 """
 
 from selection.selectors.queues import (
+    CENTRAL_STAFF_PERMISSIONS,
     annotate_queue,
     committee_for,
     events_visible_to,
@@ -45,6 +46,7 @@ from selection.selectors.scoring import (
 )
 
 __all__ = [
+    "CENTRAL_STAFF_PERMISSIONS",
     "AwardPreview",
     "BandCount",
     "RankedRow",

@@ -85,12 +85,14 @@ def queue_for(committee: Committee, round_: Round) -> QuerySet[Nomination]:
 # What a member sees ------------------------------------------------------------------
 
 
+# Either global permission makes central staff.
+CENTRAL_STAFF_PERMISSIONS = ("selection.manage_round", "committees.view_committee")
+
+
 def is_central_staff(user: User) -> bool:
     """Central staff see every committee's work (read-only where they are not
     members)."""
-    return user.has_perm("selection.manage_round") or user.has_perm(
-        "committees.view_committee"
-    )
+    return any(user.has_perm(perm) for perm in CENTRAL_STAFF_PERMISSIONS)
 
 
 def member_committees(user: User) -> QuerySet[Committee]:

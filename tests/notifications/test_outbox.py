@@ -223,8 +223,9 @@ def test_the_bell_counts_unread_in_one_query(client, db, django_assert_num_queri
     page = client.get("/inbox/")
 
     assert '<span class="bell-count">3</span>' in page.text
-    # session, user, the bell's count, and the home page's registry summary
-    with django_assert_num_queries(4):
+    # session, user, the bell's count, the menu's roles (otop.navigation), and
+    # the home page's registry summary
+    with django_assert_num_queries(5):
         client.get("/")
 
 

@@ -36,6 +36,10 @@ START = (
     "/registry/",
     "/rounds/",
     "/reports/",
+    "/start/",
+    "/accounts/password_reset/",
+    "/accounts/password_change/",
+    "/api/docs/",
 )
 # Not pages: files served as they are, and leaving the session.
 SKIP = ("/static/", "/media/", "/accounts/logout/", "/admin/logout/")

@@ -28,6 +28,11 @@ NUL_IN_THE_QUERY = [
     "/committees/conflicts/?q=%00",
     "/?q=%00",
     "/registry/?%00=1",  # in a key
+    "/plans/?round=%00",
+    "/start/?next=%00",
+    "/accounts/login/?next=%00",
+    "/accounts/password_reset/?%00=1",
+    "/accounts/password_change/?next=%00",
 ]
 OTHER_CONTROLS = [
     "/registry/?q=a%01b",  # C0
@@ -47,6 +52,8 @@ NOT_UTF8 = [
     "/registry/?q=%ED%A0%80",  # an encoded surrogate
     "/registry/?q=%C0%AF",  # an overlong "/"
     "/registry/%FF/",
+    "/plans/?round=%FF",
+    "/accounts/reset/%FF/set-password/",
 ]
 
 

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.core.cache import cache
 from django.db import connection
@@ -274,3 +276,21 @@ def test_api_is_read_only(client, published):
     assert client.post(API, {}).status_code == 405
     entry = published.first()
     assert client.delete(f"{API}{entry.number}/").status_code == 405
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "portal"),
+    [("th", "ระบบคัดสรรผลิตภัณฑ์ OTOP"), ("en", "OTOP Selection Portal")],
+)
+def test_the_docs_page_links_back_to_the_portal(client, language, portal):
+    client.cookies["django_language"] = language
+
+    html = client.get("/api/docs/").content.decode()
+
+    assert f'<html lang="{language}">' in html
+    assert 'id="back-to-portal"' in html
+    assert re.search(f'<a href="/" id="back-to-portal">{portal}</a>', html)
+    assert 'href="/registry/"' in html
+    assert "/static/css/api-docs.css" in html
+    assert 'id="swagger-ui"' in html  # Swagger UI still has its mount point

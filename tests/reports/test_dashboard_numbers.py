@@ -200,7 +200,7 @@ def test_the_page_costs_the_same_queries_for_a_small_and_a_larger_round(
         client.force_login(user)
         _queries(client)  # warm the session
         small[name] = _queries(client)
-        assert small[name] <= 14, name
+        assert small[name] <= 15, name  # one is the menu's (otop.navigation)
 
     Round.objects.filter(pk=world.round.pk).update(
         tambon_deadline=world.round.central_deadline,

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from committees.services import conflict_declare
 from selection.models import Criterion, Nomination, NominationEvent, ScoreSheet, Tier
+from tests.pages import page_text
 from tests.rows import changed_rows, row_counts
 from tests.selection.admin_pages import QUEUE, build_district, score_url, texts
 from tests.selection.ladder import (
@@ -43,9 +44,9 @@ def test_a_district_member_sees_only_their_amphoes_queue(client, district):
     client.force_login(board.members[0])
     page = client.get(QUEUE)
     assert page.status_code == 200
-    html = page.text
-    assert "ข้าวแต๋นน้ำแตงโม" in html
-    assert "แคบหมูไร้มัน" not in html
+    text = page_text(page)
+    assert "ข้าวแต๋นน้ำแตงโม" in text
+    assert "แคบหมูไร้มัน" not in text
     assert client.get(score_url(district["theirs"])).status_code == 404
     assert client.get(f"{QUEUE}{district['theirs'].pk}/change/").status_code == 404
     assert client.get(score_url(district["mine"])).status_code == 200
@@ -213,8 +214,8 @@ def test_the_queue_shows_my_total_mean_and_sheet_counts(client, district):
     assert "80.00" in html  # my total
     assert "90.00" in html  # mean of 100 and 80
     assert "2 / 4" in html  # chair, secretary, two members score
-    assert "ข้าวแต๋นน้ำแตงโม" in client.get(QUEUE + "?scored=yes").text
-    assert "ข้าวแต๋นน้ำแตงโม" not in client.get(QUEUE + "?scored=no").text
+    assert "ข้าวแต๋นน้ำแตงโม" in page_text(client.get(QUEUE + "?scored=yes"))
+    assert "ข้าวแต๋นน้ำแตงโม" not in page_text(client.get(QUEUE + "?scored=no"))
 
 
 def test_a_member_scores_several_products_at_once(client, geography):

@@ -20,6 +20,15 @@ NEW_PASSWORD = "ข้าวหอมมะลิ-2570-ดอยคำ"
 LINK = re.compile(r"https?://[^/\s]+(/accounts/reset/[^\s\"<]+/)")
 
 
+@pytest.fixture(autouse=True)
+def worker_in_process(monkeypatch):
+    """The delivery task runs here after commit, as it does with no broker,
+    also when CI sets one (its worker runs only for the broker tests)."""
+    monkeypatch.setattr(
+        "notifications.services.enqueue_delivery", lambda: deliveries_send_due()
+    )
+
+
 @pytest.fixture
 def ask(client, django_capture_on_commit_callbacks):
     """Ask for a reset as a visitor, the after-commit delivery run."""

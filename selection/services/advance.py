@@ -18,6 +18,7 @@ from selection.models import (
     Ranking,
     RankingEntry,
 )
+from selection.services.steps import _event_row
 
 State = Nomination.State
 
@@ -79,15 +80,13 @@ def advance_from(
             else ""
         )
         events.append(
-            NominationEvent(
+            _event_row(
                 nomination=nomination,
                 ranking=ranking,
                 actor=actor,
                 action=action,
-                from_tier=before[0],
-                from_state=before[1],
-                to_tier=nomination.tier,
-                to_state=nomination.state,
+                before=before,
+                after=(nomination.tier, nomination.state),
                 note=note,
             )
         )

@@ -24,7 +24,7 @@ from selection.selectors import scoring_committee_for
 State = Nomination.State
 
 
-def _event(
+def _event_row(
     *,
     actor: User | None,
     action: str,
@@ -34,7 +34,8 @@ def _event(
     after: tuple[str, str] = ("", ""),
     note: str = "",
 ) -> NominationEvent:
-    return NominationEvent.objects.create(
+    """An audit-trail row, unsaved (for bulk_create)."""
+    return NominationEvent(
         nomination=nomination,
         ranking=ranking,
         actor=actor,
@@ -45,6 +46,13 @@ def _event(
         to_state=after[1],
         note=note,
     )
+
+
+def _event(**fields) -> NominationEvent:
+    """Write an audit-trail row (the fields of ``_event_row``)."""
+    event = _event_row(**fields)
+    event.save()
+    return event
 
 
 def _round_open(round_: Round) -> None:
